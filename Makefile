@@ -1,0 +1,40 @@
+# The README promises two commands on a fresh machine: `make up` and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+ROLE ?= staff
+PYTEST_ARGS ?=
+
+.PHONY: install up down status test lint token bench
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+up: install
+	$(PY) scripts/stack.py up
+
+down:
+	@if [ -x $(PY) ]; then $(PY) scripts/stack.py down; else echo "nothing was started"; fi
+
+status: install
+	$(PY) scripts/stack.py status
+
+token: install
+	@$(PY) scripts/stack.py token --role $(ROLE)
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check shared scripts migrations tests
+
+test: install
+	$(PY) scripts/stack.py test-infra
+	$(PY) -m ruff check .
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(PY) scripts/stack.py test-infra
+	$(PY) -m benchmarks.run_all

@@ -1,0 +1,1 @@
+"""Communication service: E-mails, phone calls, contact ledger and responses."""

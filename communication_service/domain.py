@@ -1,0 +1,1 @@
+"""Pure rules of the communication service (standard library only)."""

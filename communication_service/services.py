@@ -1,0 +1,1 @@
+"""Use cases of the communication service: the only place (with handlers) that commits."""

@@ -1,0 +1,1 @@
+"""Geocoding service: Coordinates, distances and travel times."""

@@ -1,0 +1,1 @@
+"""Pure rules of the geocoding service (standard library only)."""

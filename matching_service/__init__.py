@@ -1,0 +1,1 @@
+"""Matching service: Read models, candidates and placement requests."""

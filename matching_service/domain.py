@@ -1,0 +1,1 @@
+"""Pure rules of the matching service (standard library only)."""

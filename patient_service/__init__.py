@@ -1,0 +1,1 @@
+"""Patient service: Patients, consents and their lifecycle."""

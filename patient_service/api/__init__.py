@@ -1,0 +1,9 @@
+"""REST resources of the patient service."""
+
+from __future__ import annotations
+
+from flask_restful import Api
+
+
+def register_routes(api: Api) -> None:
+    """Add this service's resources to the app."""

@@ -1,0 +1,19 @@
+"""Worker entry point: `python -m patient_service.worker` (relay, consumers, jobs)."""
+
+from __future__ import annotations
+
+from shared.service import build_context
+from shared.worker import run_worker
+from patient_service.config import Settings
+from patient_service.handlers import HANDLERS, SOURCE_SERVICES
+from patient_service.models import metadata
+
+
+def main() -> None:
+    """Read settings once, build the context, run until stopped."""
+    ctx = build_context(Settings(), metadata)
+    run_worker(ctx, HANDLERS, SOURCE_SERVICES)
+
+
+if __name__ == "__main__":
+    main()

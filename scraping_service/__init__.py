@@ -1,0 +1,1 @@
+"""Scraping service: Imports therapists from the 116117 Arztsuche."""

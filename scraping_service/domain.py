@@ -1,0 +1,1 @@
+"""Pure rules of the scraping service (standard library only)."""

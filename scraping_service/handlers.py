@@ -1,0 +1,8 @@
+"""Reactions of the scraping service to other services' events, and their registry."""
+
+from __future__ import annotations
+
+from shared.kafka.consumer import Handler
+
+SOURCE_SERVICES: list[str] = []
+HANDLERS: dict[str, Handler] = {}

@@ -1,0 +1,170 @@
+"""Local stack without Docker: `python scripts/stack.py up|down|status|infra|migrate|token`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import requests  # noqa: E402
+from alembic import command  # noqa: E402
+from alembic.config import Config  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from scripts import infra  # noqa: E402
+from shared.config import SERVICE_NAMES, SERVICE_PORTS, BaseServiceSettings  # noqa: E402
+from shared.http.auth import issue_token  # noqa: E402
+
+
+def migrate(database: str = "psymatch") -> None:
+    """Alembic to head for every service, each with its own role, directly (not via PgBouncer)."""
+    base = make_url(infra.admin_url()).set(database=database)
+    for service in SERVICE_NAMES:
+        config = Config(str(infra.ROOT / "alembic.ini"), ini_section=service)
+        url = base.set(username=service, password=infra.db_password(service))
+        config.attributes["url"] = url.render_as_string(hide_password=False)
+        command.upgrade(config, "head")
+
+
+def service_env(service: str, database: str = "psymatch") -> dict[str, str]:
+    url = f"postgresql+psycopg2://{service}:{infra.db_password(service)}@127.0.0.1:6432/{database}"
+    return {"DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
+
+
+def start_services() -> None:
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    for service, port in SERVICE_PORTS.items():
+        if not _alive(f"{service}-web"):
+            infra.start_process(f"{service}-web", [
+                gunicorn, "--bind", f"127.0.0.1:{port}", "--workers", "2", "--timeout", "60",
+                "--access-logfile", "-", f"{service}.app:create_app()"], service_env(service))
+        if not _alive(f"{service}-worker"):
+            infra.start_process(f"{service}-worker", [sys.executable, "-m", f"{service}.worker"],
+                                service_env(service))
+
+
+def wait_ready(timeout_s: float = 90.0) -> dict[str, str]:
+    deadline = time.monotonic() + timeout_s
+    state: dict[str, str] = {}
+    while time.monotonic() < deadline:
+        state = {s: _ready(p) for s, p in SERVICE_PORTS.items()}
+        if all(v == "ready" for v in state.values()):
+            return state
+        time.sleep(0.5)
+    raise infra.StackError(f"services not ready in {timeout_s:.0f}s: {state} "
+                           f"(logs in {infra.LOGS})")
+
+
+def _ready(port: int) -> str:
+    try:
+        response = requests.get(f"http://127.0.0.1:{port}/ready", timeout=3)
+        return "ready" if response.status_code == 200 else str(response.json().get("checks"))
+    except (requests.RequestException, ValueError):
+        return "down"
+
+
+def _pid(name: str) -> int | None:
+    path = infra.PIDS / f"{name}.pid"
+    try:
+        return int(path.read_text().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def _alive(name: str) -> bool:
+    pid = _pid(name)
+    if pid is None:
+        return False
+    try:
+        os.kill(pid, 0)
+        return True
+    except OSError:
+        return False
+
+
+def make_token(role: str, subject: str | None = None) -> str:
+    settings = BaseServiceSettings()
+    return issue_token(settings.jwt_secret.get_secret_value(), subject or f"dev-{role}", role)
+
+
+def up() -> None:
+    infra.ensure_infrastructure()
+    migrate("psymatch")
+    start_services()
+    wait_ready()
+    print("\nAll six services are ready:")
+    for service, port in SERVICE_PORTS.items():
+        print(f"  {service:<22} http://127.0.0.1:{port}   (docs: /docs, OpenAPI: /openapi.json)")
+    print(f"  mail (SMTP catcher)    127.0.0.1:1025 -> {infra.DATA / 'mail'}")
+    print(f"  logs                   {infra.LOGS}")
+    print(f"\nStaff token (12 h):\n{make_token('staff')}\n")
+
+
+def down() -> None:
+    """Stop exactly the processes `up` started, by their pid files."""
+    names = sorted(p.stem for p in infra.PIDS.glob("*.pid")) if infra.PIDS.exists() else []
+    order = [n for n in names if n.endswith(("-web", "-worker"))] + \
+            [n for n in names if not n.endswith(("-web", "-worker"))]
+    for name in order:
+        _stop(name)
+    marker = infra.PIDS / "postgres.started-by-us"
+    if marker.exists():
+        versions = sorted(os.listdir("/etc/postgresql"))
+        os.system(f"pg_ctlcluster --skip-systemctl-redirect {versions[-1]} main stop")  # noqa: S605
+        marker.unlink()
+    print("stopped" if order else "nothing was running")
+
+
+def _stop(name: str) -> None:
+    pid = _pid(name)
+    path = infra.PIDS / f"{name}.pid"
+    if pid is not None and _alive(name):
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        while _alive(name) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        if _alive(name):
+            os.kill(pid, signal.SIGKILL)
+        print(f"stopped {name} (pid {pid})")
+    if path.is_symlink() or path.exists():
+        path.unlink()
+
+
+def status() -> None:
+    for service, port in SERVICE_PORTS.items():
+        print(f"{service:<22} {_ready(port)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("command", choices=["up", "down", "status", "infra", "test-infra",
+                                            "migrate", "token"])
+    parser.add_argument("--role", default="staff", choices=["staff", "admin", "service"])
+    parser.add_argument("--database", default="psymatch")
+    args = parser.parse_args()
+    try:
+        if args.command == "up":
+            up()
+        elif args.command == "down":
+            down()
+        elif args.command == "status":
+            status()
+        elif args.command in ("infra", "test-infra"):
+            infra.ensure_infrastructure()
+        elif args.command == "migrate":
+            if "POSTGRES_ADMIN_URL" in os.environ:
+                infra.setup_database(args.database)
+            migrate(args.database)
+        else:
+            print(make_token(args.role))
+    except infra.StackError as exc:
+        sys.exit(f"error: {exc}")
+
+
+if __name__ == "__main__":
+    main()

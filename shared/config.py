@@ -1,0 +1,103 @@
+"""Typed settings, read once from the environment (and `.env`) by app.py / worker.py only."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_JWT_SECRET = "dev-only-insecure-jwt-secret-change-me"  # noqa: S105 - refused in production
+
+SERVICE_NAMES = (
+    "patient_service",
+    "therapist_service",
+    "matching_service",
+    "communication_service",
+    "geocoding_service",
+    "scraping_service",
+)
+SERVICE_PORTS = {name: 8001 + i for i, name in enumerate(SERVICE_NAMES)}
+
+
+def dev_db_password(service_name: str) -> str:
+    """The local-stack password of a service's database role (development only)."""
+    return f"{service_name}-dev"
+
+
+def default_database_url(service_name: str, host: str, port: int, database: str) -> str:
+    """The URL a service uses when DATABASE_URL is not set (its own role, dev password)."""
+    password = dev_db_password(service_name)
+    return f"postgresql+psycopg2://{service_name}:{password}@{host}:{port}/{database}"
+
+
+class BaseServiceSettings(BaseSettings):
+    """Settings every service has; a service subclasses this and sets `service_name`."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+
+    service_name: str = "shared"
+    environment: Literal["development", "test", "production"] = "development"
+    log_level: str = "INFO"
+
+    db_host: str = "127.0.0.1"
+    db_port: int = 6432
+    db_direct_port: int = 5432
+    db_name: str = "psymatch"
+    database_url: SecretStr | None = None
+    migration_database_url: SecretStr | None = None
+    db_pool_size: int = 5
+    db_statement_timeout_ms: int = 15000
+
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    kafka_topic_prefix: str = ""
+    kafka_session_timeout_ms: int = 6000
+    kafka_heartbeat_interval_ms: int = 1000
+    consumer_max_attempts: int = 3
+    outbox_batch_size: int = 500
+    outbox_poll_interval_s: float = 0.2
+
+    jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
+    jwt_algorithm: Literal["HS256", "RS256"] = "HS256"
+    jwt_public_key: str | None = None
+    jwt_issuer: str | None = None
+
+    allow_clock_override: bool = False
+    jobs_enabled: bool = True
+    max_request_bytes: int = 1_048_576
+
+    patient_service_url: str = "http://127.0.0.1:8001"
+    therapist_service_url: str = "http://127.0.0.1:8002"
+    matching_service_url: str = "http://127.0.0.1:8003"
+    communication_service_url: str = "http://127.0.0.1:8004"
+    geocoding_service_url: str = "http://127.0.0.1:8005"
+    scraping_service_url: str = "http://127.0.0.1:8006"
+
+    @model_validator(mode="after")
+    def _refuse_dev_secret_in_production(self) -> BaseServiceSettings:
+        if self.environment == "production" and self.jwt_secret.get_secret_value() == DEV_JWT_SECRET:
+            raise ValueError("JWT_SECRET must be set to a real secret in production")
+        return self
+
+    @property
+    def schema(self) -> str:
+        """The PostgreSQL schema this service owns (= its package name)."""
+        return self.service_name
+
+    def db_url(self) -> str:
+        """Runtime URL (through PgBouncer)."""
+        if self.database_url:
+            return self.database_url.get_secret_value()
+        return default_database_url(self.service_name, self.db_host, self.db_port, self.db_name)
+
+    def migration_db_url(self) -> str:
+        """Direct URL for migrations (bypasses PgBouncer)."""
+        if self.migration_database_url:
+            return self.migration_database_url.get_secret_value()
+        return default_database_url(
+            self.service_name, self.db_host, self.db_direct_port, self.db_name
+        )
+
+    def topic(self, name: str) -> str:
+        """A topic name with the configured prefix (tests isolate themselves with a prefix)."""
+        return f"{self.kafka_topic_prefix}{name}"

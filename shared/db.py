@@ -1,0 +1,145 @@
+"""Engine and session factory (PgBouncer-safe), the unit of work, and common tables."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import TracebackType
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Engine,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import Session, sessionmaker
+
+
+def make_engine(url: str, pool_size: int = 5, application_name: str = "psymatch") -> Engine:
+    """An engine that is safe behind PgBouncer in transaction mode.
+
+    psycopg2 uses no server-side prepared statements; no session state (SET, advisory session
+    locks, LISTEN) is relied on; pre-ping replaces connections that PgBouncer or a restarted
+    server dropped, so the service recovers without a restart.
+    """
+    return create_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        pool_recycle=300,
+        pool_timeout=5,
+        connect_args={"connect_timeout": 3, "application_name": application_name},
+    )
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions that never autoflush surprises and keep objects usable after commit."""
+    return sessionmaker(bind=engine, expire_on_commit=False, future=True)
+
+
+class UnitOfWork:
+    """One transaction: rolls back on exit unless `commit()` was called."""
+
+    def __init__(self, session_factory: Callable[[], Session]) -> None:
+        self._session_factory = session_factory
+        self.session: Session
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = self._session_factory()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.session.rollback()
+        self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
+
+
+def ping(engine: Engine) -> None:
+    """Raise if the database cannot answer a trivial query."""
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
+
+
+def outbox_table(metadata: MetaData) -> Table:
+    """`<schema>.outbox`: events written in the same transaction as the state change."""
+    return Table(
+        "outbox",
+        metadata,
+        Column("id", BigInteger, primary_key=True, autoincrement=True),
+        Column("event_id", UUID(as_uuid=False), nullable=False, unique=True),
+        Column("topic", String(200), nullable=False),
+        Column("key", String(200), nullable=False),
+        Column("event_type", String(200), nullable=False),
+        Column("envelope", JSONB, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Column("published_at", DateTime(timezone=True), nullable=True),
+    )
+
+
+def processed_events_table(metadata: MetaData) -> Table:
+    """`<schema>.processed_events`: event ids already applied by this service's consumers."""
+    return Table(
+        "processed_events",
+        metadata,
+        Column("event_id", UUID(as_uuid=False), primary_key=True),
+        Column("event_type", String(200), nullable=False),
+        Column("topic", String(200), nullable=False),
+        Column("processed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    )
+
+
+def idempotency_keys_table(metadata: MetaData) -> Table:
+    """`<schema>.idempotency_keys`: stored responses of retried writes."""
+    return Table(
+        "idempotency_keys",
+        metadata,
+        Column("key", String(200), primary_key=True),
+        Column("subject", String(200), primary_key=True),
+        Column("method", String(10), nullable=False),
+        Column("path", String(500), nullable=False),
+        Column("request_hash", String(64), nullable=False),
+        Column("status_code", BigInteger, nullable=True),
+        Column("response", JSONB, nullable=True),
+        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    )
+
+
+def job_runs_table(metadata: MetaData) -> Table:
+    """`<schema>.job_runs`: one row per scheduled or manual job run."""
+    return Table(
+        "job_runs",
+        metadata,
+        Column("id", BigInteger, primary_key=True, autoincrement=True),
+        Column("job_name", String(100), nullable=False, index=True),
+        Column("trigger", String(20), nullable=False),
+        Column("as_of", DateTime(timezone=True), nullable=True),
+        Column("started_at", DateTime(timezone=True), nullable=False),
+        Column("finished_at", DateTime(timezone=True), nullable=True),
+        Column("status", String(20), nullable=False),
+        Column("result", JSONB, nullable=True),
+        Column("error", String(2000), nullable=True),
+    )
+
+
+def infrastructure_tables(metadata: MetaData) -> dict[str, Table]:
+    """The tables every service schema has, registered on the service's metadata."""
+    return {
+        "outbox": outbox_table(metadata),
+        "processed_events": processed_events_table(metadata),
+        "idempotency_keys": idempotency_keys_table(metadata),
+        "job_runs": job_runs_table(metadata),
+    }

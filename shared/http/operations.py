@@ -1,0 +1,62 @@
+"""`@operation`: one decorator that declares roles, validates input and documents a route."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import request
+from pydantic import BaseModel
+
+from shared.http.auth import roles_required
+from shared.http.errors import ApiError
+
+
+@dataclass(frozen=True)
+class OperationSpec:
+    summary: str
+    roles: tuple[str, ...] | None
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    responses: dict[int, tuple[str, type[BaseModel] | None]] = field(default_factory=dict)
+    tags: tuple[str, ...] = ()
+
+
+def operation(
+    summary: str,
+    *,
+    roles: tuple[str, ...] | list[str] | None,
+    body: type[BaseModel] | None = None,
+    query: type[BaseModel] | None = None,
+    responses: dict[int, tuple[str, type[BaseModel] | None]] | None = None,
+    tags: tuple[str, ...] = (),
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Guard a view with roles (None = public) and pass validated `body=` / `query=` to it."""
+    spec = OperationSpec(summary, tuple(roles) if roles is not None else None, body, query,
+                         responses or {200: ("OK", None)}, tags)
+
+    def wrap(view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        def validated(*args: Any, **kwargs: Any) -> Any:
+            if query is not None:
+                kwargs["query"] = query.model_validate(request.args.to_dict())
+            if body is not None:
+                kwargs["body"] = body.model_validate(_json_body())
+            return view(*args, **kwargs)
+
+        guarded = roles_required(*spec.roles)(validated) if spec.roles is not None else validated
+        guarded.__openapi__ = spec  # type: ignore[attr-defined]
+        return guarded
+
+    return wrap
+
+
+def _json_body() -> Any:
+    if not request.is_json:
+        raise ApiError(415, "Send a JSON body with Content-Type: application/json.")
+    data = request.get_json(silent=True)
+    if data is None:
+        raise ApiError(400, "The request body is not valid JSON.", "validation_error")
+    return data

@@ -1,0 +1,195 @@
+"""Consumer loop: apply each event once (dedupe in the same transaction), commit after the DB."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from kafka import KafkaConsumer
+from kafka.errors import KafkaError
+from prometheus_client import Counter, Gauge
+from sqlalchemy import Table
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session
+
+from shared.db import UnitOfWork
+from shared.events.envelope import Envelope, EnvelopeError
+from shared.events.topics import dlq_topic
+from shared.kafka.robust_producer import ProducerError, RobustKafkaProducer
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Session, Envelope], None]
+
+HANDLED = Counter("events_consumed_total", "Events consumed, by outcome", ["group", "outcome"])
+LAG = Gauge("kafka_consumer_lag", "Messages behind the high-water mark", ["group", "topic"])
+
+
+class InfrastructureError(RuntimeError):
+    """The database or broker is unavailable: retry later, never dead-letter."""
+
+
+def is_infrastructure_error(exc: Exception) -> bool:
+    """Errors caused by an unreachable dependency rather than by the message itself."""
+    if isinstance(exc, OperationalError | ProducerError | KafkaError | OSError):
+        return True
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+
+
+class EventConsumer:
+    """Polls topics, applies handlers exactly once per event_id, dead-letters poison messages."""
+
+    def __init__(
+        self,
+        *,
+        bootstrap_servers: str,
+        group_id: str,
+        topics: list[str],
+        handlers: Mapping[str, Handler],
+        session_factory: Callable[[], Session],
+        processed_table: Table,
+        dlq_producer: RobustKafkaProducer,
+        max_attempts: int = 3,
+        session_timeout_ms: int = 6000,
+        heartbeat_interval_ms: int = 1000,
+        retry_backoff_s: float = 0.2,
+        factory: Callable[..., Any] = KafkaConsumer,
+    ) -> None:
+        self.group_id = group_id
+        self.topics = topics
+        self._handlers = handlers
+        self._session_factory = session_factory
+        self._processed = processed_table
+        self._dlq = dlq_producer
+        self._max_attempts = max_attempts
+        self._retry_backoff_s = retry_backoff_s
+        self._factory = factory
+        self._config = {
+            "bootstrap_servers": bootstrap_servers.split(","),
+            "group_id": group_id,
+            "enable_auto_commit": False,
+            "auto_offset_reset": "earliest",
+            "session_timeout_ms": session_timeout_ms,
+            "heartbeat_interval_ms": heartbeat_interval_ms,
+            "max_poll_records": 200,
+            "request_timeout_ms": max(30000, session_timeout_ms + 5000),
+            "reconnect_backoff_max_ms": 2000,
+        }
+        self._consumer: Any = None
+
+    def _connect(self) -> Any:
+        if self._consumer is None:
+            self._consumer = self._factory(**self._config)
+            self._consumer.subscribe(self.topics)
+        return self._consumer
+
+    def _disconnect(self) -> None:
+        consumer, self._consumer = self._consumer, None
+        if consumer is not None:
+            try:
+                consumer.close(autocommit=False)
+            except Exception:  # noqa: BLE001 - a broken consumer is being replaced anyway
+                log.debug("closing consumer raised", exc_info=True)
+
+    def poll_once(self, timeout_ms: int = 1000) -> int:
+        """Process one polled batch and commit its offsets; return the number of messages."""
+        consumer = self._connect()
+        batch = consumer.poll(timeout_ms=timeout_ms)
+        count = 0
+        for tp, messages in batch.items():
+            for message in messages:
+                self.handle_message(message)
+                count += 1
+            self._record_lag(consumer, tp, messages[-1].offset)
+        if count:
+            consumer.commit()
+        return count
+
+    def _record_lag(self, consumer: Any, tp: Any, last_offset: int) -> None:
+        highwater = consumer.highwater(tp)
+        if highwater is not None:
+            LAG.labels(self.group_id, tp.topic).set(max(0, highwater - last_offset - 1))
+
+    def handle_message(self, message: Any) -> str:
+        """Apply one message; return applied | duplicate | ignored | dead_lettered."""
+        try:
+            envelope = Envelope.from_bytes(message.value)
+        except EnvelopeError as exc:
+            return self._dead_letter(message, exc)
+        handler = self._handlers.get(envelope.event_type)
+        if handler is None:
+            HANDLED.labels(self.group_id, "ignored").inc()
+            return "ignored"
+        return self._apply_with_retries(message, envelope, handler)
+
+    def _apply_with_retries(self, message: Any, envelope: Envelope, handler: Handler) -> str:
+        for attempt in range(1, self._max_attempts + 1):
+            try:
+                outcome = self._apply(message, envelope, handler)
+                HANDLED.labels(self.group_id, outcome).inc()
+                return outcome
+            except Exception as exc:  # noqa: BLE001 - sorted into retry, outage or poison
+                if is_infrastructure_error(exc):
+                    raise InfrastructureError(str(exc)) from exc
+                log.warning("handler for %s failed (attempt %d): %s", envelope.event_type,
+                            attempt, exc)
+                if attempt == self._max_attempts:
+                    return self._dead_letter(message, exc)
+                time.sleep(self._retry_backoff_s * attempt)
+        raise AssertionError("unreachable")
+
+    def _apply(self, message: Any, envelope: Envelope, handler: Handler) -> str:
+        with UnitOfWork(self._session_factory) as uow:
+            inserted = uow.session.execute(
+                insert(self._processed)
+                .values(event_id=envelope.event_id, event_type=envelope.event_type,
+                        topic=message.topic)
+                .on_conflict_do_nothing()
+                .returning(self._processed.c.event_id)
+            ).first()
+            if inserted is None:
+                return "duplicate"
+            handler(uow.session, envelope)
+            uow.commit()
+        return "applied"
+
+    def _dead_letter(self, message: Any, error: Exception) -> str:
+        body = {
+            "error": f"{type(error).__name__}: {error}"[:2000],
+            "topic": message.topic,
+            "partition": message.partition,
+            "offset": message.offset,
+            "consumer_group": self.group_id,
+            "failed_at": datetime.now(UTC).isoformat(),
+            "key": _text(message.key),
+            "value": _text(message.value),
+        }
+        key = _text(message.key) or f"{message.topic}:{message.partition}:{message.offset}"
+        self._dlq.send_and_wait(dlq_topic(message.topic), key, json.dumps(body).encode())
+        HANDLED.labels(self.group_id, "dead_lettered").inc()
+        log.error("dead-lettered %s@%s: %s", message.topic, message.offset, body["error"])
+        return "dead_lettered"
+
+    def run(self, stop: threading.Event, max_backoff_s: float = 10.0) -> None:
+        """Consume until `stop` is set; reconnect with backoff after broker or database outages."""
+        backoff = 0.5
+        while not stop.is_set():
+            try:
+                self.poll_once()
+                backoff = 0.5
+            except (InfrastructureError, ProducerError, KafkaError, OSError) as exc:
+                log.warning("consumer %s: %s; reconnecting in %.1fs", self.group_id, exc, backoff)
+                self._disconnect()
+                stop.wait(backoff)
+                backoff = min(max_backoff_s, backoff * 2)
+        self._disconnect()
+
+
+def _text(raw: bytes | None) -> str | None:
+    return raw.decode("utf-8", errors="replace") if raw is not None else None

@@ -1,0 +1,1 @@
+"""Therapist service: Therapist master data, availability, capacity and blocks."""

@@ -1,0 +1,1 @@
+"""Pure rules of the therapist service (standard library only)."""

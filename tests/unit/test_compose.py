@@ -1,0 +1,327 @@
+"""Structure of docker-compose.yml and the Dockerfile, checked without a Docker engine."""
+
+import re
+import shlex
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE_FILE = ROOT / "docker-compose.yml"
+DOCKERFILE = ROOT / "Dockerfile"
+
+WEB_PORTS = {
+    "patient_service": 8001,
+    "therapist_service": 8002,
+    "matching_service": 8003,
+    "communication_service": 8004,
+    "geocoding_service": 8005,
+    "scraping_service": 8006,
+}
+WORKERS = {f"{name}_worker": name for name in WEB_PORTS}
+PROJECT_SERVICES = {**{name: name for name in WEB_PORTS}, **WORKERS}
+INFRASTRUCTURE = {"postgres", "pgbouncer", "kafka", "mailpit", "migrate"}
+ONE_SHOT = {"migrate"}
+
+# Real images only (tags checked by the pattern); project containers use `build:` instead.
+ALLOWED_IMAGES = (
+    re.compile(r"postgres:16(\.\d+)?"),
+    re.compile(r"edoburu/pgbouncer:v?\d+\.\d+\.\d+(-p\d+)?"),
+    re.compile(r"apache/kafka:\d+\.\d+\.\d+"),
+    re.compile(r"axllent/mailpit:v\d+\.\d+(\.\d+)?"),
+)
+# ${VAR}, ${VAR?msg} or ${VAR:?msg}; a default (${VAR:-x}) would be a literal secret.
+SECRET_REFERENCE = re.compile(r"\$\{[A-Z][A-Z0-9_]*(:?\?[^}]*)?\}")
+SECRET_KEY = re.compile(r"PASSWORD|SECRET", re.IGNORECASE)
+URL_PASSWORD = re.compile(r"://[^:/@\s]+:(?P<password>\$\{[^}]*\}|[^@\s]*)@")
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict[str, Any]:
+    """The compose file as plain data (YAML anchors and merge keys resolved)."""
+    return yaml.safe_load(COMPOSE_FILE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def services(compose: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return compose["services"]
+
+
+def env_of(service: dict[str, Any]) -> dict[str, str]:
+    """The service's `environment`, whether written as a mapping or as KEY=VALUE items."""
+    env = service.get("environment") or {}
+    if isinstance(env, list):
+        env = dict(item.split("=", 1) for item in env)
+    return {key: "" if value is None else str(value) for key, value in env.items()}
+
+
+def command_of(service: dict[str, Any]) -> list[str]:
+    command = service.get("command", [])
+    return shlex.split(command) if isinstance(command, str) else [str(part) for part in command]
+
+
+def published_ports(service: dict[str, Any]) -> set[tuple[int, int]]:
+    """(host port, container port) pairs from short or long port syntax."""
+    pairs = set()
+    for spec in service.get("ports", []):
+        if isinstance(spec, dict):
+            pairs.add((int(spec["published"]), int(spec["target"])))
+        else:
+            host, container = str(spec).rsplit(":", 2)[-2:]
+            pairs.add((int(host), int(container.split("/")[0])))
+    return pairs
+
+
+def string_values_under_secret_keys(node: Any, path: str = "") -> list[tuple[str, str]]:
+    """Every (path, value) whose mapping key names a password or secret, anywhere in the file."""
+    found = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if SECRET_KEY.search(str(key)) and not isinstance(value, (dict, list)):
+                found.append((f"{path}/{key}", "" if value is None else str(value)))
+            found += string_values_under_secret_keys(value, f"{path}/{key}")
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            if isinstance(item, str) and "=" in item and SECRET_KEY.search(item.split("=")[0]):
+                found.append((f"{path}[{index}]", item.split("=", 1)[1]))
+            found += string_values_under_secret_keys(item, f"{path}[{index}]")
+    return found
+
+
+def all_strings(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        return [s for key, value in node.items() for s in [str(key), *all_strings(value)]]
+    if isinstance(node, list):
+        return [s for item in node for s in all_strings(item)]
+    return [node] if isinstance(node, str) else []
+
+
+# ------------------------------------------------------------------ compose: inventory
+
+
+def test_compose_defines_six_services_six_workers_and_the_infrastructure(services):
+    assert set(services) == set(WEB_PORTS) | set(WORKERS) | INFRASTRUCTURE
+
+
+def test_every_long_running_service_has_a_healthcheck(services):
+    for name, service in services.items():
+        if name in ONE_SHOT:
+            continue
+        check = service.get("healthcheck") or {}
+        assert check.get("test"), f"{name} has no healthcheck"
+        assert not check.get("disable"), f"{name} disables its healthcheck"
+        assert check["test"] not in (["NONE"], "NONE"), f"{name} disables its healthcheck"
+
+
+def test_images_are_real_or_built_from_the_project_dockerfile(services):
+    for name, service in services.items():
+        if name in PROJECT_SERVICES or name == "migrate":
+            build = service.get("build")
+            assert build == {"context": ".", "dockerfile": "Dockerfile"}, name
+        else:
+            assert "build" not in service, name
+            image = service.get("image", "")
+            assert any(p.fullmatch(image) for p in ALLOWED_IMAGES), f"{name}: {image!r}"
+
+
+def test_infrastructure_uses_the_agreed_images(services):
+    assert services["postgres"]["image"] == "postgres:16"
+    assert services["pgbouncer"]["image"].startswith("edoburu/pgbouncer:")
+    assert services["kafka"]["image"].startswith("apache/kafka:")
+    assert services["mailpit"]["image"].startswith("axllent/mailpit:")
+
+
+def test_project_containers_share_the_x_service_common_block(compose, services):
+    common = compose["x-service-common"]
+    for name in PROJECT_SERVICES:
+        for key in ("image", "build", "env_file", "depends_on", "restart"):
+            assert services[name][key] == common[key], f"{name}.{key}"
+
+
+# ------------------------------------------------------------------ compose: processes
+
+
+@pytest.mark.parametrize("name, port", WEB_PORTS.items())
+def test_web_service_runs_gunicorn_on_its_port(services, name, port):
+    command = command_of(services[name])
+    assert command == [
+        "gunicorn",
+        "--bind",
+        f"0.0.0.0:{port}",
+        "--workers",
+        "2",
+        f"{name}.app:create_app()",
+    ]
+    assert published_ports(services[name]) == {(port, port)}
+
+
+@pytest.mark.parametrize("name, port", WEB_PORTS.items())
+def test_web_healthcheck_asks_the_ready_endpoint_of_its_own_port(services, name, port):
+    test = services[name]["healthcheck"]["test"]
+    assert test[:3] == ["CMD", "python", "-c"]
+    assert f"urlopen('http://127.0.0.1:{port}/ready', timeout=3)" in test[3]
+
+
+@pytest.mark.parametrize("worker, name", WORKERS.items())
+def test_worker_runs_the_worker_module_of_its_service(services, worker, name):
+    assert command_of(services[worker]) == ["python", "-m", f"{name}.worker"]
+    assert "ports" not in services[worker]
+
+
+def test_migrate_is_a_one_shot_run_of_the_stack_script_after_postgres(services):
+    migrate = services["migrate"]
+    assert command_of(migrate) == ["python", "scripts/stack.py", "migrate"]
+    assert migrate["restart"] == "no"
+    assert migrate["depends_on"] == {"postgres": {"condition": "service_healthy"}}
+    assert "healthcheck" not in migrate
+
+
+@pytest.mark.parametrize("name", sorted(PROJECT_SERVICES))
+def test_project_container_waits_for_migrate_pgbouncer_and_kafka(services, name):
+    assert services[name]["depends_on"] == {
+        "migrate": {"condition": "service_completed_successfully"},
+        "pgbouncer": {"condition": "service_healthy"},
+        "kafka": {"condition": "service_healthy"},
+    }
+
+
+# ------------------------------------------------------------------ compose: environment
+
+
+@pytest.mark.parametrize("container, name", sorted(PROJECT_SERVICES.items()))
+def test_each_container_connects_as_its_own_role(services, container, name):
+    env = env_of(services[container])
+    password = rf"\$\{{{name.upper()}_DB_PASSWORD(:?\?[^}}]*)?\}}"
+    role = rf"postgresql\+psycopg2://{name}:{password}"
+    assert re.fullmatch(rf"{role}@pgbouncer:6432/psymatch", env["DATABASE_URL"])
+    assert re.fullmatch(rf"{role}@postgres:5432/psymatch", env["MIGRATION_DATABASE_URL"])
+
+
+@pytest.mark.parametrize("container", sorted(PROJECT_SERVICES))
+def test_each_container_gets_broker_smtp_and_service_urls(services, container):
+    env = env_of(services[container])
+    assert env["ENVIRONMENT"] == "production"
+    assert env["KAFKA_BOOTSTRAP_SERVERS"] == "kafka:9092"
+    assert (env["SMTP_HOST"], env["SMTP_PORT"]) == ("mailpit", "1025")
+    for name, port in WEB_PORTS.items():
+        assert env[f"{name.upper()}_URL"] == f"http://{name}:{port}"
+
+
+def test_project_containers_and_postgres_read_the_env_file(services):
+    for name in [*PROJECT_SERVICES, "migrate", "postgres"]:
+        env_file = services[name].get("env_file")
+        assert env_file == ".env" or env_file == [".env"], name
+
+
+def test_jwt_secret_comes_from_the_env_file_only(services):
+    for name, service in services.items():
+        assert "JWT_SECRET" not in env_of(service), name
+
+
+def test_migrate_gets_the_admin_url_and_every_role_password(services):
+    env = env_of(services["migrate"])
+    assert re.fullmatch(
+        r"postgresql\+psycopg2://postgres:\$\{POSTGRES_PASSWORD(:?\?[^}]*)?\}"
+        r"@postgres:5432/postgres",
+        env["POSTGRES_ADMIN_URL"],
+    )
+    for name in WEB_PORTS:
+        assert SECRET_REFERENCE.fullmatch(env[f"{name.upper()}_DB_PASSWORD"]), name
+
+
+def test_no_password_or_secret_has_a_literal_value(compose):
+    offenders = [
+        (path, value)
+        for path, value in string_values_under_secret_keys(compose)
+        if not SECRET_REFERENCE.fullmatch(value)
+    ]
+    assert offenders == []
+
+
+def test_no_connection_url_carries_a_literal_password(compose):
+    passwords = [m["password"] for s in all_strings(compose) for m in URL_PASSWORD.finditer(s)]
+    assert passwords, "expected connection URLs with passwords"
+    assert [p for p in passwords if not SECRET_REFERENCE.fullmatch(p)] == []
+
+
+# ------------------------------------------------------------------ compose: infrastructure
+
+
+def test_postgres_is_checked_with_pg_isready_and_keeps_data_in_a_volume(compose, services):
+    postgres = services["postgres"]
+    assert "pg_isready" in " ".join(postgres["healthcheck"]["test"])
+    assert SECRET_REFERENCE.fullmatch(env_of(postgres)["POSTGRES_PASSWORD"])
+    volume = postgres["volumes"][0].split(":")[0]
+    assert volume in compose["volumes"]
+
+
+def test_pgbouncer_pools_transactions_on_6432_for_all_six_roles(services):
+    pgbouncer = services["pgbouncer"]
+    env = env_of(pgbouncer)
+    assert (env["POOL_MODE"], env["LISTEN_PORT"]) == ("transaction", "6432")
+    assert env["AUTH_TYPE"] == "scram-sha-256"
+    assert (env["DB_HOST"], env["DB_NAME"]) == ("postgres", "psymatch")
+    assert pgbouncer["depends_on"] == {"postgres": {"condition": "service_healthy"}}
+    script = " ".join(pgbouncer["entrypoint"])
+    for name in WEB_PORTS:
+        assert f'add_user {name} "$${{{name.upper()}_DB_PASSWORD:?}}"' in script
+        assert SECRET_REFERENCE.fullmatch(env[f"{name.upper()}_DB_PASSWORD"])
+
+
+def test_kafka_is_a_single_kraft_node_reachable_at_kafka_9092(compose, services):
+    kafka = services["kafka"]
+    env = env_of(kafka)
+    assert set(env["KAFKA_PROCESS_ROLES"].split(",")) == {"broker", "controller"}
+    assert env["KAFKA_ADVERTISED_LISTENERS"] == "PLAINTEXT://kafka:9092"
+    assert "kafka-broker-api-versions.sh" in " ".join(kafka["healthcheck"]["test"])
+    assert not any("zookeeper" in s.lower() for s in all_strings(compose))
+    assert kafka["volumes"][0].split(":")[0] in compose["volumes"]
+
+
+def test_mailpit_serves_smtp_1025_and_its_ui_on_8025_locally(services):
+    mailpit = services["mailpit"]
+    assert "1025" in [str(port) for port in mailpit["expose"]]
+    assert mailpit["ports"] == ["127.0.0.1:8025:8025"]
+
+
+# ------------------------------------------------------------------ Dockerfile
+
+
+@pytest.fixture(scope="module")
+def dockerfile_instructions() -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) pairs with comments dropped and continuation lines joined."""
+    assert DOCKERFILE.is_file(), "Dockerfile is missing"
+    text = DOCKERFILE.read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
+    joined = re.sub(r"\\\n", " ", "\n".join(lines))
+    pairs = [line.strip().split(None, 1) for line in joined.splitlines() if line.strip()]
+    return [(pair[0].upper(), pair[1] if len(pair) > 1 else "") for pair in pairs]
+
+
+def test_dockerfile_builds_on_python_311_slim(dockerfile_instructions):
+    bases = [args.split()[0] for op, args in dockerfile_instructions if op == "FROM"]
+    assert bases and all(base == "python:3.11-slim" for base in bases)
+
+
+def test_dockerfile_installs_the_project_with_pip(dockerfile_instructions):
+    runs = " ".join(args for op, args in dockerfile_instructions if op == "RUN")
+    assert re.search(r"pip install (\S+ )*\.(\s|$)", runs)
+
+
+def test_dockerfile_ships_migrations_alembic_ini_and_scripts(dockerfile_instructions):
+    sources = {args.split()[0] for op, args in dockerfile_instructions if op == "COPY"}
+    assert {"alembic.ini", "migrations", "scripts"} <= sources
+
+
+def test_dockerfile_runs_as_a_non_root_user(dockerfile_instructions):
+    users = [args.split()[0] for op, args in dockerfile_instructions if op == "USER"]
+    assert users, "no USER line"
+    assert users[-1].split(":")[0] not in {"root", "0"}
+
+
+def test_dockerfile_bakes_in_no_secret(dockerfile_instructions):
+    for op, args in dockerfile_instructions:
+        if op in {"ENV", "ARG"}:
+            assert not SECRET_KEY.search(args), args

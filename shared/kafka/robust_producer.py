@@ -55,7 +55,7 @@ class RobustKafkaProducer:
         delivery_timeout_ms: int = 15000,
         request_timeout_ms: int = 5000,
         max_block_ms: int = 5000,
-        buffer_memory: int = 32 * 1024 * 1024,
+        max_pending: int = 10_000,
         linger_ms: int = 5,
         factory: Callable[..., Any] = KafkaProducer,
     ) -> None:
@@ -70,11 +70,11 @@ class RobustKafkaProducer:
             "delivery_timeout_ms": delivery_timeout_ms,
             "request_timeout_ms": request_timeout_ms,
             "max_block_ms": max_block_ms,
-            "buffer_memory": buffer_memory,
             "linger_ms": linger_ms,
             "reconnect_backoff_max_ms": 2000,
         }
         self._factory = factory
+        self._max_pending = max_pending
         self._producer: Any = None
         self._lock = threading.Lock()
         self.last_error: str | None = None
@@ -99,6 +99,8 @@ class RobustKafkaProducer:
 
     def send_batch(self, records: Sequence[Record], timeout_s: float = 20.0) -> list[SendResult]:
         """Send records in order and wait for every acknowledgement; one result per record."""
+        if len(records) > self._max_pending:
+            raise ValueError(f"at most {self._max_pending} records per batch (bounded queue)")
         try:
             producer = self._get()
             futures = [producer.send(r.topic, key=r.key.encode(), value=r.value) for r in records]

@@ -1,0 +1,57 @@
+"""`make up` brings up six ready services (twice is harmless); `make down` leaves nothing running."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+
+from scripts import infra
+from shared.config import SERVICE_PORTS
+
+pytestmark = pytest.mark.e2e
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def stack(*args, timeout=240):
+    return subprocess.run([sys.executable, "scripts/stack.py", *args], cwd=ROOT, text=True,
+                          capture_output=True, timeout=timeout)
+
+
+def recorded_pids():
+    return {p.stem: int(p.read_text()) for p in infra.PIDS.glob("*.pid")
+            if p.exists() and p.read_text().strip().isdigit()}
+
+
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    try:
+        return Path(f"/proc/{pid}/status").read_text().find("State:\tZ") < 0
+    except OSError:
+        return False
+
+
+def test_up_twice_then_down():
+    first = stack("up")
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "Staff token" in first.stdout
+    token = first.stdout.strip().splitlines()[-1]
+    for port in SERVICE_PORTS.values():
+        assert requests.get(f"http://127.0.0.1:{port}/ready", timeout=5).status_code == 200
+    pids = recorded_pids()
+    second = stack("up")
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert recorded_pids() == pids, "a second `up` must not start anything twice"
+    jobs = requests.get("http://127.0.0.1:8001/api/jobs", timeout=5,
+                        headers={"Authorization": f"Bearer {token}"})
+    assert jobs.status_code == 403, "the printed staff token is valid (and not an admin's)"
+    down = stack("down")
+    assert down.returncode == 0, down.stdout + down.stderr
+    assert not [name for name, pid in pids.items() if alive(pid)]
+    assert not any(infra.port_open(port) for port in SERVICE_PORTS.values())
+    assert not list(infra.PIDS.glob("*.pid"))

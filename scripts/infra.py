@@ -83,7 +83,7 @@ def postgres_ready() -> bool:
 
 
 def ensure_postgres() -> bool:
-    """Start the machine's PostgreSQL if it is down (install it as root on Debian). True if started."""
+    """Start the machine's PostgreSQL if down (as root on Debian, install it); True if started."""
     if postgres_ready():
         return False
     if not Path("/etc/postgresql").is_dir():

@@ -75,7 +75,8 @@ class BaseServiceSettings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_dev_secret_in_production(self) -> BaseServiceSettings:
-        if self.environment == "production" and self.jwt_secret.get_secret_value() == DEV_JWT_SECRET:
+        dev_secret = self.jwt_secret.get_secret_value() == DEV_JWT_SECRET
+        if self.environment == "production" and dev_secret:
             raise ValueError("JWT_SECRET must be set to a real secret in production")
         return self
 

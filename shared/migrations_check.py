@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, column, select, table, text
 
 
 def migrations_root() -> Path:
@@ -28,4 +28,5 @@ def current_revision(engine: Engine, schema: str) -> str | None:
         exists = conn.execute(text("SELECT to_regclass(:t)"), {"t": f"{schema}.alembic_version"})
         if exists.scalar() is None:
             return None
-        return conn.execute(text(f'SELECT version_num FROM "{schema}".alembic_version')).scalar()
+        version = table("alembic_version", column("version_num"), schema=schema)
+        return conn.execute(select(version.c.version_num)).scalar()

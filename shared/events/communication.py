@@ -1,1 +1,1 @@
-"""Event schemas published by communication_service (topic `communication-events`); filled in by its issue."""
+"""Event schemas published by communication_service (topic `communication-events`)."""

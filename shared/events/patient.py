@@ -1,1 +1,1 @@
-"""Event schemas published by patient_service (topic `patient-events`); filled in by its issue."""
+"""Event schemas published by patient_service (topic `patient-events`)."""

@@ -1,1 +1,1 @@
-"""Event schemas published by scraping_service (topic `scraping-events`); filled in by its issue."""
+"""Event schemas published by scraping_service (topic `scraping-events`)."""

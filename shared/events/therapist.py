@@ -1,1 +1,1 @@
-"""Event schemas published by therapist_service (topic `therapist-events`); filled in by its issue."""
+"""Event schemas published by therapist_service (topic `therapist-events`)."""

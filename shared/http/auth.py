@@ -1,4 +1,4 @@
-"""JWT bearer auth with roles (`staff`, `admin`, `service`); 401 without a valid token, 403 for a wrong role."""
+"""JWT bearer auth with roles (staff, admin, service): 401 without a valid token, 403 wrong role."""
 
 from __future__ import annotations
 

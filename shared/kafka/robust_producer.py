@@ -17,7 +17,7 @@ from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_ex
 log = logging.getLogger(__name__)
 
 SENT = Counter("kafka_producer_sent_total", "Records acknowledged by the broker", ["client"])
-FAILED = Counter("kafka_producer_failed_total", "Records the broker did not acknowledge", ["client"])
+FAILED = Counter("kafka_producer_failed_total", "Records not acknowledged", ["client"])
 HEALTHY = Gauge("kafka_producer_healthy", "1 when the last send succeeded", ["client"])
 
 
@@ -143,7 +143,7 @@ class RobustKafkaProducer:
         reraise=True,
     )
     def send_and_wait(self, topic: str, key: str, value: bytes, timeout_s: float = 10.0) -> None:
-        """Send one record and wait for it, retrying with backoff; raise ProducerError on failure."""
+        """Send one record and wait for it, with retries; raise ProducerError on failure."""
         (result,) = self.send_batch([Record(topic, key, value)], timeout_s)
         if not result.ok:
             raise ProducerError(f"could not deliver to {topic}: {result.error!r}")

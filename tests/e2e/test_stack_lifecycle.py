@@ -1,4 +1,4 @@
-"""`make up` brings up six ready services (twice is harmless); `make down` leaves nothing running."""
+"""`make up` gives six ready services (twice is harmless); `make down` leaves nothing running."""
 
 import os
 import subprocess

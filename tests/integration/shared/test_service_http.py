@@ -6,6 +6,7 @@ import itertools
 import pytest
 from flask_restful import Resource
 from sqlalchemy import select
+from support.brokers import free_port
 
 from shared.clock import FakeClock, OverridableClock
 from shared.config import SERVICE_NAMES, BaseServiceSettings
@@ -15,7 +16,6 @@ from shared.http.idempotency import idempotent
 from shared.http.operations import operation
 from shared.jobs import Job, JobRegistry
 from shared.outbox import OutboxWriter
-from support.brokers import free_port
 
 pytestmark = pytest.mark.integration
 SECRET = "integration-secret-integration-secret"

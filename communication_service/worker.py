@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from shared.service import build_context
-from shared.worker import run_worker
 from communication_service.config import Settings
 from communication_service.handlers import HANDLERS, SOURCE_SERVICES
 from communication_service.models import metadata
+from shared.service import build_context
+from shared.worker import run_worker
 
 
 def main() -> None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from shared.service import build_context
-from shared.worker import run_worker
 from matching_service.config import Settings
 from matching_service.handlers import HANDLERS, SOURCE_SERVICES
 from matching_service.models import metadata
+from shared.service import build_context
+from shared.worker import run_worker
 
 
 def main() -> None:

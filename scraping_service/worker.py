@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from shared.service import build_context
-from shared.worker import run_worker
 from scraping_service.config import Settings
 from scraping_service.handlers import HANDLERS, SOURCE_SERVICES
 from scraping_service.models import metadata
+from shared.service import build_context
+from shared.worker import run_worker
 
 
 def main() -> None:

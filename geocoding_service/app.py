@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Flask
 
-from shared.clock import Clock
-from shared.http.app_factory import create_service_app
-from shared.service import build_context
 from geocoding_service.api import register_routes
 from geocoding_service.config import Settings
 from geocoding_service.models import metadata
+from shared.clock import Clock
+from shared.http.app_factory import create_service_app
+from shared.service import build_context
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> Flask:

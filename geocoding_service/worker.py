@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from shared.service import build_context
-from shared.worker import run_worker
 from geocoding_service.config import Settings
 from geocoding_service.handlers import HANDLERS, SOURCE_SERVICES
 from geocoding_service.models import metadata
+from shared.service import build_context
+from shared.worker import run_worker
 
 
 def main() -> None:

@@ -24,7 +24,8 @@ PG_ADMIN_DEFAULT = "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
 PGBOUNCER_PORT = 6432
 BROKER_PORT = 9092
 SMTP_PORT = 1025
-DATABASES = ("psymatch", "psymatch_test")
+DATABASES = ("psymatch", "psymatch_test", "psymatch_e2e")
+TEST_DATABASES = ("psymatch_test", "psymatch_e2e")
 
 
 class StackError(RuntimeError):
@@ -119,6 +120,15 @@ def setup_database(database: str) -> None:
     db_engine.dispose()
 
 
+def reset_database(database: str) -> None:
+    """Drop and recreate a disposable (test) database, so every test run migrates from zero."""
+    engine = create_engine(admin_url(), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+    engine.dispose()
+    setup_database(database)
+
+
 def _ensure_role(conn, service: str) -> None:
     exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname=:r"), {"r": service}).scalar()
     verb = "ALTER" if exists else "CREATE"
@@ -143,6 +153,7 @@ def pgbouncer_config(run_dir: Path) -> str:
     return "\n".join([
         "[databases]",
         *(f"{db} = host=127.0.0.1 port=5432 dbname={db}" for db in DATABASES),
+        "* = host=127.0.0.1 port=5432",
         "",
         "[pgbouncer]",
         "listen_addr = 127.0.0.1",

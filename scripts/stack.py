@@ -36,16 +36,16 @@ def service_env(service: str, database: str = "psymatch") -> dict[str, str]:
     return {"DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
 
 
-def start_services() -> None:
+def start_services(database: str = "psymatch") -> None:
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     for service, port in SERVICE_PORTS.items():
         if not _alive(f"{service}-web"):
-            infra.start_process(f"{service}-web", [
-                gunicorn, "--bind", f"127.0.0.1:{port}", "--workers", "2", "--timeout", "60",
-                "--access-logfile", "-", f"{service}.app:create_app()"], service_env(service))
+            web = [gunicorn, "--bind", f"127.0.0.1:{port}", "--workers", "2", "--timeout", "60",
+                   "--access-logfile", "-", f"{service}.app:create_app()"]
+            infra.start_process(f"{service}-web", web, service_env(service, database))
         if not _alive(f"{service}-worker"):
             infra.start_process(f"{service}-worker", [sys.executable, "-m", f"{service}.worker"],
-                                service_env(service))
+                                service_env(service, database))
 
 
 def wait_ready(timeout_s: float = 90.0) -> dict[str, str]:
@@ -92,10 +92,10 @@ def make_token(role: str, subject: str | None = None) -> str:
     return issue_token(settings.jwt_secret.get_secret_value(), subject or f"dev-{role}", role)
 
 
-def up() -> None:
+def up(database: str = "psymatch") -> None:
     infra.ensure_infrastructure()
-    migrate("psymatch")
-    start_services()
+    migrate(database)
+    start_services(database)
     wait_ready()
     print("\nAll six services are ready:")
     for service, port in SERVICE_PORTS.items():
@@ -149,13 +149,17 @@ def main() -> None:
     args = parser.parse_args()
     try:
         if args.command == "up":
-            up()
+            up(args.database)
         elif args.command == "down":
             down()
         elif args.command == "status":
             status()
-        elif args.command in ("infra", "test-infra"):
+        elif args.command == "infra":
             infra.ensure_infrastructure()
+        elif args.command == "test-infra":
+            infra.ensure_infrastructure()
+            for database in infra.TEST_DATABASES:
+                infra.reset_database(database)
         elif args.command == "migrate":
             if "POSTGRES_ADMIN_URL" in os.environ:
                 infra.setup_database(args.database)

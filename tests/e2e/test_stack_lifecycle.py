@@ -37,14 +37,14 @@ def alive(pid):
 
 
 def test_up_twice_then_down():
-    first = stack("up")
+    first = stack("up", "--database", "psymatch_e2e")
     assert first.returncode == 0, first.stdout + first.stderr
     assert "Staff token" in first.stdout
     token = first.stdout.strip().splitlines()[-1]
     for port in SERVICE_PORTS.values():
         assert requests.get(f"http://127.0.0.1:{port}/ready", timeout=5).status_code == 200
     pids = recorded_pids()
-    second = stack("up")
+    second = stack("up", "--database", "psymatch_e2e")
     assert second.returncode == 0, second.stdout + second.stderr
     assert recorded_pids() == pids, "a second `up` must not start anything twice"
     jobs = requests.get("http://127.0.0.1:8001/api/jobs", timeout=5,

@@ -62,7 +62,8 @@ def scratch(migrated_db) -> Scratch:
 def clean_scratch(scratch) -> Scratch:
     with scratch.engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {SCRATCH_SCHEMA}.outbox, {SCRATCH_SCHEMA}.processed_events, "
-                          f"{SCRATCH_SCHEMA}.applied RESTART IDENTITY"))
+                          f"{SCRATCH_SCHEMA}.applied, {SCRATCH_SCHEMA}.idempotency_keys, "
+                          f"{SCRATCH_SCHEMA}.job_runs RESTART IDENTITY"))
     return scratch
 
 

@@ -2,6 +2,7 @@
 
 import importlib
 import itertools
+import uuid
 
 import pytest
 from flask_restful import Resource
@@ -73,7 +74,7 @@ def scratch_app(scratch, allow_override):
 
 def test_retried_write_with_idempotency_key_returns_the_first_answer(clean_scratch):
     client = scratch_app(clean_scratch, False)[0].test_client()
-    headers = {**bearer("staff"), "Idempotency-Key": "abc-1"}
+    headers = {**bearer("staff"), "Idempotency-Key": f"key-{uuid.uuid4()}"}
     first = client.post("/api/count", json={}, headers=headers)
     second = client.post("/api/count", json={}, headers=headers)
     assert first.status_code == second.status_code == 201

@@ -44,8 +44,9 @@ def start_services(database: str = "psymatch") -> None:
                    "--access-logfile", "-", f"{service}.app:create_app()"]
             infra.start_process(f"{service}-web", web, service_env(service, database))
         if not _alive(f"{service}-worker"):
+            env = {**service_env(service, database), "WORKER_METRICS_PORT": str(port + 1000)}
             infra.start_process(f"{service}-worker", [sys.executable, "-m", f"{service}.worker"],
-                                service_env(service, database))
+                                env)
 
 
 def wait_ready(timeout_s: float = 90.0) -> dict[str, str]:

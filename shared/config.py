@@ -62,6 +62,7 @@ class BaseServiceSettings(BaseSettings):
     jwt_public_key: str | None = None
     jwt_issuer: str | None = None
 
+    worker_metrics_port: int | None = None
     allow_clock_override: bool = False
     jobs_enabled: bool = True
     max_request_bytes: int = 1_048_576

@@ -7,6 +7,8 @@ import signal
 import threading
 from collections.abc import Mapping
 
+from prometheus_client import start_http_server
+
 from shared.events.topics import TOPICS
 from shared.http.app_factory import ServiceContext
 from shared.http.observability import configure_logging
@@ -61,6 +63,8 @@ def run_worker(
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     threads, producer = build_threads(ctx, handlers, source_services, stop)
+    if ctx.settings.worker_metrics_port:
+        start_http_server(ctx.settings.worker_metrics_port, addr="127.0.0.1")
     for thread in threads:
         thread.start()
     log.info("worker started: %s", ", ".join(t.name for t in threads))

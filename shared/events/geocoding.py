@@ -15,7 +15,7 @@ SubjectType = Literal["patient", "therapist", "practice"]
 
 
 class _SubjectEvent(DomainEvent):
-    """Keyed by the subject (`patient:42`), so one subject's events stay in order."""
+    """Keyed by the subject (`location:patient:42`), so one subject's events stay in order."""
 
     aggregate: ClassVar[str] = "location"
     aggregate_id_field: ClassVar[str] = "subject_id"
@@ -27,8 +27,16 @@ class _SubjectEvent(DomainEvent):
         return f"{self.subject_type}:{self.subject_id}"
 
 
-@register(example={"subject_type": "patient", "subject_id": 42, "latitude": 50.7766,
-                   "longitude": 6.0854, "precision": "street", "source": "nominatim"})
+@register(
+    example={
+        "subject_type": "patient",
+        "subject_id": 42,
+        "latitude": 50.7766,
+        "longitude": 6.0854,
+        "precision": "street",
+        "source": "nominatim",
+    }
+)
 class LocationResolved(_SubjectEvent):
     """A subject's address was resolved to coordinates."""
 

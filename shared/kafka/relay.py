@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 import zlib
 from collections.abc import Callable
 
@@ -96,11 +97,14 @@ class OutboxRelay:
 
     def run(self, stop: threading.Event, idle_s: float = 0.2, max_backoff_s: float = 5.0) -> None:
         """Publish until `stop` is set; back off while the broker or database is down."""
-        backoff = idle_s
+        backoff, counted_at = idle_s, 0.0
         while not stop.is_set():
             try:
                 published = self.publish_once()
                 backoff = idle_s
+                if time.monotonic() - counted_at > 5:
+                    self.backlog()
+                    counted_at = time.monotonic()
                 if published == 0:
                     stop.wait(idle_s)
             except (RuntimeError, SQLAlchemyError, OSError) as exc:

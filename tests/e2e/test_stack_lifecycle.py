@@ -43,6 +43,8 @@ def test_up_twice_then_down():
     token = first.stdout.strip().splitlines()[-1]
     for port in SERVICE_PORTS.values():
         assert requests.get(f"http://127.0.0.1:{port}/ready", timeout=5).status_code == 200
+    metrics = requests.get("http://127.0.0.1:9001/metrics", timeout=5).text
+    assert "outbox_backlog" in metrics and "kafka_producer_sent_total" in metrics
     pids = recorded_pids()
     second = stack("up", "--database", "psymatch_e2e")
     assert second.returncode == 0, second.stdout + second.stderr

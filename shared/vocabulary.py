@@ -1,0 +1,90 @@
+"""The platform's shared enum vocabulary: one source of truth for models, schemas and events."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Procedure(StrEnum):
+    """Psychotherapy procedures (Richtlinienverfahren)."""
+
+    VT = "VT"  # Verhaltenstherapie
+    TP = "TP"  # tiefenpsychologisch fundierte Psychotherapie
+    AP = "AP"  # analytische Psychotherapie
+    ST = "ST"  # systemische Psychotherapie
+
+
+class AgeGroup(StrEnum):
+    """Age groups a therapist treats."""
+
+    ADULTS = "adults"
+    CHILDREN_ADOLESCENTS = "children_adolescents"
+
+
+class Setting(StrEnum):
+    """Treatment settings."""
+
+    INDIVIDUAL = "individual"
+    GROUP = "group"
+
+
+class Capacity(StrEnum):
+    """Whether a therapist accepts new patients."""
+
+    YES = "yes"
+    NO = "no"
+    UNKNOWN = "unknown"
+
+
+class Channel(StrEnum):
+    """How a therapist is contacted."""
+
+    EMAIL = "email"
+    PHONE = "phone"
+
+
+class TherapistStatus(StrEnum):
+    """Therapist lifecycle: active ⇄ blocked, active → inactive."""
+
+    ACTIVE = "active"
+    BLOCKED = "blocked"
+    INACTIVE = "inactive"
+
+
+class ResponseOutcome(StrEnum):
+    """A therapist's answer about one patient."""
+
+    ACCEPTED = "accepted"
+    REJECTED_NO_CAPACITY = "rejected_no_capacity"
+    REJECTED_NOT_SUITABLE = "rejected_not_suitable"
+    REJECTED_OTHER = "rejected_other"
+    NO_SHOW = "no_show"
+
+
+class Gender(StrEnum):
+    """Gender of a person (patient or therapist)."""
+
+    FEMALE = "female"
+    MALE = "male"
+    DIVERSE = "diverse"
+    UNSPECIFIED = "unspecified"
+
+
+class TherapistSource(StrEnum):
+    """Where a therapist record came from."""
+
+    ARZTSUCHE_116117 = "arztsuche_116117"
+    MANUAL = "manual"
+
+
+class ImportSource(StrEnum):
+    """How an import run got its data."""
+
+    UPLOAD = "upload"
+    FOLDER = "folder"
+    LIVE = "live"
+
+
+def values(enum: type[StrEnum]) -> tuple[str, ...]:
+    """The stored values of an enum, in declaration order."""
+    return tuple(member.value for member in enum)

@@ -26,6 +26,7 @@ from geocoding_service.domain import Point
 from shared.events.geocoding import LocationResolved
 from shared.http.app_factory import context
 from shared.http.errors import ApiError
+from shared.http.idempotency import idempotent
 from shared.http.operations import operation
 
 ROLES = ("staff", "service")
@@ -95,6 +96,7 @@ class ResolutionResource(Resource):
             503: UNAVAILABLE,
         },
     )
+    @idempotent
     def post(self, body: ResolutionCreate) -> Any:
         subject = services.Subject(
             body.subject_type, body.subject_id, getattr(g, "correlation_id", None)

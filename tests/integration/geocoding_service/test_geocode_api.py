@@ -259,3 +259,15 @@ def test_subject_with_provider_outage_publishes_failure_and_503(
 def test_resolution_body_must_be_json(make_app, auth):
     response = make_app().test_client().post("/api/resolutions", headers=auth, data="x")
     assert response.status_code == 415
+
+
+def test_retried_resolution_with_idempotency_key_publishes_once(make_app, auth, outbox):
+    app = make_app()
+    subject_id = random.randint(10**9, 2 * 10**9)
+    body = {"subject_type": "patient", "subject_id": subject_id, "postal_code": "10115"}
+    headers = {**auth, "Idempotency-Key": f"resolve-{subject_id}"}
+    first = app.test_client().post("/api/resolutions", headers=headers, json=body)
+    again = app.test_client().post("/api/resolutions", headers=headers, json=body)
+    assert first.status_code == again.status_code == 200
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert len(outbox(app, f"patient:{subject_id}")) == 1

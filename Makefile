@@ -28,11 +28,15 @@ token: install
 
 lint: install
 	$(PY) -m ruff check .
+	$(PY) -m mypy $(TYPED)
 	$(PY) -m ruff format --check shared scripts migrations tests
+
+TYPED := shared $(wildcard */domain.py)
 
 test: install
 	$(PY) scripts/stack.py test-infra
 	$(PY) -m ruff check .
+	$(PY) -m mypy $(TYPED)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: install

@@ -101,7 +101,7 @@ def haversine_many(origin: Point, destinations: Iterable[Point]) -> list[float]:
     k = math.pi / 360.0  # degrees -> half-angle radians
     half_phi1, half_lmb1 = origin.lat * k, origin.lon * k
     cos1, diameter = cos(2 * half_phi1), 2 * EARTH_RADIUS_KM
-    out = []
+    out: list[float] = []
     append = out.append
     for dest in destinations:
         half_phi2 = dest.lat * k

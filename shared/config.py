@@ -82,7 +82,7 @@ class BaseServiceSettings(BaseSettings):
         return self
 
     @property
-    def schema(self) -> str:
+    def db_schema(self) -> str:
         """The PostgreSQL schema this service owns (= its package name)."""
         return self.service_name
 

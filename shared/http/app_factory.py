@@ -114,7 +114,7 @@ class HealthChecks:
     def _migrations(self) -> str:
         if not self._at_head:
             try:
-                revision = current_revision(self._ctx.engine, self._ctx.settings.schema)
+                revision = current_revision(self._ctx.engine, self._ctx.settings.db_schema)
             except Exception:  # noqa: BLE001
                 return "unknown (database unavailable)"
             self._at_head = revision == self._head

@@ -2,7 +2,82 @@
 
 from __future__ import annotations
 
-from shared.kafka.consumer import Handler
+import functools
+import logging
 
-SOURCE_SERVICES: list[str] = ['scraping_service', 'communication_service']
-HANDLERS: dict[str, Handler] = {}
+from sqlalchemy.orm import Session
+
+from shared.events.communication import TherapistResponseRecorded
+from shared.events.envelope import Envelope
+from shared.events.scraping import (
+    RunCompleted,
+    TherapistChanged,
+    TherapistDisappeared,
+    TherapistDiscovered,
+)
+from shared.http.app_factory import ServiceContext
+from shared.kafka.consumer import Handler
+from therapist_service import imports
+
+log = logging.getLogger(__name__)
+
+SOURCE_SERVICES: list[str] = ["scraping_service", "communication_service"]
+RECORD_EVENTS = {
+    TherapistDiscovered.event_type: TherapistDiscovered,
+    TherapistChanged.event_type: TherapistChanged,
+}
+
+
+def on_record(ctx: ServiceContext, session: Session, envelope: Envelope) -> None:
+    """Discovered or changed: upsert by external id (our own diff decides what changed)."""
+    event = RECORD_EVENTS[envelope.event_type].model_validate(envelope.payload)
+    outcome = imports.apply_source_record(
+        ctx,
+        session,
+        event.record,
+        import_run_id=event.import_run_id,
+        event_id=envelope.event_id,
+        seen_at=envelope.occurred_at,
+    )
+    log.info("%s %s: %s", envelope.event_type, event.external_id, outcome)
+
+
+def on_disappeared(ctx: ServiceContext, session: Session, envelope: Envelope) -> None:
+    """Gone from the source: inactive, never deleted."""
+    event = TherapistDisappeared.model_validate(envelope.payload)
+    outcome = imports.deactivate_from_source(
+        ctx,
+        session,
+        event.external_id,
+        import_run_id=event.import_run_id,
+        event_id=envelope.event_id,
+        seen_at=envelope.occurred_at,
+    )
+    log.info("%s %s: %s", envelope.event_type, event.external_id, outcome)
+
+
+def on_run_completed(ctx: ServiceContext, session: Session, envelope: Envelope) -> None:
+    """Logged only: disappearances arrive as their own events."""
+    event = RunCompleted.model_validate(envelope.payload)
+    log.info("import run %s completed: %s", event.import_run_id, event.counts.model_dump())
+
+
+def on_response(ctx: ServiceContext, session: Session, envelope: Envelope) -> None:
+    """A therapist's answer may tell us about capacity."""
+    event = TherapistResponseRecorded.model_validate(envelope.payload)
+    outcome = imports.apply_response(ctx, session, event)
+    log.info("response %s of therapist %s: %s", event.response_id, event.therapist_id, outcome)
+
+
+REACTIONS = {
+    TherapistDiscovered.event_type: on_record,
+    TherapistChanged.event_type: on_record,
+    TherapistDisappeared.event_type: on_disappeared,
+    RunCompleted.event_type: on_run_completed,
+    TherapistResponseRecorded.event_type: on_response,
+}
+
+
+def build_handlers(ctx: ServiceContext) -> dict[str, Handler]:
+    """The registry, bound to the service context; the consumer loop owns each transaction."""
+    return {event_type: functools.partial(fn, ctx) for event_type, fn in REACTIONS.items()}

@@ -66,22 +66,42 @@ class _ExternalTherapistEvent(DomainEvent):
 
 
 RECORD_EXAMPLE: dict[str, Any] = {
-    "external_id": "a7f3c2e1-5b0d-4e55-9d0e-1c2b3a4d5e6f", "source": "arztsuche_116117",
-    "salutation": "Frau", "title": "Dr.", "first_name": "Miriam", "last_name": "Testfeld",
-    "gender": "female", "street": "Lindenallee", "house_number": "12a", "postal_code": "52062",
-    "city": "Aachen", "latitude": 50.7766, "longitude": 6.0854, "phone": "+492411234567",
-    "fax": "+492411234568", "email": "praxis@testfeld.example",
-    "website": "https://www.praxis-testfeld.example", "languages": ["en", "tr"],
-    "offers": [{"procedure": "VT", "age_group": "adults", "setting": "individual"},
-               {"procedure": "VT", "age_group": "adults", "setting": "group"}],
-    "statutory_licence": True, "barrier_free": True,
+    "external_id": "a7f3c2e1-5b0d-4e55-9d0e-1c2b3a4d5e6f",
+    "source": "arztsuche_116117",
+    "salutation": "Frau",
+    "title": "Dr.",
+    "first_name": "Miriam",
+    "last_name": "Testfeld",
+    "gender": "female",
+    "street": "Lindenallee",
+    "house_number": "12a",
+    "postal_code": "52062",
+    "city": "Aachen",
+    "latitude": 50.7766,
+    "longitude": 6.0854,
+    "phone": "+492411234567",
+    "fax": "+492411234568",
+    "email": "praxis@testfeld.example",
+    "website": "https://www.praxis-testfeld.example",
+    "languages": ["en", "tr"],
+    "offers": [
+        {"procedure": "VT", "age_group": "adults", "setting": "individual"},
+        {"procedure": "VT", "age_group": "adults", "setting": "group"},
+    ],
+    "statutory_licence": True,
+    "barrier_free": True,
     "phone_hours": {"mon": ["08:00-08:50", "12:30-13:00"], "wed": ["14:00-14:50"]},
     "consultation_hours": {"mon": ["09:00-17:00"]},
 }
 
 
-@register(example={"external_id": RECORD_EXAMPLE["external_id"], "import_run_id": 12,
-                   "record": RECORD_EXAMPLE})
+@register(
+    example={
+        "external_id": RECORD_EXAMPLE["external_id"],
+        "import_run_id": 12,
+        "record": RECORD_EXAMPLE,
+    }
+)
 class TherapistDiscovered(_ExternalTherapistEvent):
     """An import saw this practice for the first time."""
 
@@ -90,10 +110,20 @@ class TherapistDiscovered(_ExternalTherapistEvent):
     record: TherapistRecord
 
 
-@register(example={"external_id": RECORD_EXAMPLE["external_id"], "import_run_id": 13,
-                   "record": RECORD_EXAMPLE,
-                   "changes": [{"field": "phone_hours", "old": {"mon": ["08:00-08:30"]},
-                                "new": RECORD_EXAMPLE["phone_hours"]}]})
+@register(
+    example={
+        "external_id": RECORD_EXAMPLE["external_id"],
+        "import_run_id": 13,
+        "record": RECORD_EXAMPLE,
+        "changes": [
+            {
+                "field": "phone_hours",
+                "old": {"mon": ["08:00-08:30"]},
+                "new": RECORD_EXAMPLE["phone_hours"],
+            }
+        ],
+    }
+)
 class TherapistChanged(_ExternalTherapistEvent):
     """An import saw changed source fields; `record` is the whole new state, `changes` the diff."""
 
@@ -103,8 +133,14 @@ class TherapistChanged(_ExternalTherapistEvent):
     changes: list[FieldDiff] = Field(default_factory=list)
 
 
-@register(example={"external_id": RECORD_EXAMPLE["external_id"], "import_run_id": 15,
-                   "last_seen_at": "2026-11-20T03:00:00Z", "missed_runs": 2})
+@register(
+    example={
+        "external_id": RECORD_EXAMPLE["external_id"],
+        "import_run_id": 15,
+        "last_seen_at": "2026-11-20T03:00:00Z",
+        "missed_runs": 2,
+    }
+)
 class TherapistDisappeared(_ExternalTherapistEvent):
     """The practice was missing from N consecutive full runs of its area."""
 
@@ -126,10 +162,17 @@ class RunCounts(BaseModel):
     rejected: int = Field(default=0, ge=0)
 
 
-@register(example={"import_run_id": 12, "source": "folder", "area": "52062/25km",
-                   "full_run": True, "counts": {"new": 40, "changed": 3, "unchanged": 900,
-                                                "disappeared": 1, "rejected": 2},
-                   "started_at": "2026-11-26T03:00:00Z", "finished_at": "2026-11-26T03:04:10Z"})
+@register(
+    example={
+        "import_run_id": 12,
+        "source": "folder",
+        "area": "52062/25km",
+        "full_run": True,
+        "counts": {"new": 40, "changed": 3, "unchanged": 900, "disappeared": 1, "rejected": 2},
+        "started_at": "2026-11-26T03:00:00Z",
+        "finished_at": "2026-11-26T03:04:10Z",
+    }
+)
 class RunCompleted(DomainEvent):
     """An import run finished (its per-therapist events were published before this one)."""
 

@@ -80,15 +80,31 @@ class TherapistProfile(_TherapistEvent):
 
 
 PROFILE_EXAMPLE: dict[str, Any] = {
-    "therapist_id": 7, "external_id": "a7f3c2e1-5b0d-4e55-9d0e-1c2b3a4d5e6f", "practice_id": 3,
-    "gender": "female", "postal_code": "52062", "latitude": 50.7766, "longitude": 6.0854,
-    "offers": [{"procedure": "VT", "age_group": "adults", "setting": "individual"},
-               {"procedure": "VT", "age_group": "adults", "setting": "group"}],
-    "languages": ["en", "tr"], "statutory_licence": True, "barrier_free": True,
+    "therapist_id": 7,
+    "external_id": "a7f3c2e1-5b0d-4e55-9d0e-1c2b3a4d5e6f",
+    "practice_id": 3,
+    "gender": "female",
+    "postal_code": "52062",
+    "latitude": 50.7766,
+    "longitude": 6.0854,
+    "offers": [
+        {"procedure": "VT", "age_group": "adults", "setting": "individual"},
+        {"procedure": "VT", "age_group": "adults", "setting": "group"},
+    ],
+    "languages": ["en", "tr"],
+    "statutory_licence": True,
+    "barrier_free": True,
     "phone_hours": {"mon": ["08:00-08:50", "12:30-13:00"], "wed": ["14:00-14:50"]},
-    "consultation_hours": {"mon": ["09:00-17:00"]}, "accepting_new_patients": "unknown",
-    "capacity_as_of": None, "age_min": 18, "age_max": None, "patient_genders": [],
-    "prefers_group": False, "status": "active", "preferred_channel": "email", "has_email": True,
+    "consultation_hours": {"mon": ["09:00-17:00"]},
+    "accepting_new_patients": "unknown",
+    "capacity_as_of": None,
+    "age_min": 18,
+    "age_max": None,
+    "patient_genders": [],
+    "prefers_group": False,
+    "status": "active",
+    "preferred_channel": "email",
+    "has_email": True,
     "opted_out": False,
 }
 
@@ -109,8 +125,14 @@ class TherapistUpdated(TherapistProfile):
     changed_fields: list[str] = Field(default_factory=list)
 
 
-@register(example={"therapist_id": 7, "accepting_new_patients": "no", "as_of": "2026-11-20",
-                   "source": "response"})
+@register(
+    example={
+        "therapist_id": 7,
+        "accepting_new_patients": "no",
+        "as_of": "2026-11-20",
+        "source": "response",
+    }
+)
 class TherapistCapacityChanged(_TherapistEvent):
     """The therapist's capacity statement changed."""
 

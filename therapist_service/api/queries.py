@@ -1,0 +1,124 @@
+"""Query, status, capacity and change-history schemas of the therapist API."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from shared.events.therapist import LanguageCode
+from shared.http.pagination import PageQuery
+from shared.vocabulary import AgeGroup, Capacity, Procedure, Setting, TherapistStatus
+from therapist_service.api.schemas import Input, check_storable
+from therapist_service.search import Filters, Near
+
+DEFAULT_RADIUS_KM = 25.0
+
+
+class TherapistListQuery(PageQuery):
+    """Filters of `GET /api/therapists` (unknown parameters are errors, e.g. typos)."""
+
+    model_config = ConfigDict(allow_inf_nan=False, extra="forbid")
+
+    status: TherapistStatus | None = None
+    postal_code: str | None = Field(
+        default=None, pattern=r"^\d{1,5}$", description="A postal code or its prefix"
+    )
+    near_lat: float | None = Field(default=None, ge=-90, le=90)
+    near_lon: float | None = Field(default=None, ge=-180, le=180)
+    radius_km: float = Field(default=DEFAULT_RADIUS_KM, gt=0, le=500)
+    procedure: Procedure | None = None
+    age_group: AgeGroup | None = None
+    setting: Setting | None = None
+    language: LanguageCode | None = None
+    accepting: Capacity | None = None
+    q: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description="Text in name, city, e-mail or external id",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _storable(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for value in data.values():
+                check_storable(value)
+        return data
+
+    @model_validator(mode="after")
+    def _near_is_a_pair(self) -> TherapistListQuery:
+        if (self.near_lat is None) != (self.near_lon is None):
+            raise ValueError("near_lat and near_lon are given together")
+        return self
+
+    def filters(self) -> Filters:
+        """The search filters these parameters describe."""
+        near = (
+            Near(self.near_lat, self.near_lon, self.radius_km)
+            if self.near_lat is not None and self.near_lon is not None
+            else None
+        )
+        return Filters(
+            status=self.status,
+            postal_code=self.postal_code,
+            near=near,
+            procedure=self.procedure,
+            age_group=self.age_group,
+            setting=self.setting,
+            language=self.language,
+            accepting=self.accepting,
+            q=self.q,
+        )
+
+
+class StatusUpdate(Input):
+    """`PUT /api/therapists/{id}/status`."""
+
+    status: TherapistStatus
+    reason: str | None = Field(default=None, min_length=1, max_length=500)
+
+    @model_validator(mode="after")
+    def _block_needs_reason(self) -> StatusUpdate:
+        if self.status == TherapistStatus.BLOCKED and not self.reason:
+            raise ValueError("a block needs a reason")
+        return self
+
+
+class CapacityUpdate(Input):
+    """`PUT /api/therapists/{id}/capacity`."""
+
+    accepting_new_patients: Capacity
+    as_of: date | None = Field(default=None, description="Default: today (Europe/Berlin)")
+
+
+class ChangeListQuery(PageQuery):
+    """Filters of the change history."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: Literal["import", "staff"] | None = None
+
+
+class ChangeRead(BaseModel):
+    """One recorded change: field, old → new, when, from which import (or staff)."""
+
+    id: int
+    field: str
+    old_value: Any = None
+    new_value: Any = None
+    source: Literal["import", "staff"]
+    import_run_id: int | None
+    event_id: str | None
+    changed_at: datetime
+
+
+class ChangePage(BaseModel):
+    """One page of the change history."""
+
+    items: list[ChangeRead]
+    page: int
+    per_page: int
+    total: int

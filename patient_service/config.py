@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from shared.config import BaseServiceSettings
 
 
@@ -9,3 +11,8 @@ class Settings(BaseServiceSettings):
     """Patient service settings (common ones come from BaseServiceSettings)."""
 
     service_name: str = "patient_service"
+
+    geocoding_timeout_s: float = Field(default=2.0, gt=0)
+    geocoding_attempts: int = Field(default=2, ge=1, le=10)
+    geocoding_backoff_s: float = Field(default=0.2, ge=0)
+    resolve_locations_interval_s: float = Field(default=300.0, gt=0)

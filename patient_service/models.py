@@ -2,10 +2,110 @@
 
 from __future__ import annotations
 
-from sqlalchemy import MetaData
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 from shared.db import infrastructure_tables
 
 SCHEMA = "patient_service"
 metadata = MetaData(schema=SCHEMA)
 infrastructure = infrastructure_tables(metadata)
+TS = DateTime(timezone=True)
+
+patients = Table(
+    "patients",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("status", String(20), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("salutation", String(40), nullable=True),
+    Column("first_name", String(100), nullable=False),
+    Column("last_name", String(100), nullable=False),
+    Column("gender", String(20), nullable=False),
+    Column("birth_date", Date, nullable=False),
+    Column("email", String(254), nullable=True),
+    Column("phone", String(20), nullable=True),
+    Column("street", String(200), nullable=True),
+    Column("house_number", String(20), nullable=True),
+    Column("postal_code", String(5), nullable=False),
+    Column("city", String(100), nullable=False),
+    Column("insurance_type", String(20), nullable=False),
+    Column("insurer", String(200), nullable=True),
+    Column("insurance_number", String(30), nullable=True),
+    Column("symptoms", JSONB, nullable=False),
+    Column("crisis", Boolean, nullable=False),
+    Column("urgent", Boolean, nullable=False),
+    Column("urgent_flagged", Boolean, nullable=False),
+    Column("diagnosis_icd10", String(10), nullable=True),
+    Column("initial_consultation_date", Date, nullable=True),
+    Column("initial_consultation_waived", Boolean, nullable=False),
+    Column("had_therapy", Boolean, nullable=True),
+    Column("last_session_date", Date, nullable=True),
+    Column("preferences", JSONB, nullable=False),
+    Column("availability", JSONB, nullable=False),
+    Column("exclusions", JSONB, nullable=False),
+    Column("consent_version", String(50), nullable=True),
+    Column("consent_given_at", TS, nullable=True),
+    Column("consent_withdrawn_at", TS, nullable=True),
+    Column("location_status", String(20), nullable=False),
+    Column("latitude", Float, nullable=True),
+    Column("longitude", Float, nullable=True),
+    Column("location_precision", String(20), nullable=True),
+    Column("location_source", String(40), nullable=True),
+    Column("location_attempts", Integer, nullable=False),
+    Column("location_checked_at", TS, nullable=True),
+    Column("search_started_at", TS, nullable=True),
+    Column("placed_at", TS, nullable=True),
+    Column("placed_therapist_id", BigInteger, nullable=True),
+    Column("created_at", TS, nullable=False),
+    Column("updated_at", TS, nullable=False),
+)
+
+consents = Table(
+    "consents",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("patient_id", BigInteger, ForeignKey(f"{SCHEMA}.patients.id"), nullable=False),
+    Column("version", String(50), nullable=False),
+    Column("given_at", TS, nullable=False),
+    Column("withdrawn_at", TS, nullable=True),
+    Column("recorded_by", String(200), nullable=False),
+    Column("recorded_at", TS, nullable=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("patient_id", BigInteger, ForeignKey(f"{SCHEMA}.patients.id"), nullable=False),
+    Column("at", TS, nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("changes", JSONB, nullable=False),
+)
+
+event_log = Table(
+    "event_log",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("patient_id", BigInteger, nullable=False),
+    Column("event_id", UUID(as_uuid=False), nullable=False),
+    Column("event_type", String(200), nullable=False),
+    Column("occurred_at", TS, nullable=False),
+    Column("producer", String(100), nullable=False),
+    Column("summary", JSONB, nullable=False),
+    UniqueConstraint("event_id", "patient_id", name="uq_event_log_event_patient"),
+)

@@ -1,1 +1,197 @@
 """Event schemas published by matching_service (topic `matching-events`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.events.envelope import DomainEvent, register
+from shared.patient_vocabulary import ComplaintGroup, InsuranceType
+from shared.vocabulary import Gender
+
+
+@register(
+    example={
+        "patient_id": 42,
+        "therapist_id": 7,
+        "placement_request_id": 501,
+        "confirmed_at": "2026-12-10T11:00:00Z",
+    }
+)
+class PlacementConfirmed(DomainEvent):
+    """A therapist accepted a patient (first acceptance wins): the patient has a place."""
+
+    event_type: ClassVar[str] = "matching.placement_confirmed"
+    aggregate: ClassVar[str] = "patient"
+    aggregate_id_field: ClassVar[str] = "patient_id"
+
+    patient_id: int = Field(ge=1)
+    therapist_id: int = Field(ge=1)
+    placement_request_id: int = Field(ge=1)
+    confirmed_at: datetime
+
+
+class PatientSummary(BaseModel):
+    """What communication may tell a therapist about a patient (pseudonymous)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    age: int | None = Field(default=None, ge=0, le=130)
+    gender: Gender
+    insurance_type: InsuranceType
+    complaint_groups: list[ComplaintGroup] = Field(default_factory=list)
+    availability: dict[str, list[str]] = Field(default_factory=dict)
+    urgent: bool = False
+    search_started_at: datetime | None = None
+
+
+class CreatedPlacementRequest(BaseModel):
+    """One new placement request of a matching run."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    placement_request_id: int = Field(ge=1)
+    patient_id: int = Field(ge=1)
+    therapist_id: int = Field(ge=1)
+    score: float = Field(ge=0, le=1)
+    distance_km: float = Field(ge=0)
+    patient: PatientSummary
+
+
+_SUMMARY_EXAMPLE = {
+    "age": 34,
+    "gender": "female",
+    "insurance_type": "statutory",
+    "complaint_groups": ["mood", "sleep"],
+    "availability": {"mon": ["09:00-12:00"]},
+    "urgent": False,
+    "search_started_at": "2026-11-26T09:15:02Z",
+}
+
+
+@register(
+    example={
+        "run_id": 12,
+        "part": 1,
+        "created_at": "2026-11-26T09:15:03Z",
+        "requests": [
+            {
+                "placement_request_id": 501,
+                "patient_id": 42,
+                "therapist_id": 7,
+                "score": 0.82,
+                "distance_km": 3.4,
+                "patient": _SUMMARY_EXAMPLE,
+            }
+        ],
+    }
+)
+class PlacementRequestsCreated(DomainEvent):
+    """New placement requests of one matching run (large runs come in several numbered parts)."""
+
+    event_type: ClassVar[str] = "matching.placement_requests_created"
+    aggregate: ClassVar[str] = "matching_run"
+    aggregate_id_field: ClassVar[str] = "run_id"
+
+    run_id: int = Field(ge=1)
+    part: int = Field(default=1, ge=1)
+    created_at: datetime
+    requests: list[CreatedPlacementRequest] = Field(min_length=1)
+
+
+class _RequestEvent(DomainEvent):
+    aggregate: ClassVar[str] = "patient"
+    aggregate_id_field: ClassVar[str] = "patient_id"
+
+    placement_request_id: int = Field(ge=1)
+    patient_id: int = Field(ge=1)
+    therapist_id: int = Field(ge=1)
+    previous_status: str
+
+
+@register(
+    example={
+        "placement_request_id": 501,
+        "patient_id": 42,
+        "therapist_id": 7,
+        "previous_status": "proposed",
+        "reason": "patient_paused",
+        "cancelled_at": "2026-11-28T10:00:00Z",
+    }
+)
+class PlacementRequestCancelled(_RequestEvent):
+    """An open request was cancelled (patient paused/cancelled/placed, therapist gone, staff)."""
+
+    event_type: ClassVar[str] = "matching.placement_request_cancelled"
+
+    reason: str = Field(max_length=40)
+    cancelled_at: datetime
+
+
+@register(
+    example={
+        "placement_request_id": 501,
+        "patient_id": 42,
+        "therapist_id": 7,
+        "previous_status": "contacted",
+        "status": "expired",
+        "expired_at": "2026-12-24T10:00:00Z",
+    }
+)
+class PlacementRequestExpired(_RequestEvent):
+    """Nobody answered: `expired` after REQUEST_EXPIRY_DAYS, `no_response` after the last call."""
+
+    event_type: ClassVar[str] = "matching.placement_request_expired"
+
+    status: Literal["expired", "no_response"]
+    expired_at: datetime
+
+
+@register(
+    example={
+        "placement_request_id": 501,
+        "patient_id": 42,
+        "therapist_id": 7,
+        "previous_status": "contacted",
+        "status": "rejected",
+        "reason": "rejected_no_capacity",
+        "changed_at": "2026-11-28T10:00:00Z",
+    }
+)
+class PlacementRequestStatusChanged(DomainEvent):
+    """Any other change of a request's status (contacted, follow-up, answered)."""
+
+    event_type: ClassVar[str] = "matching.placement_request_status_changed"
+    aggregate: ClassVar[str] = "patient"
+    aggregate_id_field: ClassVar[str] = "patient_id"
+
+    placement_request_id: int = Field(ge=1)
+    patient_id: int = Field(ge=1)
+    therapist_id: int = Field(ge=1)
+    previous_status: str
+    status: str
+    reason: str | None = None
+    changed_at: datetime
+
+
+@register(
+    example={
+        "therapist_id": 7,
+        "response_id": 31,
+        "starts_at": "2026-11-20T10:15:00Z",
+        "ends_at": "2026-12-18T10:15:00Z",
+    }
+)
+class TherapistCoolingStarted(DomainEvent):
+    """A therapist answered: no new outreach of any kind until `ends_at`."""
+
+    event_type: ClassVar[str] = "matching.therapist_cooling_started"
+    aggregate: ClassVar[str] = "therapist"
+    aggregate_id_field: ClassVar[str] = "therapist_id"
+
+    therapist_id: int = Field(ge=1)
+    response_id: int = Field(ge=1)
+    starts_at: datetime
+    ends_at: datetime

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Response, jsonify
 from pydantic import ValidationError
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -64,6 +64,9 @@ def render_error(exc: BaseException) -> Response:
     if isinstance(exc, HTTPException):
         status = exc.code or 500
         return error_response(status, _CODES.get(status, "error"), exc.description or exc.name)
+    if isinstance(exc, DataError):
+        return error_response(400, "validation_error",
+                              "A value has invalid characters or is out of range.")
     if isinstance(exc, OperationalError | DBAPIError) and _is_outage(exc):
         log.warning("database unavailable: %s", exc.__class__.__name__)
         return error_response(503, "service_unavailable", "Database temporarily unavailable.")

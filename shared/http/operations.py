@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, get_args, get_origin
 
 from flask import request
 from pydantic import BaseModel
@@ -41,7 +41,7 @@ def operation(
         @functools.wraps(view)
         def validated(*args: Any, **kwargs: Any) -> Any:
             if query is not None:
-                kwargs["query"] = query.model_validate(request.args.to_dict())
+                kwargs["query"] = query.model_validate(query_arguments(query))
             if body is not None:
                 kwargs["body"] = body.model_validate(_json_body())
             return view(*args, **kwargs)
@@ -51,6 +51,30 @@ def operation(
         return guarded
 
     return wrap
+
+
+def query_arguments(model: type[BaseModel]) -> dict[str, Any]:
+    """Query parameters for `model`: lists where the field is a list, else exactly one value."""
+    data: dict[str, Any] = {}
+    repeated = []
+    for key, values in request.args.lists():
+        field = model.model_fields.get(key)
+        if field is not None and _is_list(field.annotation):
+            data[key] = values
+        elif len(values) > 1:
+            repeated.append(key)
+        else:
+            data[key] = values[0]
+    if repeated:
+        raise ApiError(400, "Invalid request.", "validation_error",
+                       {key: ["give this parameter once"] for key in repeated})
+    return data
+
+
+def _is_list(annotation: Any) -> bool:
+    if get_origin(annotation) in (list, set, tuple, frozenset):
+        return True
+    return any(_is_list(arg) for arg in get_args(annotation))
 
 
 def _json_body() -> Any:

@@ -31,7 +31,7 @@ lint: install
 	$(PY) -m mypy $(TYPED)
 	$(PY) -m ruff format --check shared scripts migrations tests
 
-TYPED := shared $(wildcard */domain.py)
+TYPED := shared $(wildcard */domain.py) $(wildcard */domain)
 
 test: install
 	$(PY) scripts/stack.py test-infra

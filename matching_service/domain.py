@@ -1,1 +1,0 @@
-"""Pure rules of the matching service (standard library only)."""

@@ -1,0 +1,1 @@
+"""Pure matching rules (standard library only): criteria, ranking, request states."""

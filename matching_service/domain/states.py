@@ -1,0 +1,94 @@
+"""Placement request states and the decisions that move them (terminal states never change)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+
+class RequestStatus(StrEnum):
+    """proposed → queued → contacted → (follow_up_scheduled) → a terminal state."""
+
+    PROPOSED = "proposed"
+    QUEUED = "queued"
+    CONTACTED = "contacted"
+    FOLLOW_UP_SCHEDULED = "follow_up_scheduled"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    NO_RESPONSE = "no_response"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
+
+
+_PROGRESS = {RequestStatus.PROPOSED: 0, RequestStatus.QUEUED: 1, RequestStatus.CONTACTED: 2,
+             RequestStatus.FOLLOW_UP_SCHEDULED: 3}
+OPEN: frozenset[RequestStatus] = frozenset(_PROGRESS)
+NOT_CONTACTED: frozenset[RequestStatus] = frozenset({RequestStatus.PROPOSED, RequestStatus.QUEUED})
+TERMINAL: frozenset[RequestStatus] = frozenset(RequestStatus) - OPEN
+EXCLUDING_OUTCOMES = frozenset({"rejected_not_suitable", "no_show"})
+
+
+def is_open(status: str) -> bool:
+    """True for a request still waiting for an answer."""
+    return status in OPEN
+
+
+def advance(current: str, target: RequestStatus) -> RequestStatus | None:
+    """The new open status if `target` is further along than `current`; else None (no change)."""
+    if current not in OPEN or target not in OPEN:
+        return None
+    return target if _PROGRESS[target] > _PROGRESS[RequestStatus(current)] else None
+
+
+def close(current: str, target: RequestStatus) -> RequestStatus | None:
+    """Move an open request to a terminal state; a terminal request never changes."""
+    if target not in TERMINAL:
+        raise ValueError(f"{target} is not terminal")
+    return target if current in OPEN else None
+
+
+def after_contact_event(current: str, kind: str) -> RequestStatus | None:
+    """email_sent / call_completed → contacted; call_scheduled → queued or follow-up."""
+    if kind in ("email_sent", "call_completed"):
+        return advance(current, RequestStatus.CONTACTED)
+    if kind == "call_scheduled":
+        follow_up = current in (RequestStatus.CONTACTED, RequestStatus.FOLLOW_UP_SCHEDULED)
+        return advance(current, RequestStatus.FOLLOW_UP_SCHEDULED if follow_up
+                       else RequestStatus.QUEUED)
+    return None
+
+
+@dataclass(frozen=True)
+class ResponseDecision:
+    """What one recorded answer does to its request and the patient."""
+
+    new_status: RequestStatus | None
+    place_patient: bool = False
+    exclude_therapist: bool = False
+    capacity_no: bool = False
+    reason: str | None = None
+
+
+def decide_response(outcome: str, current: str, patient_placed: bool) -> ResponseDecision:
+    """First acceptance wins; later acceptances cancel their request; rejections close it."""
+    exclude = outcome in EXCLUDING_OUTCOMES
+    capacity_no = outcome == "rejected_no_capacity"
+    if outcome == "accepted":
+        if patient_placed:
+            return ResponseDecision(close(current, RequestStatus.CANCELLED),
+                                    reason="placed_elsewhere")
+        status = close(current, RequestStatus.ACCEPTED)
+        return ResponseDecision(status, place_patient=status is not None, reason=outcome)
+    return ResponseDecision(close(current, RequestStatus.REJECTED), exclude_therapist=exclude,
+                            capacity_no=capacity_no, reason=outcome)
+
+
+def cooling_until(answered_at: datetime, cooling_days: int) -> datetime:
+    """The end of a therapist's cooling period (exclusive: contact allowed from then on)."""
+    return answered_at + timedelta(days=cooling_days)
+
+
+def is_expired(first_contact_at: datetime | None, now: datetime, expiry_days: int) -> bool:
+    """An unanswered request expires `expiry_days` after its first contact."""
+    return first_contact_at is not None and now >= first_contact_at + timedelta(days=expiry_days)

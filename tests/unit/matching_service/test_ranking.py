@@ -1,0 +1,67 @@
+"""Ranking order of candidates and the order in which patients are served."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from matching_service.domain.ranking import (
+    capacity_part,
+    patient_priority,
+    rank_key,
+    response_rate_part,
+    score,
+)
+
+
+def ranked(patient, therapists, ctx):
+    scored = [(rank_key(score(patient, t, ctx, 5.0), 5.0, t.therapist_id), t.therapist_id)
+              for t in therapists]
+    return [tid for _, tid in sorted(scored)]
+
+
+def test_scores_stay_between_zero_and_one(patient, therapist, ctx):
+    best = score(patient(), therapist(accepting_new_patients="yes",
+                                      capacity_as_of=ctx.now.date()), ctx, 0.0)
+    worst = score(patient(), therapist(accepting_new_patients="no"), ctx, 25.0)
+    assert 0.0 <= worst.total < best.total <= 1.0
+
+
+def test_fresh_yes_ranks_before_unknown_before_no(patient, therapist, ctx):
+    today = ctx.now.date()
+    yes = therapist(therapist_id=1, accepting_new_patients="yes", capacity_as_of=today)
+    unknown = therapist(therapist_id=2, accepting_new_patients="unknown")
+    no = therapist(therapist_id=3, accepting_new_patients="no", capacity_as_of=today)
+    assert ranked(patient(), [no, unknown, yes], ctx) == [1, 2, 3]
+
+
+def test_a_yes_older_than_30_days_counts_as_unknown():
+    today = date(2026, 3, 2)
+    assert capacity_part("yes", today - timedelta(days=30), today, 30) == 1.0
+    assert capacity_part("yes", today - timedelta(days=31), today, 30) == 0.5
+
+
+def test_closer_ranks_higher(patient, therapist, ctx):
+    t = therapist()
+    assert score(patient(), t, ctx, 2.0).total > score(patient(), t, ctx, 20.0).total
+
+
+def test_higher_response_rate_ranks_higher(patient, therapist, ctx):
+    answers = therapist(therapist_id=1, requests_contacted=10, requests_answered=9)
+    silent = therapist(therapist_id=2, requests_contacted=10, requests_answered=0)
+    assert ranked(patient(), [silent, answers], ctx) == [1, 2]
+    assert response_rate_part(0, 0) == 0.5
+
+
+def test_larger_availability_overlap_ranks_higher(patient, therapist, ctx):
+    p = patient(availability={"mon": ["08:00-18:00"]})
+    wide = therapist(therapist_id=1, consultation_hours={"mon": ["08:00-16:00"]})
+    narrow = therapist(therapist_id=2, consultation_hours={"mon": ["08:00-09:30"]})
+    assert ranked(p, [narrow, wide], ctx) == [1, 2]
+
+
+def test_urgent_patients_first_then_longest_search(patient, now):
+    calm_old = patient(patient_id=1, search_started_at=now - timedelta(days=90))
+    calm_new = patient(patient_id=2, search_started_at=now - timedelta(days=1))
+    urgent_new = patient(patient_id=3, urgent=True, search_started_at=now)
+    order = sorted([calm_new, urgent_new, calm_old], key=patient_priority)
+    assert [p.patient_id for p in order] == [3, 1, 2]

@@ -6,11 +6,10 @@ from typing import Literal
 
 from pydantic import Field
 
-from geocoding_service.domain import TravelModel
-from shared.config import BaseServiceSettings
+from shared.travel_settings import TravelSettings
 
 
-class Settings(BaseServiceSettings):
+class Settings(TravelSettings):
     """Geocoding service settings (common ones come from BaseServiceSettings).
 
     Every travel factor is an estimate, documented here: detour factor = road / straight-line
@@ -42,30 +41,7 @@ class Settings(BaseServiceSettings):
     cache_ttl_s: int = Field(default=90 * 86400, ge=0)
     cache_negative_ttl_s: int = Field(default=3600, ge=0)
 
-    detour_factor: float = Field(default=1.3, ge=1.0)
-    detour_factor_short: float = Field(default=1.4, ge=1.0)
-    short_distance_km: float = Field(default=5.0, ge=0)
-    speed_car_kmh: float = Field(default=40.0, gt=0)
-    speed_public_transport_kmh: float = Field(default=20.0, gt=0)
-    speed_bicycle_kmh: float = Field(default=15.0, gt=0)
-    speed_walk_kmh: float = Field(default=4.5, gt=0)
-    access_car_min: float = Field(default=5.0, ge=0)
-    access_public_transport_min: float = Field(default=10.0, ge=0)
-    access_bicycle_min: float = Field(default=2.0, ge=0)
-    access_walk_min: float = Field(default=0.0, ge=0)
-
     max_destinations: int = Field(default=1000, ge=1, le=1000)
-
-    def travel_model(self) -> TravelModel:
-        """The estimator's factors from these settings."""
-        modes = ("car", "public_transport", "bicycle", "walk")
-        return TravelModel(
-            detour_factor=self.detour_factor,
-            short_detour_factor=self.detour_factor_short,
-            short_distance_km=self.short_distance_km,
-            speeds_kmh={m: getattr(self, f"speed_{m}_kmh") for m in modes},
-            access_minutes={m: getattr(self, f"access_{m}_min") for m in modes},
-        )
 
     def osrm_profiles(self) -> dict[str, str]:
         """OSRM profile per travel mode (OSRM has no public transport)."""

@@ -6,10 +6,19 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
-EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG), the usual haversine constant
+from shared.geo import (  # noqa: F401  (re-exported: the estimate lives in shared.geo)
+    EARTH_RADIUS_KM,
+    TravelModel,
+    detour_factor,
+    estimate_road_km,
+    estimate_travel_minutes,
+    haversine_km,
+)
+from shared.patient_vocabulary import TravelMode  # noqa: F401
+
 POSTAL_CODE = re.compile(r"^\d{5}$")
 _SPACES = re.compile(r"\s+")
 _PUNCTUATION = re.compile(r"[^\w\s-]")
@@ -21,15 +30,6 @@ class Precision(StrEnum):
 
     street = "street"
     postal_code = "postal_code"
-
-
-class TravelMode(StrEnum):
-    """How a patient travels to a practice."""
-
-    car = "car"
-    public_transport = "public_transport"
-    bicycle = "bicycle"
-    walk = "walk"
 
 
 @dataclass(frozen=True)
@@ -54,26 +54,6 @@ class AddressQuery:
         return bool(self.street.strip())
 
 
-@dataclass(frozen=True)
-class TravelModel:
-    """Factors of the offline travel-time estimate (all configurable, all estimates)."""
-
-    detour_factor: float = 1.3
-    short_detour_factor: float = 1.4
-    short_distance_km: float = 5.0
-    speeds_kmh: dict[str, float] = field(
-        default_factory=lambda: {
-            "car": 40.0,
-            "public_transport": 20.0,
-            "bicycle": 15.0,
-            "walk": 4.5,
-        }
-    )
-    access_minutes: dict[str, float] = field(
-        default_factory=lambda: {"car": 5.0, "public_transport": 10.0, "bicycle": 2.0, "walk": 0.0}
-    )
-
-
 def is_valid_coordinate(lat: float, lon: float) -> bool:
     """True for finite latitude in [-90, 90] and longitude in [-180, 180]."""
     if not (math.isfinite(lat) and math.isfinite(lon)):
@@ -84,15 +64,6 @@ def is_valid_coordinate(lat: float, lon: float) -> bool:
 def is_plausible_location(lat: float, lon: float) -> bool:
     """A valid coordinate that is not the 0/0 'null island' placeholder."""
     return is_valid_coordinate(lat, lon) and not (lat == 0.0 and lon == 0.0)
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi = phi2 - phi1
-    dlmb = math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, a)))
 
 
 def haversine_many(origin: Point, destinations: Iterable[Point]) -> list[float]:
@@ -110,27 +81,6 @@ def haversine_many(origin: Point, destinations: Iterable[Point]) -> list[float]:
         a = s_phi * s_phi + cos1 * cos(2 * half_phi2) * s_lmb * s_lmb
         append(diameter * asin(sqrt(a if a < 1.0 else 1.0)))
     return out
-
-
-def detour_factor(distance_km: float, model: TravelModel) -> float:
-    """Road distance / straight distance: short trips wind more."""
-    if distance_km < model.short_distance_km:
-        return model.short_detour_factor
-    return model.detour_factor
-
-
-def estimate_travel_minutes(distance_km: float, mode: TravelMode, model: TravelModel) -> float:
-    """Door-to-door minutes: haversine x detour factor / mode speed + access time."""
-    if distance_km < 0 or not math.isfinite(distance_km):
-        raise ValueError("distance must be a finite, non-negative number")
-    speed = model.speeds_kmh[mode.value]
-    road_km = distance_km * detour_factor(distance_km, model)
-    return road_km / speed * 60.0 + model.access_minutes[mode.value]
-
-
-def estimate_road_km(distance_km: float, model: TravelModel) -> float:
-    """Estimated road distance for a straight-line distance."""
-    return distance_km * detour_factor(distance_km, model)
 
 
 def normalise_postal_code(raw: str) -> str:

@@ -93,7 +93,7 @@ class DistanceRead(BaseModel):
 
 
 class TravelTimeQuery(DistanceQuery):
-    mode: TravelMode = TravelMode.car
+    mode: TravelMode = TravelMode.CAR
 
 
 class TravelTimeRead(BaseModel):

@@ -45,7 +45,8 @@ def test_only_shared_kafka_imports_kafka(package):
 
 
 # Pure shared modules (standard library only, checked below) that domain code may use.
-PURE_SHARED = {"shared.vocabulary", "shared.patient_vocabulary", "shared.weekly_windows"}
+PURE_SHARED = {"shared.vocabulary", "shared.patient_vocabulary", "shared.weekly_windows",
+               "shared.geo"}
 
 
 def is_pure_import(name: str, own_domain: str) -> bool:

@@ -49,24 +49,24 @@ def test_many_distances_match_single_distances():
 
 
 def test_short_trips_use_the_larger_detour_factor():
-    short = estimate_travel_minutes(4.0, TravelMode.car, MODEL)
+    short = estimate_travel_minutes(4.0, TravelMode.CAR, MODEL)
     assert short == pytest.approx(4.0 * 1.4 / 40 * 60 + 5)
 
 
 def test_long_trips_use_the_normal_detour_factor():
-    assert estimate_travel_minutes(10.0, TravelMode.walk, MODEL) == pytest.approx(
+    assert estimate_travel_minutes(10.0, TravelMode.WALK, MODEL) == pytest.approx(
         10 * 1.3 / 4.5 * 60
     )
 
 
 def test_public_transport_adds_its_access_time():
-    assert estimate_travel_minutes(0.0, TravelMode.public_transport, MODEL) == 10.0
+    assert estimate_travel_minutes(0.0, TravelMode.PUBLIC_TRANSPORT, MODEL) == 10.0
 
 
 def test_walking_is_slower_than_cycling_is_slower_than_driving_on_long_trips():
     walk, bike, car = (
         estimate_travel_minutes(20.0, m, MODEL)
-        for m in (TravelMode.walk, TravelMode.bicycle, TravelMode.car)
+        for m in (TravelMode.WALK, TravelMode.BICYCLE, TravelMode.CAR)
     )
     assert walk > bike > car
 
@@ -78,13 +78,13 @@ def test_configured_factors_change_the_estimate():
         speeds_kmh={"car": 60.0},
         access_minutes={"car": 0.0},
     )
-    assert estimate_travel_minutes(30.0, TravelMode.car, model) == pytest.approx(60.0)
+    assert estimate_travel_minutes(30.0, TravelMode.CAR, model) == pytest.approx(60.0)
 
 
 @pytest.mark.parametrize("distance", [-1.0, math.nan, math.inf])
 def test_estimate_refuses_impossible_distances(distance):
     with pytest.raises(ValueError):
-        estimate_travel_minutes(distance, TravelMode.car, MODEL)
+        estimate_travel_minutes(distance, TravelMode.CAR, MODEL)
 
 
 @pytest.mark.parametrize("code", ["52062", " 52062 ", "D-52062", "01067"])

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+from scraping_service.app import build_service_context
 from scraping_service.config import Settings
 from scraping_service.handlers import HANDLERS, SOURCE_SERVICES
-from scraping_service.models import metadata
-from shared.service import build_context
 from shared.worker import run_worker
 
 
 def main() -> None:
     """Read settings once, build the context, run until stopped."""
-    ctx = build_context(Settings(), metadata)
+    ctx = build_service_context(Settings())
     run_worker(ctx, HANDLERS, SOURCE_SERVICES)
 
 

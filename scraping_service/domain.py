@@ -1,1 +1,0 @@
-"""Pure rules of the scraping service (standard library only)."""

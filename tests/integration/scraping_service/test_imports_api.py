@@ -1,0 +1,182 @@
+"""The imports API: upload shapes, validation, roles, run details, listing, purge, stop switch."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import uuid
+
+import pytest
+from integration.scraping_service.helpers import (
+    expected_counts,
+    fixture_response,
+    process,
+    run_body,
+    upload,
+)
+from sqlalchemy import func, select
+
+from scraping_service.models import raw_responses
+
+pytestmark = pytest.mark.integration
+
+
+def test_an_upload_is_queued_and_the_worker_job_processes_it(client, admin, staff, tag):
+    run_id = upload(client, admin, fixture_response("data_quality.json", tag), f"{tag}-a")
+    queued = run_body(client, staff, run_id)
+    assert (queued["status"], queued["source"], queued["requested_by"]) == (
+        "queued",
+        "upload",
+        "admin-tests",
+    )
+    result = process(client, admin)["result"]
+    assert {"run_id": run_id, "status": "succeeded"} in result["processed"]
+    done = run_body(client, staff, run_id)
+    accepted, rejected = expected_counts(("data_quality.json",))
+    assert done["counts"]["new"] == accepted and done["counts"]["rejected"] == rejected
+    assert done["records"] == accepted + rejected and done["duration_s"] is not None
+    reasons = {r["external_id"]: r["reasons"] for r in done["rejected_records"]}
+    assert reasons[f"{tag}-rj-no-plz"] == ["plz: missing or not five digits"]
+    assert reasons[None] in (["id: missing"], ["item is not an object"])
+    assert done["warnings"] > 0
+
+
+def test_rejected_records_are_paged(client, admin, tag):
+    run_id = upload(client, admin, fixture_response("data_quality.json", tag), f"{tag}-a")
+    process(client, admin)
+    first = run_body(client, admin, run_id, page=1, per_page=3)
+    second = run_body(client, admin, run_id, page=2, per_page=3)
+    assert len(first["rejected_records"]) == 3 and len(second["rejected_records"]) == 3
+    assert first["rejected_records"][0] != second["rejected_records"][0]
+
+
+def test_a_multipart_file_and_a_gzipped_file_are_accepted(client, admin, tag):
+    body = json.dumps(fixture_response("koeln.json", tag)).encode()
+    for name, data in (("koeln.json", body), ("koeln.json.gz", gzip.compress(body))):
+        response = client.post(
+            f"/api/imports?area={tag}-k",
+            headers={**admin, "Idempotency-Key": f"multipart-{uuid.uuid4()}"},
+            data={"file": (io.BytesIO(data), name)},
+            content_type="multipart/form-data",
+        )
+        assert response.status_code == 202, response.get_json()
+        run = run_body(client, admin, response.get_json()["id"])
+        assert run["file_name"] == name and run["full_run"] is False
+        assert run["records"] == 0 and run["status"] == "queued"
+
+
+def test_a_wrapper_document_names_its_area_and_full_run(client, admin, tag):
+    wrapper = {
+        "area": f"{tag}-wrapped",
+        "full_run": True,
+        "responses": [fixture_response("koeln.json", tag)],
+    }
+    run = run_body(client, admin, upload(client, admin, wrapper, "ignored", full_run=False))
+    assert (run["area"], run["full_run"]) == (f"{tag}-wrapped", True)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        [],
+        {"arztPraxisDatas": "x"},
+        [{"arztPraxisDatas": []}, 3],
+        {"responses": []},
+        {"responses": [{"arztPraxisDatas": []}], "full_run": "yes"},
+        "text",
+        42,
+    ],
+)
+def test_documents_that_are_not_responses_are_400(client, admin, body):
+    response = client.post("/api/imports", json=body, headers=admin)
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "validation_error"
+
+
+def test_other_bodies_are_refused_clearly(client, admin):
+    plain = client.post("/api/imports", data="x", content_type="text/plain", headers=admin)
+    assert plain.status_code == 415
+    broken = client.post(
+        "/api/imports", data="{nope", content_type="application/json", headers=admin
+    )
+    assert broken.status_code == 400
+    no_file = client.post(
+        "/api/imports", data={"other": "x"}, headers=admin, content_type="multipart/form-data"
+    )
+    assert no_file.status_code == 400
+    bad_query = client.post(
+        "/api/imports?full_run=maybe", json={"arztPraxisDatas": []}, headers=admin
+    )
+    assert bad_query.status_code == 400
+
+
+def test_only_admins_upload_and_staff_may_read(client, staff, tag):
+    body = fixture_response("koeln.json", tag)
+    assert client.post("/api/imports", json=body).status_code == 401
+    assert client.post("/api/imports", json=body, headers=staff).status_code == 403
+    assert client.get("/api/imports", headers=staff).status_code == 200
+
+
+def test_a_retried_upload_with_the_same_key_queues_one_run(client, admin, tag):
+    headers = {**admin, "Idempotency-Key": f"upload-{uuid.uuid4()}"}
+    body = fixture_response("koeln.json", tag)
+    first = client.post("/api/imports", json=body, headers=headers)
+    again = client.post("/api/imports", json=body, headers=headers)
+    assert first.status_code == again.status_code == 202
+    assert first.get_json()["id"] == again.get_json()["id"]
+
+
+def test_runs_are_listed_newest_first_with_pages(client, admin, tag):
+    ids = [upload(client, admin, fixture_response("koeln.json", tag), f"{tag}-l") for _ in range(3)]
+    listed = client.get("/api/imports?page=1&per_page=2", headers=admin).get_json()
+    assert listed["per_page"] == 2 and listed["total"] >= 3
+    assert [r["id"] for r in listed["items"]] == ids[::-1][:2]
+    assert client.get("/api/imports?per_page=101", headers=admin).status_code == 400
+
+
+def test_an_unknown_run_is_404(client, admin):
+    assert client.get("/api/imports/999999999", headers=admin).status_code == 404
+
+
+def test_the_purge_job_drops_raw_responses_after_the_retention(make_app, admin, tag):
+    app = make_app(allow_clock_override=True, raw_retention_days=30)
+    client = app.test_client()
+    run_id = upload(client, admin, fixture_response("koeln.json", tag), f"{tag}-p")
+    process(client, admin)
+    kept = client.post(
+        "/api/jobs/purge_raw_responses/run", headers=admin, json={"as_of": "2026-01-20T00:00:00Z"}
+    )
+    assert kept.status_code == 200 and _raw_count(app, run_id) == 1
+    purged = client.post(
+        "/api/jobs/purge_raw_responses/run", headers=admin, json={"as_of": "2026-03-01T00:00:00Z"}
+    )
+    assert purged.status_code == 200 and _raw_count(app, run_id) == 0
+
+
+def _raw_count(app, run_id: int) -> int:
+    with app.extensions["psymatch"].engine.connect() as conn:
+        return conn.execute(
+            select(func.count()).select_from(raw_responses).where(raw_responses.c.run_id == run_id)
+        ).scalar_one()
+
+
+def test_raw_responses_are_stored_compressed(app, client, admin, tag):
+    body = fixture_response("aachen_page1.json", tag)
+    run_id = upload(client, admin, body, f"{tag}-z")
+    with app.extensions["psymatch"].engine.connect() as conn:
+        row = conn.execute(select(raw_responses).where(raw_responses.c.run_id == run_id)).one()
+    assert len(row.payload_gzip) < row.size_bytes / 3
+    assert json.loads(gzip.decompress(row.payload_gzip)) == body
+
+
+def test_the_live_stop_switch_is_set_and_read_by_admins(client, admin, staff):
+    assert client.get("/api/live", headers=staff).status_code == 403
+    stopped = client.put("/api/live/stop", json={"stopped": True, "reason": "test"}, headers=admin)
+    assert stopped.status_code == 200
+    body = stopped.get_json()
+    assert (body["stopped"], body["reason"], body["changed_by"]) == (True, "test", "admin-tests")
+    resumed = client.put("/api/live/stop", json={"stopped": False}, headers=admin).get_json()
+    assert resumed["stopped"] is False and resumed["enabled"] is False
+    assert client.put("/api/live/stop", json={"stopped": "x"}, headers=admin).status_code == 400

@@ -1,7 +1,13 @@
-"""Settings of the communication service, read once from the environment."""
+"""Settings of the communication service, read once from the environment.
+
+Every business number of the outreach rules lives here, once (domain.md "one place").
+"""
 
 from __future__ import annotations
 
+from pydantic import SecretStr
+
+from communication_service.domain import OutreachRules, RetryRules
 from shared.config import BaseServiceSettings
 
 
@@ -9,3 +15,45 @@ class Settings(BaseServiceSettings):
     """Communication service settings (common ones come from BaseServiceSettings)."""
 
     service_name: str = "communication_service"
+
+    min_days_between_emails: int = 7
+    max_patients_per_email: int = 5
+    cooling_period_days: int = 28
+    max_send_attempts: int = 5
+    send_backoff_base_s: float = 60.0
+    send_backoff_max_s: float = 3600.0
+    limit_outreach_per_practice: bool = False
+
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 1025
+    smtp_starttls: bool = False
+    smtp_ssl: bool = False
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_timeout_s: float = 10.0
+    mail_from: str = "vermittlung@psymatch.example"
+    mail_sender_name: str = "Psymatch Therapieplatzvermittlung"
+    mail_sender_address: str = "Musterweg 1, 52062 Aachen"
+    mail_sender_phone: str = "0241 000000"
+    message_id_domain: str = "psymatch.example"
+
+    sending_timeout_s: float = 600.0
+    send_batch_size: int = 50
+    outreach_interval_s: float = 60.0
+    send_interval_s: float = 10.0
+    http_timeout_s: float = 5.0
+
+    def outreach_rules(self) -> OutreachRules:
+        """The contact limits for the planner."""
+        return OutreachRules(self.min_days_between_emails, self.max_patients_per_email,
+                             self.cooling_period_days)
+
+    def retry_rules(self) -> RetryRules:
+        """Sending attempts and backoff."""
+        return RetryRules(self.max_send_attempts, self.send_backoff_base_s,
+                          self.send_backoff_max_s)
+
+    def sender(self) -> dict[str, str]:
+        """Who the e-mails come from (template data)."""
+        return {"name": self.mail_sender_name, "address": self.mail_sender_address,
+                "email": self.mail_from, "phone": self.mail_sender_phone}

@@ -1,1 +1,205 @@
 """Use cases of the communication service: the only place (with handlers) that commits."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from communication_service import composing, outreach, queries, responses, sending
+from communication_service import models as m
+from communication_service.domain import EmailState
+from communication_service.mailer import DeliveryError, build_message, new_message_id
+from communication_service.rendering import SPECS, sample_context
+from shared.db import UnitOfWork
+from shared.events.envelope import DomainEvent
+from shared.http.app_factory import ServiceContext
+
+
+class EmailNotFound(LookupError):
+    """No e-mail with this id."""
+
+
+class Conflict(Exception):
+    """The change contradicts the current state."""
+
+
+def publisher(ctx: ServiceContext, now: datetime) -> sending.Publish:
+    """Events go to the outbox in the caller's transaction."""
+    def publish(session: Session, event: DomainEvent) -> None:
+        ctx.outbox.add(session, event, occurred_at=now)
+    return publish
+
+
+def plan_for(ctx: ServiceContext, session: Session, therapist_ids: set[int],
+             now: datetime) -> dict[str, int]:
+    """Plan the given therapists inside the caller's transaction (event handlers)."""
+    counts: dict[str, int] = {}
+    for therapist_id in sorted(therapist_ids):
+        decision = outreach.plan_therapist(session, therapist_id, now, ctx.extra["rules"],
+                                           ctx.extra["per_practice"])
+        if decision is not None:
+            counts[decision.action.value] = counts.get(decision.action.value, 0) + 1
+    return counts
+
+
+def run_outreach(ctx: ServiceContext, now: datetime) -> dict[str, Any]:
+    """Job `outreach`: every therapist with waiting requests, one transaction each."""
+    with UnitOfWork(ctx.session_factory) as uow:
+        therapist_ids = outreach.therapists_with_waiting_requests(uow.session)
+    counts: dict[str, int] = {}
+    for therapist_id in therapist_ids:
+        with UnitOfWork(ctx.session_factory) as uow:
+            for action, n in plan_for(ctx, uow.session, {therapist_id}, now).items():
+                counts[action] = counts.get(action, 0) + n
+            uow.commit()
+    return {"therapists": len(therapist_ids), **counts}
+
+
+def send_emails(ctx: ServiceContext, now: datetime) -> dict[str, Any]:
+    """Job `send-emails`: reconcile stale sends, compose drafts, deliver queued e-mails."""
+    return {"reconciled": reconcile_stale(ctx, now), "composed": compose_drafts(ctx, now),
+            "delivered": deliver_queued(ctx, now)}
+
+
+def reconcile_stale(ctx: ServiceContext, now: datetime) -> dict[str, int]:
+    """E-mails left in `sending` longer than the timeout (the worker stopped mid-delivery)."""
+    older_than = now - timedelta(seconds=ctx.extra["sending_timeout_s"])
+    counts: dict[str, int] = {}
+    with UnitOfWork(ctx.session_factory) as uow:
+        for row in sending.stale_sending(uow.session, older_than, ctx.extra["batch_size"]):
+            outcome = sending.reconcile(uow.session, row, ctx.extra["probe"], now,
+                                        publisher(ctx, now))
+            counts[outcome] = counts.get(outcome, 0) + 1
+        uow.commit()
+    return counts
+
+
+def compose_drafts(ctx: ServiceContext, now: datetime) -> dict[str, int]:
+    """Resolve recipients and render due drafts; HTTP happens outside transactions."""
+    with UnitOfWork(ctx.session_factory) as uow:
+        drafts = composing.due_drafts(uow.session, now, ctx.extra["batch_size"])
+    counts: dict[str, int] = {}
+    smtp = ctx.extra["smtp"]
+    for draft in drafts:
+        result = composing.compose(draft, ctx.extra["directory"], ctx.extra["renderer"])
+        with UnitOfWork(ctx.session_factory) as uow:
+            outcome = composing.store(uow.session, draft, result, now,
+                                      ctx.extra["retry"].backoff_base_s,
+                                      lambda email_id: new_message_id(smtp, email_id),
+                                      publisher(ctx, now))
+            uow.commit()
+        counts[outcome] = counts.get(outcome, 0) + 1
+    return counts
+
+
+def deliver_queued(ctx: ServiceContext, now: datetime) -> dict[str, int]:
+    """Claim due queued e-mails in batches; `sending` is committed before SMTP is touched."""
+    counts: dict[str, int] = {}
+    while True:
+        with UnitOfWork(ctx.session_factory) as uow:
+            batch = sending.claim(uow.session, now, ctx.extra["batch_size"])
+            uow.commit()
+        if not batch:
+            return counts
+        with ctx.extra["mailer"].session() as smtp:
+            for row in batch:
+                outcome = _deliver_one(ctx, smtp, row, now)
+                counts[outcome] = counts.get(outcome, 0) + 1
+
+
+def _deliver_one(ctx: ServiceContext, smtp: Any, row: dict[str, Any], now: datetime) -> str:
+    publish = publisher(ctx, now)
+    try:
+        smtp.send(build_message(ctx.extra["smtp"], row))
+    except DeliveryError as exc:
+        with UnitOfWork(ctx.session_factory) as uow:
+            outcome = sending.mark_failed_attempt(uow.session, row["id"], exc.code,
+                                                  exc.permanent, now, ctx.extra["retry"],
+                                                  publish)
+            uow.commit()
+        return outcome
+    with UnitOfWork(ctx.session_factory) as uow:
+        sending.mark_sent(uow.session, row["id"], now, publish)
+        uow.commit()
+    return "sent"
+
+
+def record_response(ctx: ServiceContext, data: responses.ResponseInput) -> dict[str, Any]:
+    """POST /api/responses: store, start cooling, publish therapist_response_recorded."""
+    now = ctx.clock.now()
+    with UnitOfWork(ctx.session_factory) as uow:
+        event = responses.record(uow.session, data, now, ctx.extra["rules"])
+        ctx.outbox.add(uow.session, event, occurred_at=now)
+        try:
+            uow.commit()
+        except IntegrityError as exc:
+            raise Conflict("The answer was recorded concurrently.") from exc
+    return {**event.model_dump(mode="json"), "note": data.note}
+
+
+def retry_email(ctx: ServiceContext, email_id: int) -> dict[str, Any]:
+    """A failed e-mail is queued again (outreach: a new 7-day window must be free)."""
+    now = ctx.clock.now()
+    with UnitOfWork(ctx.session_factory) as uow:
+        row = queries.email_row(uow.session, email_id, lock=True)
+        if row is None:
+            raise EmailNotFound(email_id)
+        if row["state"] != EmailState.FAILED.value:
+            raise Conflict(f"Only failed e-mails can be retried (this one is {row['state']}).")
+        _requeue(ctx, uow.session, row, now)
+        try:
+            uow.commit()
+        except IntegrityError as exc:
+            raise Conflict("The therapist's outreach limit or cooling period forbids this "
+                           "e-mail now.") from exc
+    return get_email(ctx, email_id)
+
+
+def _requeue(ctx: ServiceContext, session: Session, row: Any, now: datetime) -> None:
+    if row["purpose"] == "outreach":
+        therapist = {"therapist_id": row["therapist_id"],
+                     "practice_id": queries.practice_of(session, row["therapist_id"])}
+        outreach.reserve_window(session, therapist, row["id"], now, ctx.extra["rules"],
+                                ctx.extra["per_practice"])
+    session.execute(update(m.emails).where(m.emails.c.id == row["id"]).values(
+        state=EmailState.QUEUED.value, attempts=0, next_attempt_at=now, failed_at=None,
+        last_error=None, updated_at=now))
+
+
+def get_email(ctx: ServiceContext, email_id: int) -> dict[str, Any]:
+    """One e-mail with its rendered bodies and the placement requests it carries."""
+    with UnitOfWork(ctx.session_factory) as uow:
+        found = queries.email_detail(uow.session, email_id)
+    if found is None:
+        raise EmailNotFound(email_id)
+    return found
+
+
+def list_emails(ctx: ServiceContext, filters: dict[str, Any], offset: int,
+                limit: int) -> tuple[list[dict[str, Any]], int]:
+    """A page of e-mails (newest first) and the total."""
+    with UnitOfWork(ctx.session_factory) as uow:
+        return queries.list_emails(uow.session, filters, offset, limit)
+
+
+def contact_history(ctx: ServiceContext, therapist_id: int) -> dict[str, Any]:
+    """Every contact, answer and cooling period of a therapist."""
+    with UnitOfWork(ctx.session_factory) as uow:
+        return queries.contact_history(uow.session, therapist_id, ctx.clock.now())
+
+
+def templates() -> list[dict[str, str]]:
+    """The template catalogue."""
+    return [{"name": s.name, "audience": s.audience, "description": s.description}
+            for s in SPECS.values()]
+
+
+def preview(ctx: ServiceContext, name: str) -> dict[str, Any]:
+    """Render a template with sample data (UnknownTemplate for a name not in the catalogue)."""
+    rendered = ctx.extra["renderer"].render(name, sample_context(name))
+    return {"name": name, "subject": rendered.subject, "text": rendered.text,
+            "html": rendered.html}

@@ -4,6 +4,24 @@ from __future__ import annotations
 
 from flask_restful import Api
 
+from communication_service.api.resources import (
+    ContactHistoryResource,
+    EmailListResource,
+    EmailResource,
+    EmailRetryResource,
+    ResponseListResource,
+    TemplateListResource,
+    TemplatePreviewResource,
+)
+
 
 def register_routes(api: Api) -> None:
     """Add this service's resources to the app."""
+    api.add_resource(EmailListResource, "/api/emails")
+    api.add_resource(EmailResource, "/api/emails/<int:email_id>")
+    api.add_resource(EmailRetryResource, "/api/emails/<int:email_id>/retry")
+    api.add_resource(ContactHistoryResource,
+                     "/api/therapists/<int:therapist_id>/contact-history")
+    api.add_resource(TemplateListResource, "/api/templates")
+    api.add_resource(TemplatePreviewResource, "/api/templates/<string:name>/preview")
+    api.add_resource(ResponseListResource, "/api/responses")

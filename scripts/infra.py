@@ -149,7 +149,7 @@ def pgbouncer_runtime_dir() -> Path:
     return Path(f"/tmp/psymatch-pgbouncer-{digest}")
 
 
-def pgbouncer_config(run_dir: Path) -> str:
+def pgbouncer_config(run_dir: Path, port: int = PGBOUNCER_PORT) -> str:
     return "\n".join([
         "[databases]",
         *(f"{db} = host=127.0.0.1 port=5432 dbname={db}" for db in DATABASES),
@@ -157,7 +157,7 @@ def pgbouncer_config(run_dir: Path) -> str:
         "",
         "[pgbouncer]",
         "listen_addr = 127.0.0.1",
-        f"listen_port = {PGBOUNCER_PORT}",
+        f"listen_port = {port}",
         "auth_type = scram-sha-256",
         f"auth_file = {run_dir / 'userlist.txt'}",
         "pool_mode = transaction",

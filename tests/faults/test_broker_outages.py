@@ -6,9 +6,6 @@ from collections import defaultdict
 
 import pytest
 from sqlalchemy import select
-
-from shared.events.topics import dlq_topic
-from shared.kafka.admin import ensure_topics
 from support.pipeline import (
     applied_count,
     fast_producer,
@@ -19,6 +16,9 @@ from support.pipeline import (
     wait_until,
     write_events,
 )
+
+from shared.events.topics import dlq_topic
+from shared.kafka.admin import ensure_topics
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 AGGREGATES, PER_AGGREGATE, OUTAGES = 500, 10, 3

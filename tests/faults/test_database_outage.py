@@ -1,11 +1,11 @@
 """PgBouncer stopped during traffic: 503 with a clear body, `/ready` says why, recovery alone."""
 
 import pytest
+from support.pgbouncer import PrivatePgBouncer
 
 from patient_service.app import create_app
 from patient_service.config import Settings
 from shared.http.auth import issue_token
-from support.pgbouncer import PrivatePgBouncer
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
 SECRET = "fault-secret-fault-secret-fault-secret"

@@ -10,9 +10,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from support.brokers import free_port
+
 from scripts import infra
 from shared.config import SERVICE_NAMES
-from support.brokers import free_port
 
 
 class PrivatePgBouncer:

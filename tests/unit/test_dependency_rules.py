@@ -46,7 +46,7 @@ def test_only_shared_kafka_imports_kafka(package):
 
 # Pure shared modules (standard library only, checked below) that domain code may use.
 PURE_SHARED = {"shared.vocabulary", "shared.patient_vocabulary", "shared.weekly_windows",
-               "shared.geo"}
+               "shared.rules", "shared.geo"}
 
 
 def is_pure_import(name: str, own_domain: str) -> bool:

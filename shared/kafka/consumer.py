@@ -97,6 +97,10 @@ class EventConsumer:
             except Exception:  # noqa: BLE001 - a broken consumer is being replaced anyway
                 log.debug("closing consumer raised", exc_info=True)
 
+    def close(self) -> None:
+        """Leave the consumer group (committed offsets stay)."""
+        self._disconnect()
+
     def poll_once(self, timeout_ms: int = 1000) -> int:
         """Process one polled batch and commit its offsets; return the number of messages."""
         consumer = self._connect()

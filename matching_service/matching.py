@@ -2,30 +2,33 @@
 
 from __future__ import annotations
 
-import json
 import math
+import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from psycopg2.extras import execute_values
 from sqlalchemy import and_, false, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from matching_service import models as m
-from matching_service import publishing
+from matching_service import persist
 from matching_service.domain.criteria import max_distance
 from matching_service.domain.profiles import MatchContext, PatientProfile
 from matching_service.domain.ranking import patient_priority
-from matching_service.domain.states import OPEN, RequestStatus
+from matching_service.domain.states import OPEN
 from matching_service.index import KM_PER_DEG, TherapistIndex
 from matching_service.profiles import match_context, patient_profile, therapist_profile
-from matching_service.selection import HELD_ALL, Pick, picks_for
+from matching_service.selection import Pick, picks_for
+from matching_service.therapist_cache import TherapistCache
 from shared.http.app_factory import ServiceContext
 
-CHUNK_PATIENTS = 2000
+CHUNK_PATIENTS = 2500
+LAST_CHUNK = 400
 
 
 @dataclass
@@ -37,6 +40,16 @@ class RunResult:
     requests_created: int = 0
     request_ids: list[int] = field(default_factory=list)
     parts: int = 0
+    steps: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        """Add the time spent inside to `steps[name]` (seconds)."""
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.steps[name] = self.steps.get(name, 0.0) + time.perf_counter() - start
 
 
 def searching_patients(session: Session, patient_ids: Iterable[int] | None) -> list[Any]:
@@ -48,7 +61,7 @@ def searching_patients(session: Session, patient_ids: Iterable[int] | None) -> l
     return list(session.execute(query).mappings())
 
 
-def _requests_by_patient(session: Session, ids: list[int]) -> dict[int, list[Any]]:
+def _requests_by_patient(session: Session, ids: Any) -> dict[int, list[Any]]:
     r = m.placement_requests
     found: dict[int, list[Any]] = defaultdict(list)
     query = select(r.c.patient_id, r.c.therapist_id, r.c.status).where(r.c.patient_id.in_(ids))
@@ -57,7 +70,7 @@ def _requests_by_patient(session: Session, ids: list[int]) -> dict[int, list[Any
     return found
 
 
-def _exclusions_by_patient(session: Session, ids: list[int]) -> dict[int, set[int]]:
+def _exclusions_by_patient(session: Session, ids: Any) -> dict[int, set[int]]:
     e = m.exclusions
     found: dict[int, set[int]] = defaultdict(set)
     for row in session.execute(select(e.c.patient_id, e.c.therapist_id)
@@ -75,7 +88,7 @@ def load_therapist_index(session: Session, ctx: MatchContext,
     if near is not None:
         query = query.where(_within_boxes(near, ctx))
     rows = session.execute(query).mappings()
-    return TherapistIndex([therapist_profile(row) for row in rows], ctx)
+    return TherapistIndex([therapist_profile(row) for row in rows])
 
 
 def _within_boxes(patients: Sequence[PatientProfile], ctx: MatchContext) -> Any:
@@ -95,30 +108,88 @@ def fill_patients(session: Session, ctx: ServiceContext, now: datetime, trigger:
                   patient_ids: Iterable[int] | None = None) -> RunResult:
     """Top up every given searching patient to MAX_OPEN_REQUESTS_PER_PATIENT (one run)."""
     mctx = match_context(ctx.extra["rules"], now)
-    rows = searching_patients(session, patient_ids)
-    result = RunResult(patients_considered=len(rows))
-    if not rows:
-        return result
-    profiles, needed = _profiles(session, rows, mctx)
+    result = RunResult()
+    with result.step("load_patients"):
+        rows = searching_patients(session, patient_ids)
+        result.patients_considered = len(rows)
+        profiles, needed = _profiles(session, rows, mctx, patient_ids is None) if rows else ([], {})
     wanted = [p for p in profiles if needed[p.patient_id] > 0 and p.location_known]
     if not wanted:
         return result
-    index = load_therapist_index(session, mctx, None if patient_ids is None else wanted)
     result.run_id = _start_run(session, trigger, now)
     by_id = {row["patient_id"]: row for row in rows}
-    for chunk in _chunks(sorted(wanted, key=patient_priority)):
-        picks = [pk for p in chunk for pk in picks_for(p, index, mctx, needed[p.patient_id])]
-        _persist(session, ctx, result, picks, by_id, now)
+    _choose_and_save(session, ctx, mctx, sorted(wanted, key=patient_priority), needed,
+                     lambda picks: _persist(session, ctx, result, picks, by_id, now), result)
     result.requests_created = len(result.request_ids)
     _finish_run(session, result, now)
     return result
 
 
-def _profiles(session: Session, rows: list[Any],
-              mctx: MatchContext) -> tuple[list[PatientProfile], dict[int, int]]:
+def _choose_and_save(session: Session, ctx: ServiceContext, mctx: MatchContext,
+                     patients: list[PatientProfile], needed: dict[int, int],
+                     save: Callable[[list[Pick]], None], result: RunResult) -> None:
+    """Chunk by chunk: choose in this thread while the previous chunk is saved in another.
+
+    Saving is mostly waiting for PostgreSQL (the GIL is released), so on two cores choosing and
+    saving overlap. Only one thread uses the session at a time: the index is refreshed before
+    the first save starts, and each save is awaited before the next begins. The index lock is
+    never held while waiting for the database (a handler may hold a row lock we need).
+    """
+    index = _index(session, ctx, mctx, patients, result)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="matching-save") as saver:
+        pending: Future[None] | None = None
+        bounds = _chunk_bounds(len(patients))
+        for start, end in zip(bounds, bounds[1:], strict=False):
+            picks = _choose(ctx, mctx, index, patients[start:end], needed, result)
+            with result.step("wait_for_save"):
+                if pending is not None:
+                    pending.result()
+            if end == len(patients):  # last (or only) chunk: save right here
+                _timed(result, "persist", save, picks)
+            else:
+                pending = saver.submit(_timed, result, "persist", save, picks)
+
+
+def _chunk_bounds(count: int) -> list[int]:
+    """Chunk starts plus the end; the last chunk is small, since its save cannot overlap."""
+    if count <= LAST_CHUNK:
+        return [0, count]
+    return [*range(0, count - LAST_CHUNK, CHUNK_PATIENTS), count - LAST_CHUNK, count]
+
+
+def _timed(result: RunResult, name: str, action: Callable[[list[Pick]], None],
+           picks: list[Pick]) -> None:
+    with result.step(name):
+        action(picks)
+
+
+def _index(session: Session, ctx: ServiceContext, mctx: MatchContext,
+           patients: list[PatientProfile], result: RunResult) -> TherapistIndex:
+    """The process's cached index brought up to date (without a cache: one read from the
+    database, near the patients when there are only a few)."""
+    cache: TherapistCache | None = ctx.extra.get("therapists")
+    with result.step("load_index"):
+        if cache is None:
+            near = patients if len(patients) <= CHUNK_PATIENTS else None
+            return load_therapist_index(session, mctx, near)
+        with cache.lock:
+            return cache.refresh(session)
+
+
+def _choose(ctx: ServiceContext, mctx: MatchContext, index: TherapistIndex,
+            chunk: list[PatientProfile], needed: dict[int, int], result: RunResult) -> list[Pick]:
+    """Search and choose for a chunk of patients (under the cache's lock, if any)."""
+    cache: TherapistCache | None = ctx.extra.get("therapists")
+    with result.step("choose"), cache.lock if cache is not None else nullcontext():
+        return [pk for p in chunk for pk in picks_for(p, index, mctx, needed[p.patient_id])]
+
+
+def _profiles(session: Session, rows: list[Any], mctx: MatchContext,
+              everyone: bool) -> tuple[list[PatientProfile], dict[int, int]]:
     ids = [row["patient_id"] for row in rows]
-    requests = _requests_by_patient(session, ids) if ids else {}
-    excluded = _exclusions_by_patient(session, ids) if ids else {}
+    chosen: Any = _searching_ids() if everyone else ids
+    requests = _requests_by_patient(session, chosen)
+    excluded = _exclusions_by_patient(session, chosen)
     limit = mctx.rules.max_open_requests_per_patient
     profiles, needed = [], {}
     for row in rows:
@@ -128,9 +199,11 @@ def _profiles(session: Session, rows: list[Any],
     return profiles, needed
 
 
-def _chunks(patients: list[PatientProfile]) -> Iterator[list[PatientProfile]]:
-    for start in range(0, len(patients), CHUNK_PATIENTS):
-        yield patients[start:start + CHUNK_PATIENTS]
+def _searching_ids() -> Any:
+    """All searching patients as a subquery (a full round: no 100,000-element IN list)."""
+    p = m.patients
+    return select(p.c.patient_id).where(p.c.status == "searching",
+                                        p.c.placed_request_id.is_(None)).scalar_subquery()
 
 
 def _start_run(session: Session, trigger: str, now: datetime) -> int:
@@ -151,54 +224,18 @@ def _persist(session: Session, ctx: ServiceContext, result: RunResult, picks: li
     """Bulk insert (a pair that exists already is skipped by the unique constraint), publish."""
     if not picks or result.run_id is None:
         return
-    inserted = _insert_requests(session, [_row(pk, result.run_id, now) for pk in picks])
+    inserted = sorted(persist.insert_requests(session, picks, result.run_id, now),
+                      key=lambda row: row.id)
     by_pair = {(pk.patient_id, pk.therapist_id): pk for pk in picks}
-    items = [_item(row, by_pair[(row.patient_id, row.therapist_id)], patients)
-             for row in sorted(inserted, key=lambda row: row.id)]
-    size = ctx.settings.events_per_message  # type: ignore[attr-defined]
-    for start in range(0, len(items), size):
-        result.parts += 1
-        publishing.requests_created(session, ctx, result.run_id, result.parts,
-                                    items[start:start + size], now)
+    summaries: dict[int, dict[str, Any]] = {}
+    items = []
+    for row in inserted:
+        summary = summaries.get(row.patient_id)
+        if summary is None:
+            summary = summaries[row.patient_id] = persist.patient_summary(patients[row.patient_id])
+        items.append(persist.request_item(row, by_pair[(row.patient_id, row.therapist_id)],
+                                          summary))
+    events = persist.outbox_rows(ctx, result.run_id, result.parts + 1, items, now)
+    persist.write_outbox(session, ctx, events)
+    result.parts += len(events)
     result.request_ids += [item["placement_request_id"] for item in items]
-
-
-_INSERT = (
-    "INSERT INTO matching_service.placement_requests (patient_id, therapist_id, status, score, "
-    "score_parts, distance_km, criteria, run_id, created_at, updated_at) VALUES %s "
-    "ON CONFLICT ON CONSTRAINT uq_placement_requests_pair DO NOTHING "
-    "RETURNING id, patient_id, therapist_id")
-_HELD_JSON = json.dumps(HELD_ALL)
-
-
-def _insert_requests(session: Session, rows: list[tuple[Any, ...]]) -> list[Any]:
-    """Bulk insert with psycopg2's execute_values (the hot path of a round: ~3x faster)."""
-    cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        found = execute_values(cursor, _INSERT, rows, page_size=2000, fetch=True)
-    finally:
-        cursor.close()
-    return [_Inserted(*row) for row in found]
-
-
-@dataclass(frozen=True)
-class _Inserted:
-    id: int
-    patient_id: int
-    therapist_id: int
-
-
-def _row(pick: Pick, run_id: int, now: datetime) -> tuple[Any, ...]:
-    parts = pick.parts
-    score_parts = {"distance": round(parts.distance, 4), "capacity": parts.capacity,
-                   "response_rate": round(parts.response_rate, 4),
-                   "availability": round(parts.availability, 4)}
-    return (pick.patient_id, pick.therapist_id, RequestStatus.PROPOSED.value, parts.total,
-            json.dumps(score_parts), pick.distance_km, _HELD_JSON, run_id, now, now)
-
-
-def _item(row: Any, pick: Pick, patients: dict[int, Any]) -> dict[str, Any]:
-    return {"placement_request_id": row.id, "patient_id": row.patient_id,
-            "therapist_id": row.therapist_id, "score": pick.parts.total,
-            "distance_km": pick.distance_km,
-            "patient": publishing.patient_summary(patients[row.patient_id])}

@@ -20,7 +20,10 @@ class FrozenWindows(dict[str, tuple[str, ...]]):
     """Weekly windows that can be a cache key."""
 
     def __hash__(self) -> int:  # type: ignore[override]
-        return hash(tuple(self.items()))
+        found: int | None = self.__dict__.get("_hash")
+        if found is None:  # computed once: the overlap cache hashes the same sets very often
+            found = self.__dict__["_hash"] = hash(tuple(self.items()))
+        return found
 
 
 def freeze_windows(raw: Mapping[str, Sequence[str]] | None) -> FrozenWindows:

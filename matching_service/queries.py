@@ -68,7 +68,7 @@ def candidates(session: Session, ctx: ServiceContext, patient_id: int, limit: in
         return None
     mctx = match_context(ctx.extra["rules"], now)
     index = matching.load_therapist_index(session, mctx, [patient])
-    picks = best_picks(patient, index.search(patient, mctx), mctx, limit)
+    picks = best_picks(patient, index, index.search(patient, mctx), mctx, limit)
     return [{"therapist_id": pk.therapist_id, "score": pk.parts.total,
              "distance_km": pk.distance_km, "score_parts": _parts(pk.parts)} for pk in picks]
 

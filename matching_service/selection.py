@@ -1,22 +1,25 @@
-"""Pick the best new requests for one patient: prefiltered candidates, exact rules, ranking."""
+"""Pick the best new requests for one patient: vectorised shortlist, then the exact pure rules.
+
+The index computes every hard criterion as an array mask and an approximate total score per
+candidate (float rounding only). The shortlist keeps every candidate whose approximate total
+could still reach the `needed`-th best exact total (SLACK covers the 6-decimal rounding of the
+exact score); only the shortlist is judged by `first_failure` and scored by `score`, and the
+exact `rank_key` orders it. A pair the domain refuses (which the masks should never let through)
+is dropped and the shortlist is recomputed, so the result equals the plain per-pair ranking.
+"""
 
 from __future__ import annotations
 
-import heapq
 from dataclasses import dataclass
+
+import numpy as np
 
 from matching_service.domain.criteria import CRITERION_NAMES, distance_km, first_failure
 from matching_service.domain.profiles import MatchContext, PatientProfile, TherapistProfile
-from matching_service.domain.ranking import (
-    NEUTRAL,
-    ScoreParts,
-    availability_part,
-    rank_key,
-    score,
-)
+from matching_service.domain.ranking import ScoreParts, rank_key, score
 from matching_service.index import Candidates, TherapistIndex
 
-BOUND_SLACK = 1e-6  # scores are rounded to 6 decimals
+SLACK = 2e-6  # > 2 × (rounding of the exact total to 6 decimals + float error)
 
 
 @dataclass(frozen=True)
@@ -29,60 +32,47 @@ class Pick:
     distance_km: float
 
 
-def best_picks(p: PatientProfile, cands: Candidates, ctx: MatchContext,
+def best_picks(p: PatientProfile, index: TherapistIndex, cands: Candidates, ctx: MatchContext,
                needed: int) -> list[Pick]:
-    """The `needed` best pairs that pass every criterion, best first.
-
-    Candidates arrive by partial score (everything but availability); once even a full
-    availability share cannot lift the next candidate above the worst pick, the search stops.
-    The cheap loop ranks; the pure domain rules then confirm each pick (a refused pick, which
-    the prefilter should never let through, is dropped and the search goes on).
-    """
-    chosen: list[Pick] = []
-    refused: set[int] = set()
-    while len(chosen) < needed:
-        ranked = _rank(p, cands, ctx, needed - len(chosen), refused | {c.therapist_id
-                                                                      for c in chosen})
-        if not ranked:
-            break
-        for t in ranked:
-            pick = _judge(p, t, ctx)
-            if pick is None:
-                refused.add(t.therapist_id)
+    """The `needed` best pairs that pass every criterion, best first (exact rank_key order)."""
+    if needed <= 0 or not len(cands):
+        return []
+    alive = np.ones(len(cands), dtype=bool)
+    while True:
+        judged, refused = [], []
+        for i in _shortlist(cands.totals, alive, needed):
+            t = index.therapists[int(cands.positions[i])]
+            found = _judge(p, t, ctx) if t is not None else None
+            if found is None:
+                refused.append(i)
             else:
-                chosen.append(pick)
-    return sorted(chosen, key=lambda pk: rank_key(pk.parts, pk.distance_km, pk.therapist_id))
-
-
-def _rank(p: PatientProfile, cands: Candidates, ctx: MatchContext, needed: int,
-          skip: set[int]) -> list[TherapistProfile]:
-    """The best `needed` candidates by partial score plus availability (bounded search)."""
-    heap: list[tuple[float, float, int, int]] = []  # (total, -km, -id, position): worst on top
-    w_avail = ctx.rules.weights.availability
-    # Without patient windows every candidate gets the neutral share: partial order is final.
-    ceiling = w_avail * (1.0 if p.availability else NEUTRAL) + BOUND_SLACK
-    kms, partials = cands.distances.tolist(), cands.partial.tolist()
-    for i in range(len(cands)):
-        if len(heap) == needed and partials[i] + ceiling < heap[0][0]:
+                judged.append(found)
+        if not refused:
             break
-        t = cands.therapist(i)
-        tid = t.therapist_id
-        if tid in p.already_asked or tid in p.excluded or tid in skip:
-            continue
-        key = (partials[i] + w_avail * availability_part(p, t, ctx), -kms[i], -tid, i)
-        if len(heap) < needed:
-            heapq.heappush(heap, key)
-        elif key > heap[0]:
-            heapq.heapreplace(heap, key)
-    return [cands.therapist(item[3]) for item in sorted(heap, reverse=True)]
+        alive[refused] = False
+    judged.sort(key=lambda item: item[0])
+    return [pick for _, pick in judged[:needed]]
 
 
-def _judge(p: PatientProfile, t: TherapistProfile, ctx: MatchContext) -> Pick | None:
-    """The pure rules decide: a Pick with its exact score, or None."""
+def _shortlist(totals: np.ndarray, alive: np.ndarray, needed: int) -> np.ndarray:
+    """Positions whose approximate total is within SLACK of the needed-th best."""
+    live = np.flatnonzero(alive)
+    if len(live) <= needed:
+        return live
+    values = totals[live]
+    kth = np.partition(values, len(values) - needed)[len(values) - needed]
+    return live[values >= kth - SLACK]
+
+
+def _judge(p: PatientProfile, t: TherapistProfile,
+           ctx: MatchContext) -> tuple[tuple[float, float, int], Pick] | None:
+    """The pure rules decide: (exact rank key, Pick), or None."""
     km = distance_km(p, t)
     if km is None or first_failure(p, t, ctx, km) is not None:
         return None
-    return Pick(p.patient_id, t.therapist_id, score(p, t, ctx, km), round(km, 3))
+    parts = score(p, t, ctx, km)
+    return (rank_key(parts, km, t.therapist_id),
+            Pick(p.patient_id, t.therapist_id, parts, round(km, 3)))
 
 
 def picks_for(p: PatientProfile, index: TherapistIndex, ctx: MatchContext,
@@ -90,7 +80,15 @@ def picks_for(p: PatientProfile, index: TherapistIndex, ctx: MatchContext,
     """Search the index and choose (the whole per-patient step)."""
     if needed <= 0:
         return []
-    return best_picks(p, index.search(p, ctx), ctx, needed)
+    return best_picks(p, index, index.search(p, ctx), ctx, needed)
+
+
+def plain_picks(p: PatientProfile, therapists: list[TherapistProfile], ctx: MatchContext,
+                needed: int) -> list[Pick]:
+    """The straightforward reference: every therapist, every rule, exact sort (for tests)."""
+    found = [j for t in therapists if (j := _judge(p, t, ctx)) is not None]
+    found.sort(key=lambda item: item[0])
+    return [pick for _, pick in found[:max(0, needed)]]
 
 
 HELD_ALL = list(CRITERION_NAMES)

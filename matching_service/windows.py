@@ -1,0 +1,60 @@
+"""Weekly windows as minute bitmaps, so availability overlap is one vectorised AND + popcount.
+
+A week has 7 × 1440 minutes; one bit per minute. For validated windows (sorted, no overlaps
+within a day) the popcount of the AND equals `shared.weekly_windows.overlap_minutes` exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from shared.weekly_windows import MINUTES_PER_DAY, WEEKDAYS, parse
+
+WORDS = (len(WEEKDAYS) * MINUTES_PER_DAY + 63) // 64  # 158 uint64 words per window set
+
+
+def window_key(windows: Mapping[str, Sequence[str]]) -> tuple[Any, ...]:
+    """A hashable key of a window set (empty days ignored)."""
+    return tuple(sorted((day, tuple(ranges)) for day, ranges in windows.items() if ranges))
+
+
+def bitmap(windows: Mapping[str, Sequence[str]]) -> np.ndarray:
+    """The minutes of the week covered by these windows, packed into WORDS uint64 words."""
+    minutes = np.zeros(WORDS * 64, dtype=bool)
+    for day, intervals in parse(dict(windows)).items():
+        base = WEEKDAYS.index(day) * MINUTES_PER_DAY
+        for start, end in intervals:
+            minutes[base + start:base + end] = True
+    return np.packbits(minutes).view(np.uint64)
+
+
+class WindowSets:
+    """Distinct window sets, numbered from 1 (0 = no windows), with their bitmaps."""
+
+    def __init__(self) -> None:
+        self.ids: dict[tuple[Any, ...], int] = {(): 0}
+        self.bits = np.zeros((1, WORDS), dtype=np.uint64)
+        self._pending: list[np.ndarray] = []
+
+    def id_of(self, windows: Mapping[str, Sequence[str]]) -> int:
+        """The number of this window set (registered on first sight)."""
+        if not windows:
+            return 0
+        key = window_key(windows) or ("blank",)  # days without ranges: overlap 0, not "none"
+        found = self.ids.get(key)
+        if found is None:
+            found = self.ids[key] = len(self.ids)
+            self._pending.append(bitmap(windows))
+        return found
+
+    def overlaps(self, set_ids: np.ndarray, patient_bits: np.ndarray) -> np.ndarray:
+        """Weekly overlap minutes of the patient's bitmap with each of these window sets."""
+        if self._pending:
+            self.bits = np.vstack([self.bits, *self._pending])
+            self._pending = []
+        unique, inverse = np.unique(set_ids, return_inverse=True)
+        minutes = np.bitwise_count(self.bits[unique] & patient_bits).sum(axis=1, dtype=np.int64)
+        return minutes[inverse]

@@ -31,7 +31,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None,
 def build_service_context(settings: Settings, clock: Clock | None = None,
                           directory: Directory | None = None, mailer: Any = None,
                           probe: DeliveryProbe | None = None) -> ServiceContext:
-    """The shared context plus clients (built once), rules and the two jobs."""
+    """The shared context plus clients (built once), rules and the three jobs."""
     ctx = build_context(settings, metadata, clock)
     smtp = smtp_config(settings)
     ctx.extra.update({
@@ -41,11 +41,14 @@ def build_service_context(settings: Settings, clock: Clock | None = None,
         "mailer": mailer or SmtpMailer(smtp), "probe": probe or UnknownDelivery(),
         "directory": directory or http_directory(settings),
         "sending_timeout_s": settings.sending_timeout_s, "batch_size": settings.send_batch_size,
+        "call_rules": settings.call_rules(), "default_window": settings.default_phone_window,
     })
     ctx.jobs.add(Job("outreach", lambda now: services.run_outreach(ctx, now),
                      settings.outreach_interval_s))
     ctx.jobs.add(Job("send-emails", lambda now: services.send_emails(ctx, now),
                      settings.send_interval_s))
+    ctx.jobs.add(Job("follow-ups", lambda now: services.run_follow_ups(ctx, now),
+                     settings.follow_ups_interval_s))
     return ctx
 
 

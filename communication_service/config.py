@@ -5,10 +5,15 @@ Every business number of the outreach rules lives here, once (domain.md "one pla
 
 from __future__ import annotations
 
-from pydantic import SecretStr
+from typing import Any
+
+from pydantic import SecretStr, field_validator
 
 from communication_service.domain import OutreachRules, RetryRules
+from communication_service.follow_ups import CallRules
+from communication_service.slots import SlotRules
 from shared.config import BaseServiceSettings
+from shared.weekly_windows import parse
 
 
 class Settings(BaseServiceSettings):
@@ -37,11 +42,29 @@ class Settings(BaseServiceSettings):
     mail_sender_phone: str = "0241 000000"
     message_id_domain: str = "psymatch.example"
 
+    follow_up_after_days: int = 7
+    max_call_attempts: int = 3
+    call_slot_minutes: int = 5
+    call_horizon_days: int = 14
+    skip_holidays: bool = True
+    holiday_region: str | None = None
+    # Used when a therapist has no phone hours (the call is then flagged for staff).
+    default_phone_window: dict[str, list[str]] = {
+        day: ["10:00-12:00"] for day in ("mon", "tue", "wed", "thu", "fri")}
+    follow_ups_interval_s: float = 300.0
+
     sending_timeout_s: float = 600.0
     send_batch_size: int = 50
     outreach_interval_s: float = 60.0
     send_interval_s: float = 10.0
     http_timeout_s: float = 5.0
+
+    @field_validator("default_phone_window")
+    @classmethod
+    def _valid_window(cls, value: Any) -> Any:
+        if not parse(value):
+            raise ValueError("DEFAULT_PHONE_WINDOW needs at least one weekly window")
+        return value
 
     def outreach_rules(self) -> OutreachRules:
         """The contact limits for the planner."""
@@ -52,6 +75,12 @@ class Settings(BaseServiceSettings):
         """Sending attempts and backoff."""
         return RetryRules(self.max_send_attempts, self.send_backoff_base_s,
                           self.send_backoff_max_s)
+
+    def call_rules(self) -> CallRules:
+        """Follow-up delay, call attempts and the slot finder's numbers."""
+        slots = SlotRules(self.call_slot_minutes, self.call_horizon_days, self.skip_holidays,
+                          self.holiday_region)
+        return CallRules(self.follow_up_after_days, self.max_call_attempts, slots)
 
     def sender(self) -> dict[str, str]:
         """Who the e-mails come from (template data)."""

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from communication_service import labels, outreach, readmodels, services, withdrawals
+from communication_service import calls, labels, outreach, readmodels, services, withdrawals
 from communication_service.domain import RequestState
 from shared.events.envelope import Envelope, parse_payload
 from shared.events.matching import (
@@ -104,15 +104,21 @@ def on_patient(ctx: ServiceContext, session: Session, envelope: Envelope, event:
 def on_therapist_profile(ctx: ServiceContext, session: Session, envelope: Envelope,
                          event: Any) -> None:
     """Contact preferences changed: waiting requests may now go out (or go by phone)."""
-    if readmodels.apply_therapist_profile(session, event, envelope.occurred_at):
-        services.plan_for(ctx, session, {event.therapist_id}, ctx.clock.now())
+    if not readmodels.apply_therapist_profile(session, event, envelope.occurred_at):
+        return
+    if event.opted_out or event.status.value != "active":
+        calls.cancel_for_therapist(session, event.therapist_id, ctx.clock.now(), "not_reachable")
+    services.plan_for(ctx, session, {event.therapist_id}, ctx.clock.now())
 
 
 def on_therapist_status(ctx: ServiceContext, session: Session, envelope: Envelope,
                         event: Any) -> None:
-    """Blocked, unblocked or deactivated."""
-    readmodels.apply_therapist_status(session, event.therapist_id,
-                                      STATUS_EVENTS[envelope.event_type], envelope.occurred_at)
+    """Blocked, unblocked or deactivated; a therapist no longer active gets no calls."""
+    status = STATUS_EVENTS[envelope.event_type]
+    readmodels.apply_therapist_status(session, event.therapist_id, status, envelope.occurred_at)
+    if status != "active":
+        calls.cancel_for_therapist(session, event.therapist_id, ctx.clock.now(),
+                                   f"therapist_{status}")
 
 
 REACTIONS: dict[str, React] = {

@@ -135,11 +135,40 @@ contact_ledger = Table(
     Column("channel", String(10), nullable=False),
     Column("kind", String(20), nullable=False),
     Column("email_id", BigInteger, ForeignKey(f"{SCHEMA}.emails.id")),
-    Column("call_id", BigInteger),
+    Column("call_id", BigInteger, ForeignKey(f"{SCHEMA}.calls.id")),
     Column("response_id", BigInteger, ForeignKey(f"{SCHEMA}.responses.id")),
     _ts("blocks_from"),
     _ts("blocks_until"),
     _ts("occurred_at"),
     _ts("voided_at"),
     _ts("created_at", nullable=False),
+)
+
+calls = Table(
+    "calls", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("therapist_id", BigInteger, nullable=False),
+    Column("purpose", String(20), nullable=False),
+    Column("email_id", BigInteger, ForeignKey(f"{SCHEMA}.emails.id"), unique=True),
+    Column("state", String(10), nullable=False),
+    Column("attempt", SmallInteger, nullable=False, default=1),
+    _ts("slot_start"),
+    Column("flagged_for_staff", Boolean, nullable=False, default=False),
+    Column("flag_reason", String(40)),
+    Column("note", String(2000)),
+    Column("response_id", BigInteger, ForeignKey(f"{SCHEMA}.responses.id")),
+    Column("closed_reason", String(60)),
+    _ts("created_at", nullable=False),
+    _ts("updated_at", nullable=False),
+    _ts("completed_at"),
+    _ts("failed_at"),
+    _ts("cancelled_at"),
+)
+
+call_requests = Table(
+    "call_requests", metadata,
+    Column("call_id", BigInteger, ForeignKey(f"{SCHEMA}.calls.id"), primary_key=True),
+    Column("placement_request_id", BigInteger,
+           ForeignKey(f"{SCHEMA}.outreach_requests.placement_request_id"), primary_key=True),
+    Column("position", SmallInteger, nullable=False),
 )

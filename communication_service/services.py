@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -9,7 +10,16 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from communication_service import composing, outreach, queries, responses, sending
+from communication_service import (
+    call_jobs,
+    call_outcomes,
+    call_queries,
+    composing,
+    outreach,
+    queries,
+    responses,
+    sending,
+)
 from communication_service import models as m
 from communication_service.domain import EmailState
 from communication_service.mailer import DeliveryError, build_message, new_message_id
@@ -203,3 +213,61 @@ def preview(ctx: ServiceContext, name: str) -> dict[str, Any]:
     rendered = ctx.extra["renderer"].render(name, sample_context(name))
     return {"name": name, "subject": rendered.subject, "text": rendered.text,
             "html": rendered.html}
+
+
+def run_follow_ups(ctx: ServiceContext, now: datetime) -> dict[str, Any]:
+    """Job `follow-ups`: follow-up calls, first-contact calls, calls still without a slot."""
+    with UnitOfWork(ctx.session_factory) as uow:
+        emails = call_jobs.due_email_ids(uow.session, now, ctx.extra["call_rules"])
+        therapists = call_jobs.therapists_awaiting_first_call(uow.session)
+        unslotted = call_jobs.unslotted_call_ids(uow.session)
+    return {"follow_up": _each(ctx, now, call_jobs.follow_up_email, emails),
+            "first_contact": _each(ctx, now, call_jobs.first_contact, therapists),
+            "unslotted": _each(ctx, now, call_jobs.place_unslotted, unslotted)}
+
+
+def _each(ctx: ServiceContext, now: datetime, step: Any, keys: list[int]) -> dict[str, int]:
+    """One transaction per e-mail / therapist / call; counts the outcomes."""
+    counts: dict[str, int] = {}
+    for key in keys:
+        with UnitOfWork(ctx.session_factory) as uow:
+            emit = functools.partial(publisher(ctx, now), uow.session)
+            outcome = step(uow.session, key, now, ctx.extra["call_rules"],
+                           ctx.extra["default_window"], emit)
+            uow.commit()
+        counts[outcome] = counts.get(outcome, 0) + 1
+    return counts
+
+
+def record_call_outcome(ctx: ServiceContext, data: call_outcomes.OutcomeInput) -> dict[str, Any]:
+    """PUT /api/phone-calls/{id}/outcome: answers like POST /api/responses, or the next try."""
+    now = ctx.clock.now()
+    rules = call_outcomes.Rules(ctx.extra["rules"], ctx.extra["call_rules"],
+                                ctx.extra["default_window"])
+    with UnitOfWork(ctx.session_factory) as uow:
+        for event in call_outcomes.record(uow.session, data, now, rules):
+            ctx.outbox.add(uow.session, event, occurred_at=now)
+        try:
+            uow.commit()
+        except IntegrityError as exc:
+            raise Conflict("The call or its answers were recorded concurrently.") from exc
+    return get_call(ctx, data.call_id)
+
+
+def get_call(ctx: ServiceContext, call_id: int) -> dict[str, Any]:
+    """One call with its patients, previous contacts and the therapist's phone."""
+    slot_minutes = ctx.extra["call_rules"].slots.slot_minutes
+    with UnitOfWork(ctx.session_factory) as uow:
+        found = call_queries.find_call(uow.session, call_id, slot_minutes)
+    if found is None:
+        raise call_outcomes.CallNotFound(call_id)
+    return call_queries.with_contacts([found], ctx.extra["directory"])[0]
+
+
+def list_calls(ctx: ServiceContext, filters: dict[str, Any], offset: int,
+               limit: int) -> tuple[list[dict[str, Any]], int]:
+    """The call list (HTTP lookups of phone numbers happen after the transaction)."""
+    slot_minutes = ctx.extra["call_rules"].slots.slot_minutes
+    with UnitOfWork(ctx.session_factory) as uow:
+        items, total = call_queries.list_calls(uow.session, filters, offset, limit, slot_minutes)
+    return call_queries.with_contacts(items, ctx.extra["directory"]), total

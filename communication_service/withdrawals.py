@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from communication_service import calls, readmodels
 from communication_service import models as m
-from communication_service import readmodels
 from communication_service.domain import UNSENT, EmailState, RequestState, remove_requests
 
 
@@ -21,6 +21,7 @@ def withdraw(session: Session, ids: list[int], state: RequestState, reason: str,
     changed = [email["id"] for email in _unsent_emails_with(session, known)
                if _shrink(session, email, known, now)]
     readmodels.set_request_state(session, known, state, now, reason)
+    calls.withdraw_requests(session, known, now)
     return changed
 
 
@@ -78,7 +79,8 @@ def void_ledger(session: Session, email_id: int, now: datetime) -> None:
 
 
 def release_unsent_outreach(session: Session, therapist_id: int, now: datetime) -> list[int]:
-    """Cooling started: unsent outreach e-mails are cancelled, their requests wait again."""
+    """Cooling started: unsent outreach e-mails and scheduled calls are cancelled, their
+    requests wait again (follow-up requests stay with their sent e-mail)."""
     e = m.emails
     rows = session.execute(select(e.c.id).where(
         e.c.therapist_id == therapist_id, e.c.purpose == "outreach",
@@ -88,4 +90,5 @@ def release_unsent_outreach(session: Session, therapist_id: int, now: datetime) 
         session.execute(delete(m.email_requests).where(m.email_requests.c.email_id == email_id))
         readmodels.set_request_state(session, ids, RequestState.WAITING, now)
         cancel_email(session, email_id, now, "cooling period started")
+    calls.cancel_for_therapist(session, therapist_id, now, "cooling period started")
     return list(rows)

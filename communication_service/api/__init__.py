@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from flask_restful import Api
 
+from communication_service.api.calls import (
+    PhoneCallListResource,
+    PhoneCallOutcomeResource,
+    PhoneCallResource,
+)
 from communication_service.api.resources import (
     ContactHistoryResource,
     EmailListResource,
@@ -25,3 +30,6 @@ def register_routes(api: Api) -> None:
     api.add_resource(TemplateListResource, "/api/templates")
     api.add_resource(TemplatePreviewResource, "/api/templates/<string:name>/preview")
     api.add_resource(ResponseListResource, "/api/responses")
+    api.add_resource(PhoneCallListResource, "/api/phone-calls")
+    api.add_resource(PhoneCallResource, "/api/phone-calls/<int:call_id>")
+    api.add_resource(PhoneCallOutcomeResource, "/api/phone-calls/<int:call_id>/outcome")

@@ -78,6 +78,8 @@ def app(catcher, clock, directory):
 
 DOMAIN_TABLES = (
     "contact_ledger",
+    "call_requests",
+    "calls",
     "response_outcomes",
     "responses",
     "cooling_periods",

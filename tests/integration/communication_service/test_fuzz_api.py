@@ -31,7 +31,7 @@ CHECKS = [
 ]
 APP = create_app(service_settings(), clock=FakeClock(), directory=FakeDirectory())
 schema = schemathesis.openapi.from_wsgi("/openapi.json", APP).include(
-    path_regex="^/api/(emails|responses|templates|therapists)"
+    path_regex="^/api/(emails|responses|templates|therapists|phone-calls)"
 )
 
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 
 from communication_service.domain import OutreachRules, RetryRules
 from communication_service.follow_ups import CallRules
 from communication_service.slots import SlotRules
+from shared import rules
 from shared.config import BaseServiceSettings
 from shared.weekly_windows import parse
 
@@ -21,10 +22,10 @@ class Settings(BaseServiceSettings):
 
     service_name: str = "communication_service"
 
-    min_days_between_emails: int = 7
-    max_patients_per_email: int = 5
-    cooling_period_days: int = 28
-    max_send_attempts: int = 5
+    min_days_between_emails: int = Field(default=rules.MIN_DAYS_BETWEEN_EMAILS, ge=1)
+    max_patients_per_email: int = Field(default=rules.MAX_PATIENTS_PER_EMAIL, ge=1)
+    cooling_period_days: int = Field(default=rules.COOLING_PERIOD_DAYS, ge=0)
+    max_send_attempts: int = Field(default=rules.MAX_SEND_ATTEMPTS, ge=1)
     send_backoff_base_s: float = 60.0
     send_backoff_max_s: float = 3600.0
     limit_outreach_per_practice: bool = False
@@ -42,10 +43,10 @@ class Settings(BaseServiceSettings):
     mail_sender_phone: str = "0241 000000"
     message_id_domain: str = "psymatch.example"
 
-    follow_up_after_days: int = 7
-    max_call_attempts: int = 3
-    call_slot_minutes: int = 5
-    call_horizon_days: int = 14
+    follow_up_after_days: int = Field(default=rules.FOLLOW_UP_AFTER_DAYS, ge=1)
+    max_call_attempts: int = Field(default=rules.MAX_CALL_ATTEMPTS, ge=1)
+    call_slot_minutes: int = Field(default=rules.CALL_SLOT_MINUTES, ge=1)
+    call_horizon_days: int = Field(default=rules.CALL_HORIZON_DAYS, ge=1)
     skip_holidays: bool = True
     holiday_region: str | None = None
     # Used when a therapist has no phone hours (the call is then flagged for staff).

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from shared import rules
+
 
 class EmailState(StrEnum):
     """E-mail lifecycle: draft → queued → sending → sent | failed (or cancelled while unsent)."""
@@ -48,9 +50,9 @@ class Action(StrEnum):
 class OutreachRules:
     """The contact limits of domain.md step 4 and 6."""
 
-    min_days_between_emails: int = 7
-    max_patients_per_email: int = 5
-    cooling_period_days: int = 28
+    min_days_between_emails: int = rules.MIN_DAYS_BETWEEN_EMAILS
+    max_patients_per_email: int = rules.MAX_PATIENTS_PER_EMAIL
+    cooling_period_days: int = rules.COOLING_PERIOD_DAYS
 
     @property
     def email_gap(self) -> timedelta:

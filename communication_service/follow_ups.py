@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from communication_service.slots import SlotRules, find_slot, window_end
+from shared import rules
 
 NO_RESPONSE = "no_response"  # placement request status after the last failed call
 
@@ -20,8 +21,8 @@ NO_RESPONSE = "no_response"  # placement request status after the last failed ca
 class CallRules:
     """The follow-up numbers of domain.md step 5; slot numbers live in `slots`."""
 
-    follow_up_after_days: int = 7
-    max_call_attempts: int = 3
+    follow_up_after_days: int = rules.FOLLOW_UP_AFTER_DAYS
+    max_call_attempts: int = rules.MAX_CALL_ATTEMPTS
     slots: SlotRules = field(default_factory=SlotRules)
 
     @property

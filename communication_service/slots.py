@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from shared import rules
 from shared.weekly_windows import WEEKDAYS, Interval, Parsed, parse
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -30,8 +31,8 @@ RawWindows = Mapping[str, Sequence[str]]
 class SlotRules:
     """The scheduling numbers of domain.md step 5 (settings pass their values in)."""
 
-    slot_minutes: int = 5
-    horizon_days: int = 14
+    slot_minutes: int = rules.CALL_SLOT_MINUTES
+    horizon_days: int = rules.CALL_HORIZON_DAYS
     skip_holidays: bool = True
     holiday_region: str | None = None  # Bundesland code such as "NW"; None: national holidays
 

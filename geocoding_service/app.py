@@ -39,7 +39,7 @@ def build_service_context(settings: Settings, clock: Clock | None = None) -> Ser
     ctx.extra.update(build_providers(settings))
     ctx.jobs.add(
         Job(
-            "purge_geocode_cache",
+            "purge-geocode-cache",
             lambda now: services.purge_expired_cache(ctx, now),
             PURGE_INTERVAL_S,
         )

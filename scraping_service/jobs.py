@@ -6,10 +6,10 @@ from scraping_service import services
 from shared.http.app_factory import ServiceContext
 from shared.jobs import Job
 
-PROCESS_IMPORTS = "process_imports"
-IMPORT_FOLDER = "import_folder"
-LIVE_IMPORT = "live_import"
-PURGE_RAW = "purge_raw_responses"
+PROCESS_IMPORTS = "process-imports"
+IMPORT_FOLDER = "import-folder"
+LIVE_IMPORT = "live-import"
+PURGE_RAW = "purge-raw-responses"
 
 
 def build_jobs(ctx: ServiceContext) -> list[Job]:

@@ -113,7 +113,7 @@ def import_practices(api: Api, tag: str, items: list[dict]) -> dict[str, int]:
     body = {"arztPraxisDatas": items, "moreResults": False}
     api.call("POST", "scraping", f"/api/imports?area=e2e-{tag}&full_run=false", status=202,
              admin=True, json=body)
-    api.job("scraping", "process_imports")
+    api.job("scraping", "process-imports")
     wanted = {item["email"] for item in items}
 
     def known() -> dict[str, int]:

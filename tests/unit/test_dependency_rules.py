@@ -19,7 +19,7 @@ def imports_of(path: Path) -> list[str]:
         if isinstance(node, ast.Import):
             found += [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.append(node.module)
+            found += [f"{node.module}.{alias.name}" for alias in node.names]
     return found
 
 
@@ -51,8 +51,9 @@ PURE_SHARED = {"shared.vocabulary", "shared.patient_vocabulary", "shared.weekly_
 
 def is_pure_import(name: str, own_domain: str) -> bool:
     head = name.split(".")[0]
-    return (head in sys.stdlib_module_names or head == "__future__" or name in PURE_SHARED
-            or name == own_domain or name.startswith(own_domain + "."))
+    pure = (own_domain, *PURE_SHARED)
+    return (head in sys.stdlib_module_names or head == "__future__"
+            or any(name == p or name.startswith(p + ".") for p in pure))
 
 
 @pytest.mark.parametrize("service", SERVICES)

@@ -61,7 +61,7 @@ def upload(client, headers, body: Any, area: str, full_run: bool = True) -> int:
 
 
 def process(client, headers) -> dict[str, Any]:
-    response = client.post("/api/jobs/process_imports/run", headers=headers)
+    response = client.post("/api/jobs/process-imports/run", headers=headers)
     assert response.status_code == 200, response.get_json()
     return response.get_json()
 

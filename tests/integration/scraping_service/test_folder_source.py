@@ -15,7 +15,7 @@ pytestmark = pytest.mark.integration
 
 
 def _run_folder_job(client, admin) -> dict:
-    response = client.post("/api/jobs/import_folder/run", headers=admin)
+    response = client.post("/api/jobs/import-folder/run", headers=admin)
     assert response.status_code == 200, response.get_json()
     return response.get_json()["result"]
 

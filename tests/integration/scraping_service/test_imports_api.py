@@ -146,11 +146,11 @@ def test_the_purge_job_drops_raw_responses_after_the_retention(make_app, admin, 
     run_id = upload(client, admin, fixture_response("koeln.json", tag), f"{tag}-p")
     process(client, admin)
     kept = client.post(
-        "/api/jobs/purge_raw_responses/run", headers=admin, json={"as_of": "2026-01-20T00:00:00Z"}
+        "/api/jobs/purge-raw-responses/run", headers=admin, json={"as_of": "2026-01-20T00:00:00Z"}
     )
     assert kept.status_code == 200 and _raw_count(app, run_id) == 1
     purged = client.post(
-        "/api/jobs/purge_raw_responses/run", headers=admin, json={"as_of": "2026-03-01T00:00:00Z"}
+        "/api/jobs/purge-raw-responses/run", headers=admin, json={"as_of": "2026-03-01T00:00:00Z"}
     )
     assert purged.status_code == 200 and _raw_count(app, run_id) == 0
 

@@ -50,7 +50,7 @@ def _live_app(make_app, fake, tag, credential, **overrides):
 
 
 def _run_live(client, admin) -> dict:
-    response = client.post("/api/jobs/live_import/run", headers=admin)
+    response = client.post("/api/jobs/live-import/run", headers=admin)
     assert response.status_code == 200, response.get_json()
     return response.get_json()["result"]
 

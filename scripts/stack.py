@@ -39,6 +39,9 @@ def service_env(service: str, database: str = "psymatch") -> dict[str, str]:
 def start_services(database: str = "psymatch") -> None:
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     for service, port in SERVICE_PORTS.items():
+        if not _alive(f"{service}-web") and infra.port_open(port):
+            raise infra.StackError(f"port {port} ({service}) is used by a process this checkout "
+                                   "did not start; stop it first")
         if not _alive(f"{service}-web"):
             web = [gunicorn, "--bind", f"127.0.0.1:{port}", "--workers", "2", "--timeout", "60",
                    "--access-logfile", "-", f"{service}.app:create_app()"]

@@ -11,6 +11,7 @@ import email
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -19,18 +20,23 @@ from pathlib import Path
 
 import pytest
 import requests
+from aiosmtpd.controller import Controller
+from support.brokers import free_port
 
 from scripts import infra
+from scripts.smtp_catcher import MailDirHandler
 from scripts.stack import make_token
 from shared.config import SERVICE_PORTS
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
 DATABASE = "psymatch_e2e"
-MAIL = infra.DATA / "mail"
+MAIL = Path(tempfile.mkdtemp(prefix="psymatch-e2e-mail-"))
 URL = {name.removesuffix("_service"): f"http://127.0.0.1:{port}"
        for name, port in SERVICE_PORTS.items()}
-ENV = {**os.environ, "ALLOW_CLOCK_OVERRIDE": "true", "JOBS_ENABLED": "false"}
+SMTP_PORT = free_port()
+ENV = {**os.environ, "ALLOW_CLOCK_OVERRIDE": "true", "JOBS_ENABLED": "false",
+       "SMTP_PORT": str(SMTP_PORT)}
 SURNAMES = {"Anna": "Ahrens", "Berta": "Brandt", "Carla": "Conrad"}
 WEEKDAY_PHONE = [{"d": f"{day:02d}.12.", "t": label, "tszDesTyps": [
     {"typ": "Telefonische Erreichbarkeit", "sprechzeiten": [{"zeit": "08:00-09:00"}]}]}
@@ -49,13 +55,16 @@ def running():
         stack("down")  # services started without ALLOW_CLOCK_OVERRIDE must restart
         stack("infra")
     infra.reset_database(DATABASE)
+    catcher = Controller(MailDirHandler(MAIL), hostname="127.0.0.1", port=SMTP_PORT)
+    catcher.start()  # this test's own SMTP catcher: its mail folder is ours alone
     started = stack("up", "--database", DATABASE)
-    assert started.returncode == 0, started.stdout + started.stderr
     try:
+        assert started.returncode == 0, started.stdout + started.stderr
         yield
     finally:
         stack("down")
         stack("infra")
+        catcher.stop()
 
 
 def until(probe, what: str, timeout_s: float = 60.0):

@@ -39,8 +39,16 @@ from shared.db import UnitOfWork
 
 COUNT = int(os.environ.get("BENCH_EMAILS", "5000"))
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
-TABLES = ("contact_ledger", "response_outcomes", "responses", "cooling_periods",
-          "email_requests", "emails", "outreach_requests", "therapists")
+TABLES = (
+    "contact_ledger",
+    "response_outcomes",
+    "responses",
+    "cooling_periods",
+    "email_requests",
+    "emails",
+    "outreach_requests",
+    "therapists",
+)
 
 
 def free_port() -> int:
@@ -51,11 +59,20 @@ def free_port() -> int:
 
 def fake_request(request_id: int, rng: random.Random) -> dict[str, Any]:
     """A pseudonymous request as matching sends it."""
-    return {"placement_request_id": request_id, "patient_id": request_id + 10**6,
-            "therapist_id": 0, "distance_km": round(rng.uniform(0.5, 25), 1),
-            "summary": {"age": rng.randint(18, 80), "gender": rng.choice(["female", "male"]),
-                        "insurance_type": "statutory", "complaint_groups": ["mood", "sleep"],
-                        "availability": {"mon": ["09:00-12:00"]}, "urgent": False}}
+    return {
+        "placement_request_id": request_id,
+        "patient_id": request_id + 10**6,
+        "therapist_id": 0,
+        "distance_km": round(rng.uniform(0.5, 25), 1),
+        "summary": {
+            "age": rng.randint(18, 80),
+            "gender": rng.choice(["female", "male"]),
+            "insurance_type": "statutory",
+            "complaint_groups": ["mood", "sleep"],
+            "availability": {"mon": ["09:00-12:00"]},
+            "urgent": False,
+        },
+    }
 
 
 def workload(rng: random.Random) -> list[tuple[int, list[dict[str, Any]]]]:
@@ -69,8 +86,12 @@ def workload(rng: random.Random) -> list[tuple[int, list[dict[str, Any]]]]:
 
 
 def therapist(therapist_id: int) -> dict[str, Any]:
-    return {"salutation": "Frau", "title": "Dr.", "last_name": f"Bench{therapist_id}",
-            "email": f"praxis{therapist_id}@bench.example"}
+    return {
+        "salutation": "Frau",
+        "title": "Dr.",
+        "last_name": f"Bench{therapist_id}",
+        "email": f"praxis{therapist_id}@bench.example",
+    }
 
 
 def timed(label: str, count: int, func: Callable[[], object]) -> float:
@@ -87,10 +108,19 @@ def render_all(renderer: Renderer, config: SmtpConfig, work: list) -> list:
     for email_id, (tid, requests) in enumerate(work, start=1):
         name = "therapist_single_inquiry" if len(requests) == 1 else "therapist_batch_inquiry"
         rendered = renderer.render(name, therapist_context(therapist(tid), requests))
-        messages.append(build_message(config, {
-            "to_address": therapist(tid)["email"], "subject": rendered.subject,
-            "message_id": new_message_id(config, email_id), "queued_at": NOW,
-            "body_text": rendered.text, "body_html": rendered.html}))
+        messages.append(
+            build_message(
+                config,
+                {
+                    "to_address": therapist(tid)["email"],
+                    "subject": rendered.subject,
+                    "message_id": new_message_id(config, email_id),
+                    "queued_at": NOW,
+                    "body_text": rendered.text,
+                    "body_html": rendered.html,
+                },
+            )
+        )
     return messages
 
 
@@ -99,7 +129,7 @@ def render_and_send(renderer: Renderer, config: SmtpConfig, work: list) -> None:
     mailer = SmtpMailer(config)
     for start in range(0, len(messages), 50):
         with mailer.session() as session:
-            for message in messages[start:start + 50]:
+            for message in messages[start : start + 50]:
                 session.send(message)
 
 
@@ -111,9 +141,14 @@ def plain_smtplib(port: int, raw: list[tuple[str, bytes]]) -> None:
 
 def service_path(port: int, work: list) -> Callable[[], object] | None:
     """The `send-emails` job over COUNT drafts in the database (None if it is unreachable)."""
-    settings = Settings(db_name=os.environ.get("BENCH_DB", "psymatch_test"), database_url=None,
-                        smtp_port=port, send_batch_size=200, _env_file=None,
-                        kafka_topic_prefix="bench-")
+    settings = Settings(
+        db_name=os.environ.get("BENCH_DB", "psymatch_test"),
+        database_url=None,
+        smtp_port=port,
+        send_batch_size=200,
+        _env_file=None,
+        kafka_topic_prefix="bench-",
+    )
     directory = FakeDirectory({tid: therapist(tid) for tid, _ in work})
     ctx = build_service_context(settings, FakeClock(NOW), directory=directory)
     try:
@@ -136,16 +171,45 @@ def seed_drafts(ctx: Any, work: list) -> None:
     with UnitOfWork(ctx.session_factory) as uow:
         uow.session.execute(text("TRUNCATE " + ", ".join(f"{m.SCHEMA}.{t}" for t in TABLES)))
         for tid, requests in work:
-            rows = [{**r, "therapist_id": tid, "state": "in_email", "urgent": False,
-                     "created_at": NOW, "state_changed_at": NOW} for r in requests]
+            rows = [
+                {
+                    **r,
+                    "therapist_id": tid,
+                    "state": "in_email",
+                    "urgent": False,
+                    "created_at": NOW,
+                    "state_changed_at": NOW,
+                }
+                for r in requests
+            ]
             uow.session.execute(insert(m.outreach_requests), rows)
-            email_id = uow.session.execute(insert(m.emails).values(
-                purpose="outreach", template="therapist_batch_inquiry", recipient="therapist",
-                therapist_id=tid, state="draft", context={}, attempts=0, created_at=NOW,
-                updated_at=NOW).returning(m.emails.c.id)).scalar_one()
-            uow.session.execute(insert(m.email_requests), [
-                {"email_id": email_id, "placement_request_id": r["placement_request_id"],
-                 "purpose": "outreach", "position": i} for i, r in enumerate(requests)])
+            email_id = uow.session.execute(
+                insert(m.emails)
+                .values(
+                    purpose="outreach",
+                    template="therapist_batch_inquiry",
+                    recipient="therapist",
+                    therapist_id=tid,
+                    state="draft",
+                    context={},
+                    attempts=0,
+                    created_at=NOW,
+                    updated_at=NOW,
+                )
+                .returning(m.emails.c.id)
+            ).scalar_one()
+            uow.session.execute(
+                insert(m.email_requests),
+                [
+                    {
+                        "email_id": email_id,
+                        "placement_request_id": r["placement_request_id"],
+                        "purpose": "outreach",
+                        "position": i,
+                    }
+                    for i, r in enumerate(requests)
+                ],
+            )
         uow.commit()
 
 
@@ -169,12 +233,20 @@ def run(port: int, work: list, folder: Path) -> None:
     job = service_path(port, work)
     if job is not None:
         timed("service: send-emails job (DB, render, SKIP LOCKED, SMTP)", COUNT, job)
-    timed("in process: render + SmtpMailer (no DB)", COUNT,
-          lambda: render_and_send(renderer, config, work))
-    raw = [(msg["To"], msg.as_bytes(policy=msg.policy.clone(linesep="\r\n")))
-           for msg in render_all(renderer, config, work)]
-    timed("baseline: plain smtplib loop, pre-rendered messages", COUNT,
-          lambda: plain_smtplib(port, raw))
+    timed(
+        "in process: render + SmtpMailer (no DB)",
+        COUNT,
+        lambda: render_and_send(renderer, config, work),
+    )
+    raw = [
+        (msg["To"], msg.as_bytes(policy=msg.policy.clone(linesep="\r\n")))
+        for msg in render_all(renderer, config, work)
+    ]
+    timed(
+        "baseline: plain smtplib loop, pre-rendered messages",
+        COUNT,
+        lambda: plain_smtplib(port, raw),
+    )
     print(f"messages in the catcher folder: {len(list(folder.glob('*.eml'))):,}")
 
 

@@ -34,25 +34,40 @@ BROKER = "127.0.0.1:9092"
 PAGE = 50  # items per response, as the source caps its lists
 FIRST = ["Anna", "Miriam", "Jan", "Thomas", "Elif", "Lukas", "Sabine", "Omid", "Katrin", "Felix"]
 LAST = ["Schneider", "von Bergen", "Tietz -Roder", "de Vries", "Krämer", "Yılmaz", "Neumann"]
-PSY = ["Verhaltenstherapie für Erwachsene in Einzeltherapie",
-       "Tiefenpsychologisch fundierte Psychotherapie für Erwachsene in Gruppentherapie",
-       "Systemische Therapie für Kinder und Jugendliche in Einzeltherapie",
-       "Psychotherapeutische Sprechstunde"]
+PSY = [
+    "Verhaltenstherapie für Erwachsene in Einzeltherapie",
+    "Tiefenpsychologisch fundierte Psychotherapie für Erwachsene in Gruppentherapie",
+    "Systemische Therapie für Kinder und Jugendliche in Einzeltherapie",
+    "Psychotherapeutische Sprechstunde",
+]
 
 
 def practice(rnd: random.Random, n: int, prefix: str) -> dict[str, Any]:
     """One generated item; every tenth uses the newer `tsz` shape, every 50th is rejected."""
     first, last = rnd.choice(FIRST), rnd.choice(LAST)
-    item = {"id": f"{prefix}-{n:06d}", "anrede": "Frau", "titel": "Dr.", "vorname": first,
-            "name": f"Dr. {first} {last}", "geschlecht": "W", "strasse": "Lindenallee",
-            "hausnummer": str(n % 200 + 1), "plz": f"{rnd.randint(1067, 99998):05d}",
-            "ort": "Teststadt", "tel": f"0241 {rnd.randint(100000, 9999999)}",
-            "fax": "", "email": f"PRAXIS{n}@Praxis-Test.DE", "web": f"www.praxis{n}.de",
-            "lat": round(rnd.uniform(47.5, 54.8), 5), "lon": round(rnd.uniform(6.0, 14.9), 5),
-            "fg": [{"value": "Psychologische Psychotherapeutin"}], "psy": rnd.sample(PSY, 2),
-            "fs": rnd.choice([[], ["Englisch"], ["Türkisch", "Arabisch"]]),
-            "kvg": [{"heading": "Barrierefreiheit", "values": ["rollstuhlgerecht"]}],
-            "tsz": _tsz(n)}
+    item = {
+        "id": f"{prefix}-{n:06d}",
+        "anrede": "Frau",
+        "titel": "Dr.",
+        "vorname": first,
+        "name": f"Dr. {first} {last}",
+        "geschlecht": "W",
+        "strasse": "Lindenallee",
+        "hausnummer": str(n % 200 + 1),
+        "plz": f"{rnd.randint(1067, 99998):05d}",
+        "ort": "Teststadt",
+        "tel": f"0241 {rnd.randint(100000, 9999999)}",
+        "fax": "",
+        "email": f"PRAXIS{n}@Praxis-Test.DE",
+        "web": f"www.praxis{n}.de",
+        "lat": round(rnd.uniform(47.5, 54.8), 5),
+        "lon": round(rnd.uniform(6.0, 14.9), 5),
+        "fg": [{"value": "Psychologische Psychotherapeutin"}],
+        "psy": rnd.sample(PSY, 2),
+        "fs": rnd.choice([[], ["Englisch"], ["Türkisch", "Arabisch"]]),
+        "kvg": [{"heading": "Barrierefreiheit", "values": ["rollstuhlgerecht"]}],
+        "tsz": _tsz(n),
+    }
     if n % 50 == 0:
         item["plz"] = ""
     return item
@@ -60,12 +75,27 @@ def practice(rnd: random.Random, n: int, prefix: str) -> dict[str, Any]:
 
 def _tsz(n: int) -> list[dict[str, Any]]:
     if n % 10 == 0:
-        return [{"d": "2026-11-24", "typTsz": [{"typ": "Telefonische Erreichbarkeit",
-                                                "sprechzeiten": [{"z": "08:00 - 09:00"}]}]}]
-    return [{"d": "24.11.", "t": "Mo.", "tszDesTyps": [
-        {"typ": "Telefonische Erreichbarkeit",
-         "sprechzeiten": [{"zeit": "08:00-08:50; 12:30-13:00"}]},
-        {"typ": "Sprechstunde mit Termin", "sprechzeiten": [{"zeit": "09:00-17:00"}]}]}]
+        return [
+            {
+                "d": "2026-11-24",
+                "typTsz": [
+                    {"typ": "Telefonische Erreichbarkeit", "sprechzeiten": [{"z": "08:00 - 09:00"}]}
+                ],
+            }
+        ]
+    return [
+        {
+            "d": "24.11.",
+            "t": "Mo.",
+            "tszDesTyps": [
+                {
+                    "typ": "Telefonische Erreichbarkeit",
+                    "sprechzeiten": [{"zeit": "08:00-08:50; 12:30-13:00"}],
+                },
+                {"typ": "Sprechstunde mit Termin", "sprechzeiten": [{"zeit": "09:00-17:00"}]},
+            ],
+        }
+    ]
 
 
 def generate(count: int, prefix: str) -> list[dict[str, Any]]:
@@ -77,24 +107,33 @@ def bench_parse(items: list[dict[str, Any]]) -> None:
     start = time.perf_counter()
     accepted = sum(1 for item in items if normalise_item(item).accepted)
     elapsed = time.perf_counter() - start
-    print(f"parse + validate: {len(items):,} records in {elapsed:.2f} s = "
-          f"{len(items) / elapsed:,.0f} records/s ({accepted:,} accepted)")
+    print(
+        f"parse + validate: {len(items):,} records in {elapsed:.2f} s = "
+        f"{len(items) / elapsed:,.0f} records/s ({accepted:,} accepted)"
+    )
 
 
 def bench_import(ctx: Any, items: list[dict[str, Any]], area: str, label: str) -> None:
     """Queue one full run of `items` and time its processing into the outbox."""
-    pages = [{"arztPraxisDatas": items[i:i + PAGE], "moreResults": False}
-             for i in range(0, len(items), PAGE)]
+    pages = [
+        {"arztPraxisDatas": items[i : i + PAGE], "moreResults": False}
+        for i in range(0, len(items), PAGE)
+    ]
     start = time.perf_counter()
     run_id = services.queue_import(ctx, Batch(pages), ImportSource.UPLOAD, area, True)
     queued = time.perf_counter()
     services.process_queued_runs(ctx, ctx.clock.now())
     done = time.perf_counter()
     run = services.read_run(ctx, run_id, 0, 1)
-    counts = {k: getattr(run[0], f"count_{k}") for k in ("new", "changed", "unchanged",
-                                                           "rejected")} if run else {}
-    print(f"{label}: queue {queued - start:.2f} s + process {done - queued:.2f} s = "
-          f"{done - start:.2f} s wall ({counts})")
+    counts = (
+        {k: getattr(run[0], f"count_{k}") for k in ("new", "changed", "unchanged", "rejected")}
+        if run
+        else {}
+    )
+    print(
+        f"{label}: queue {queued - start:.2f} s + process {done - queued:.2f} s = "
+        f"{done - start:.2f} s wall ({counts})"
+    )
 
 
 def bench_therapists(ctx: Any, prefix: str, expected: int, topic: str) -> None:
@@ -104,14 +143,22 @@ def bench_therapists(ctx: Any, prefix: str, expected: int, topic: str) -> None:
     from therapist_service.handlers import build_handlers
     from therapist_service.models import metadata, therapists
 
-    tsettings = TherapistSettings(db_name=ctx.settings.db_name, database_url=None,
-                                  kafka_topic_prefix=ctx.settings.kafka_topic_prefix)
+    tsettings = TherapistSettings(
+        db_name=ctx.settings.db_name,
+        database_url=None,
+        kafka_topic_prefix=ctx.settings.kafka_topic_prefix,
+    )
     tctx = build_context(tsettings, metadata)
     producer = RobustKafkaProducer(BROKER, "bench-import")
     consumer = EventConsumer(
-        bootstrap_servers=BROKER, group_id=f"{ctx.settings.kafka_topic_prefix}therapists",
-        topics=[topic], handlers=build_handlers(tctx), session_factory=tctx.session_factory,
-        processed_table=tctx.tables["processed_events"], dlq_producer=producer)
+        bootstrap_servers=BROKER,
+        group_id=f"{ctx.settings.kafka_topic_prefix}therapists",
+        topics=[topic],
+        handlers=build_handlers(tctx),
+        session_factory=tctx.session_factory,
+        processed_table=tctx.tables["processed_events"],
+        dlq_producer=producer,
+    )
     stop = threading.Event()
     relay = OutboxRelay(ctx.session_factory, ctx.tables["outbox"], producer, "bench", 1000)
     threading.Thread(target=relay.run, args=(stop,), daemon=True).start()
@@ -124,8 +171,10 @@ def bench_therapists(ctx: Any, prefix: str, expected: int, topic: str) -> None:
             done = conn.execute(count).scalar_one()
     elapsed = time.perf_counter() - start
     stop.set()
-    print(f"outbox → broker → therapist_service: {done:,}/{expected:,} therapists in "
-          f"{elapsed:.1f} s = {done / elapsed:,.0f} /s")
+    print(
+        f"outbox → broker → therapist_service: {done:,}/{expected:,} therapists in "
+        f"{elapsed:.1f} s = {done / elapsed:,.0f} /s"
+    )
     consumer._disconnect()
     producer.close()
     tctx.engine.dispose()
@@ -134,8 +183,11 @@ def bench_therapists(ctx: Any, prefix: str, expected: int, topic: str) -> None:
 def _only_this_topic(ctx: Any, topic: str) -> None:
     t = ctx.tables["outbox"]
     with ctx.engine.begin() as conn:
-        conn.execute(update(t).where(t.c.topic != topic, t.c.published_at.is_(None))
-                     .values(published_at=t.c.created_at))
+        conn.execute(
+            update(t)
+            .where(t.c.topic != topic, t.c.published_at.is_(None))
+            .values(published_at=t.c.created_at)
+        )
 
 
 def main() -> None:
@@ -145,9 +197,13 @@ def main() -> None:
     items = generate(count, prefix)
     print(f"import benchmark: {count:,} generated practices, pages of {PAGE}")
     bench_parse(items)
-    settings = Settings(db_name=os.environ.get("BENCH_DB", "psymatch_test"), database_url=None,
-                        kafka_topic_prefix=f"{prefix}-", log_level="WARNING",
-                        max_request_bytes=10**9)
+    settings = Settings(
+        db_name=os.environ.get("BENCH_DB", "psymatch_test"),
+        database_url=None,
+        kafka_topic_prefix=f"{prefix}-",
+        log_level="WARNING",
+        max_request_bytes=10**9,
+    )
     ctx = build_service_context(settings)
     services.process_queued_runs(ctx, ctx.clock.now())  # nothing else queued in the timing
     bench_import(ctx, items, f"{prefix}-area", "full run 1 (all new) into the outbox")

@@ -36,11 +36,35 @@ from shared.db import UnitOfWork
 
 THERAPISTS = 35_000
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-CITY_PREFIXES = ("10", "12", "13", "20", "22", "80", "81", "50", "51", "60", "70", "04", "01",
-                 "40", "30", "90", "28", "44", "45")  # big cities: 8 × denser
+CITY_PREFIXES = (
+    "10",
+    "12",
+    "13",
+    "20",
+    "22",
+    "80",
+    "81",
+    "50",
+    "51",
+    "60",
+    "70",
+    "04",
+    "01",
+    "40",
+    "30",
+    "90",
+    "28",
+    "44",
+    "45",
+)  # big cities: 8 × denser
 PROCS, AGES = ("VT", "TP", "AP", "ST"), ("adults", "children_adolescents")
-HOURS = [{"mon": ["08:00-12:00"], "wed": ["14:00-18:00"]}, {"tue": ["09:00-17:00"]},
-         {"mon": ["08:00-16:00"], "thu": ["08:00-16:00"]}, {"fri": ["10:00-13:00"]}, {}]
+HOURS = [
+    {"mon": ["08:00-12:00"], "wed": ["14:00-18:00"]},
+    {"tue": ["09:00-17:00"]},
+    {"mon": ["08:00-16:00"], "thu": ["08:00-16:00"]},
+    {"fri": ["10:00-13:00"]},
+    {},
+]
 AVAIL = [{}, {}, {"mon": ["09:00-11:00"]}, {"tue": ["16:00-19:00"]}, {"wed": ["15:00-18:00"]}]
 
 
@@ -51,8 +75,9 @@ def postal_points(rng: random.Random, count: int) -> list[tuple[str, float, floa
     out = []
     for code in rng.choices(codes, weights, k=count):
         lat, lon = coordinates[code]
-        out.append((code, float(lat) + rng.uniform(-0.01, 0.01),
-                    float(lon) + rng.uniform(-0.01, 0.01)))
+        out.append(
+            (code, float(lat) + rng.uniform(-0.01, 0.01), float(lon) + rng.uniform(-0.01, 0.01))
+        )
     return out
 
 
@@ -61,54 +86,99 @@ def therapist_rows(rng: random.Random) -> list[dict[str, Any]]:
     for i, (code, lat, lon) in enumerate(postal_points(rng, THERAPISTS), start=1):
         procs = rng.sample(PROCS, rng.choice((1, 1, 2)))
         ages = ["adults"] if rng.random() < 0.8 else rng.sample(AGES, rng.choice((1, 2)))
-        offers = [{"procedure": p, "age_group": a, "setting": s} for p in procs for a in ages
-                  for s in (("individual", "group") if rng.random() < 0.2 else ("individual",))]
-        rows.append({
-            "therapist_id": i, "has_profile": True, "gender": rng.choice(("female", "male")),
-            "postal_code": code, "latitude": lat, "longitude": lon, "offers": offers,
-            "languages": rng.choice(([], [], ["en"], ["en", "tr"])),
-            "consultation_hours": rng.choice(HOURS), "patient_genders": [],
-            "statutory_licence": rng.random() < 0.85, "barrier_free": rng.random() < 0.3,
-            "accepting_new_patients": rng.choice(("yes", "no", "unknown", "unknown")),
-            "capacity_as_of": (NOW - timedelta(days=rng.randint(0, 60))).date(),
-            "age_min": None, "age_max": None, "prefers_group": False,
-            "status": "active" if rng.random() < 0.97 else "blocked", "cooling_until": None,
-            "opted_out": False, "requests_contacted": rng.randint(0, 20),
-            "requests_answered": 0, "updated_at": NOW, "profile_at": NOW})
+        offers = [
+            {"procedure": p, "age_group": a, "setting": s}
+            for p in procs
+            for a in ages
+            for s in (("individual", "group") if rng.random() < 0.2 else ("individual",))
+        ]
+        rows.append(
+            {
+                "therapist_id": i,
+                "has_profile": True,
+                "gender": rng.choice(("female", "male")),
+                "postal_code": code,
+                "latitude": lat,
+                "longitude": lon,
+                "offers": offers,
+                "languages": rng.choice(([], [], ["en"], ["en", "tr"])),
+                "consultation_hours": rng.choice(HOURS),
+                "patient_genders": [],
+                "statutory_licence": rng.random() < 0.85,
+                "barrier_free": rng.random() < 0.3,
+                "accepting_new_patients": rng.choice(("yes", "no", "unknown", "unknown")),
+                "capacity_as_of": (NOW - timedelta(days=rng.randint(0, 60))).date(),
+                "age_min": None,
+                "age_max": None,
+                "prefers_group": False,
+                "status": "active" if rng.random() < 0.97 else "blocked",
+                "cooling_until": None,
+                "opted_out": False,
+                "requests_contacted": rng.randint(0, 20),
+                "requests_answered": 0,
+                "updated_at": NOW,
+                "profile_at": NOW,
+            }
+        )
     return rows
 
 
 def patient_rows(rng: random.Random, n: int) -> list[dict[str, Any]]:
     rows = []
     for i, (code, lat, lon) in enumerate(postal_points(rng, n), start=1):
-        prefs = {"procedures": rng.sample(PROCS, rng.choice((0, 1, 2))),
-                 "therapist_gender": rng.choice(("any", "any", "female")),
-                 "languages": rng.choice(([], [], [], ["en"])), "group_ok": rng.random() < 0.3,
-                 "barrier_free": rng.random() < 0.1, "max_distance_km": 25.0,
-                 "travel_mode": "public_transport",
-                 "max_travel_minutes": rng.choice((None, None, 90))}
-        rows.append({
-            "patient_id": i, "status": "searching", "age": rng.randint(16, 75),
-            "gender": rng.choice(("female", "male")), "postal_code": code, "latitude": lat,
-            "longitude": lon, "location_status": "resolved",
-            "insurance_type": "statutory" if rng.random() < 0.88 else "private",
-            "preferences": prefs, "availability": rng.choice(AVAIL), "exclusions": [],
-            "complaint_groups": ["mood"], "urgent": rng.random() < 0.05,
-            "search_started_at": NOW - timedelta(days=rng.randint(0, 200)),
-            "profile_at": NOW, "updated_at": NOW})
+        prefs = {
+            "procedures": rng.sample(PROCS, rng.choice((0, 1, 2))),
+            "therapist_gender": rng.choice(("any", "any", "female")),
+            "languages": rng.choice(([], [], [], ["en"])),
+            "group_ok": rng.random() < 0.3,
+            "barrier_free": rng.random() < 0.1,
+            "max_distance_km": 25.0,
+            "travel_mode": "public_transport",
+            "max_travel_minutes": rng.choice((None, None, 90)),
+        }
+        rows.append(
+            {
+                "patient_id": i,
+                "status": "searching",
+                "age": rng.randint(16, 75),
+                "gender": rng.choice(("female", "male")),
+                "postal_code": code,
+                "latitude": lat,
+                "longitude": lon,
+                "location_status": "resolved",
+                "insurance_type": "statutory" if rng.random() < 0.88 else "private",
+                "preferences": prefs,
+                "availability": rng.choice(AVAIL),
+                "exclusions": [],
+                "complaint_groups": ["mood"],
+                "urgent": rng.random() < 0.05,
+                "search_started_at": NOW - timedelta(days=rng.randint(0, 200)),
+                "profile_at": NOW,
+                "updated_at": NOW,
+            }
+        )
     return rows
 
 
 def load(ctx: Any, therapists: list[dict[str, Any]], patients: list[dict[str, Any]]) -> None:
     """Empty the matching tables and bulk-load the read models (not timed)."""
-    tables = ", ".join(f"matching_service.{t}" for t in (
-        "placement_requests", "matching_runs", "patients", "therapists", "exclusions",
-        "cooling_periods", "outbox"))
+    tables = ", ".join(
+        f"matching_service.{t}"
+        for t in (
+            "placement_requests",
+            "matching_runs",
+            "patients",
+            "therapists",
+            "exclusions",
+            "cooling_periods",
+            "outbox",
+        )
+    )
     with ctx.engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         for table, rows in ((models.therapists, therapists), (models.patients, patients)):
             for start in range(0, len(rows), 5000):
-                conn.execute(insert(table), rows[start:start + 5000])
+                conn.execute(insert(table), rows[start : start + 5000])
         conn.execute(text("ANALYZE matching_service.therapists; ANALYZE matching_service.patients"))
 
 
@@ -123,8 +193,9 @@ def incremental_p95(ctx: Any, patient_ids: list[int]) -> float:
     return statistics.quantiles(times, n=20)[18]
 
 
-def baseline_per_patient(ctx: Any, patients: list[dict[str, Any]],
-                         therapists: list[dict[str, Any]]) -> float:
+def baseline_per_patient(
+    ctx: Any, patients: list[dict[str, Any]], therapists: list[dict[str, Any]]
+) -> float:
     """Seconds per patient for the straightforward way: all therapists, filter, sort."""
     mctx = match_context(ctx.extra["rules"], NOW)
     everyone = [therapist_profile(row) for row in therapists]
@@ -165,25 +236,35 @@ def main(argv: list[str] | None = None) -> None:
     ctx = build_service_context(settings, FakeClock(NOW))
     therapists, patients = therapist_rows(rng), patient_rows(rng, n)
     load(ctx, therapists, patients)
-    print(f"matching round: {THERAPISTS:,} therapists, {n:,} searching patients "
-          f"(DB {settings.db_name}, via PgBouncer); load average at start "
-          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(
+        f"matching round: {THERAPISTS:,} therapists, {n:,} searching patients "
+        f"(DB {settings.db_name}, via PgBouncer); load average at start "
+        f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+    )
     sample = rng.sample(patients, 200)
     p95 = incremental_p95(ctx, [row["patient_id"] for row in sample])
-    print(f"  incremental fill of one patient (event path, DB incl., 200 patients, warm index): "
-          f"p95 {p95:7.1f} ms (target <= 50)")
+    print(
+        f"  incremental fill of one patient (event path, DB incl., 200 patients, warm index): "
+        f"p95 {p95:7.1f} ms (target <= 50)"
+    )
     rss_before = peak_rss_mib()
     wall, result = full_round(ctx)
     target = 10 if n <= 10_000 else 120
-    print(f"  full round (load, search, rules, rank, persist {result.requests_created:,} "
-          f"requests + events, commit): {wall:8.2f} s (target <= {target} at this N)")
+    print(
+        f"  full round (load, search, rules, rank, persist {result.requests_created:,} "
+        f"requests + events, commit): {wall:8.2f} s (target <= {target} at this N)"
+    )
     print("  steps: " + ", ".join(f"{k} {v:.2f} s" for k, v in result.steps.items()))
-    print(f"  peak RSS of this process: {peak_rss_mib():8.0f} MiB (before round "
-          f"{rss_before:.0f} MiB; target <= 2048)")
+    print(
+        f"  peak RSS of this process: {peak_rss_mib():8.0f} MiB (before round "
+        f"{rss_before:.0f} MiB; target <= 2048)"
+    )
     per_patient = baseline_per_patient(ctx, sample[:30], therapists)
     scaled = per_patient * n
-    print(f"  baseline (all therapists per patient, in memory, 30-patient sample scaled): "
-          f"{scaled:8.1f} s -> round is {scaled / wall:,.0f}x faster")
+    print(
+        f"  baseline (all therapists per patient, in memory, 30-patient sample scaled): "
+        f"{scaled:8.1f} s -> round is {scaled / wall:,.0f}x faster"
+    )
     print(f"  load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     ctx.engine.dispose()
 

@@ -39,12 +39,21 @@ CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "3"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 PATIENT = {
-    "first_name": "Bench", "last_name": "Mark", "gender": "female", "birth_date": "1990-05-01",
-    "email": "bench@example.org", "phone": "0241 1234567",
-    "address": {"street": "Lindenallee", "house_number": "1", "postal_code": "52062",
-                "city": "Aachen"},
+    "first_name": "Bench",
+    "last_name": "Mark",
+    "gender": "female",
+    "birth_date": "1990-05-01",
+    "email": "bench@example.org",
+    "phone": "0241 1234567",
+    "address": {
+        "street": "Lindenallee",
+        "house_number": "1",
+        "postal_code": "52062",
+        "city": "Aachen",
+    },
     "insurance": {"type": "statutory", "insurer": "AOK", "number": "A123456789"},
-    "symptoms": ["anxiety"], "availability": {"mon": ["09:00-12:00"]},
+    "symptoms": ["anxiety"],
+    "availability": {"mon": ["09:00-12:00"]},
     "consent": {"version": "2026-01", "given_at": "2026-01-02T10:00:00Z"},
 }
 
@@ -73,11 +82,24 @@ def start_gunicorn(target: str, env: dict[str, str]) -> tuple[subprocess.Popen, 
     probing answers."""
     port = free_port()
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
-    command = [gunicorn, "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS),
-               "--timeout", "60", target]
-    proc = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+    command = [
+        gunicorn,
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(WORKERS),
+        "--timeout",
+        "60",
+        target,
+    ]
+    proc = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}"
     _wait_listening(port, proc)
     return proc, url
@@ -105,8 +127,9 @@ def stop(proc: subprocess.Popen) -> None:
             os.killpg(proc.pid, signal.SIGKILL)
 
 
-def http_call(base: str, method: str, path: str, headers: dict[str, str],
-              body: dict[str, Any] | None = None) -> Callable[[], int]:
+def http_call(
+    base: str, method: str, path: str, headers: dict[str, str], body: dict[str, Any] | None = None
+) -> Callable[[], int]:
     """A light client call (http.client; gunicorn's sync workers close each connection)."""
     host, port = base.removeprefix("http://").split(":")
     payload = json.dumps(body).encode() if body is not None else None
@@ -151,27 +174,34 @@ def load(call: Callable[[], int], seconds: float, clients: int) -> dict[str, flo
 def _summary(samples: list[float], elapsed: float, errors: int) -> dict[str, float]:
     ordered = sorted(samples)
     q = statistics.quantiles(ordered, n=100) if len(ordered) > 1 else ordered * 99
-    return {"rps": len(ordered) / elapsed, "p50_ms": q[49] * 1000, "p99_ms": q[98] * 1000,
-            "count": len(ordered), "errors": errors}
+    return {
+        "rps": len(ordered) / elapsed,
+        "p50_ms": q[49] * 1000,
+        "p99_ms": q[98] * 1000,
+        "count": len(ordered),
+        "errors": errors,
+    }
 
 
 def row(label: str, stats: dict[str, float]) -> str:
-    return (f"  {label:<28} {stats['rps']:>9,.0f} req/s   p50 {stats['p50_ms']:>7.1f} ms   "
-            f"p99 {stats['p99_ms']:>7.1f} ms   n={stats['count']:,.0f} errors={stats['errors']}")
+    return (
+        f"  {label:<28} {stats['rps']:>9,.0f} req/s   p50 {stats['p50_ms']:>7.1f} ms   "
+        f"p99 {stats['p99_ms']:>7.1f} ms   n={stats['count']:,.0f} errors={stats['errors']}"
+    )
 
 
 def run(urls: dict[str, str]) -> dict[str, dict[str, float]]:
     """Warm up, then measure the bare endpoint, the GET and the POST in this order."""
     headers = {"Authorization": f"Bearer {issue_token(SECRET, 'bench', 'staff')}"}
-    created = requests.post(f"{urls['patient']}/api/patients", json=PATIENT, headers=headers,
-                            timeout=10)
+    created = requests.post(
+        f"{urls['patient']}/api/patients", json=PATIENT, headers=headers, timeout=10
+    )
     created.raise_for_status()
     one = f"/api/patients/{created.json()['id']}"
     calls = {
         "bare SELECT 1": http_call(urls["bare"], "GET", "/select1", {}),
         "GET /api/patients/{id}": http_call(urls["patient"], "GET", one, headers),
-        "POST /api/patients": http_call(urls["patient"], "POST", "/api/patients", headers,
-                                        PATIENT),
+        "POST /api/patients": http_call(urls["patient"], "POST", "/api/patients", headers, PATIENT),
     }
     for call in calls.values():
         load(call, 1.0, CLIENTS)
@@ -191,13 +221,23 @@ def main() -> None:
     migrate(DATABASE)
     procs: list[subprocess.Popen] = []
     try:
-        geo, geo_url = start_gunicorn("geocoding_service.app:create_app()", {
-            **service_env("geocoding_service", DATABASE), "JWT_SECRET": SECRET,
-            "LOG_LEVEL": "WARNING", "GEOCODING_PROVIDER": "offline"})
+        geo, geo_url = start_gunicorn(
+            "geocoding_service.app:create_app()",
+            {
+                **service_env("geocoding_service", DATABASE),
+                "JWT_SECRET": SECRET,
+                "LOG_LEVEL": "WARNING",
+                "GEOCODING_PROVIDER": "offline",
+            },
+        )
         procs.append(geo)
-        patient_env = {**service_env("patient_service", DATABASE), "JWT_SECRET": SECRET,
-                       "LOG_LEVEL": "WARNING", "GEOCODING_SERVICE_URL": geo_url,
-                       "KAFKA_TOPIC_PREFIX": "bench-"}
+        patient_env = {
+            **service_env("patient_service", DATABASE),
+            "JWT_SECRET": SECRET,
+            "LOG_LEVEL": "WARNING",
+            "GEOCODING_SERVICE_URL": geo_url,
+            "KAFKA_TOPIC_PREFIX": "bench-",
+        }
         patient, patient_url = start_gunicorn("patient_service.app:create_app()", patient_env)
         procs.append(patient)
         bare, bare_url = start_gunicorn("benchmarks.patient_api:bare_app()", patient_env)
@@ -210,9 +250,11 @@ def main() -> None:
 
 
 def report(results: dict[str, dict[str, float]]) -> None:
-    print(f"patient API under gunicorn ({WORKERS} sync workers each), through PgBouncer, "
-          f"{CLIENTS} client threads, median of {ROUNDS} interleaved {SECONDS:.0f} s rounds, "
-          f"database {DATABASE}")
+    print(
+        f"patient API under gunicorn ({WORKERS} sync workers each), through PgBouncer, "
+        f"{CLIENTS} client threads, median of {ROUNDS} interleaved {SECONDS:.0f} s rounds, "
+        f"database {DATABASE}"
+    )
     for label, stats in results.items():
         print(row(label, stats))
     ratio = results["GET /api/patients/{id}"]["rps"] / results["bare SELECT 1"]["rps"]

@@ -30,9 +30,11 @@ def main() -> None:
             importlib.import_module(f"benchmarks.{name}").main()
         sys.stdout.write(buffer.getvalue())
         sections.append(f"## {name}\n\n```\n{buffer.getvalue().strip()}\n```\n")
-    header = (f"# Benchmark results\n\n{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
-              f"{platform.node()}, {platform.processor() or platform.machine()}, "
-              f"Python {platform.python_version()}\n\n")
+    header = (
+        f"# Benchmark results\n\n{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
+        f"{platform.node()}, {platform.processor() or platform.machine()}, "
+        f"Python {platform.python_version()}\n\n"
+    )
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "latest.md").write_text(header + "\n".join(sections or ["(no benchmarks yet)\n"]))
     print(f"wrote {RESULTS / 'latest.md'}")

@@ -30,8 +30,10 @@ class CallPurpose(StrEnum):
 
 
 # The contact ledger's kind per purpose: a first-contact call is the therapist's outreach.
-LEDGER_KIND: dict[CallPurpose, str] = {CallPurpose.FOLLOW_UP: "follow_up",
-                                       CallPurpose.FIRST_CONTACT: "outreach"}
+LEDGER_KIND: dict[CallPurpose, str] = {
+    CallPurpose.FOLLOW_UP: "follow_up",
+    CallPurpose.FIRST_CONTACT: "outreach",
+}
 
 
 def outcome_refusal(state: str) -> str | None:
@@ -72,8 +74,15 @@ def after_not_reached(plan: CallPlan, flagged: bool, flag_reason: str | None) ->
     keep_flag = flagged or plan.flag_for_staff
     if plan.action is CallAction.NO_SLOT:
         return CallChange(CallState.SCHEDULED, plan.attempt, None, True, "no_slot", False, False)
-    return CallChange(CallState.SCHEDULED, plan.attempt, plan.slot_start, keep_flag,
-                      reason if keep_flag else None, False, True)
+    return CallChange(
+        CallState.SCHEDULED,
+        plan.attempt,
+        plan.slot_start,
+        keep_flag,
+        reason if keep_flag else None,
+        False,
+        True,
+    )
 
 
 def first_contact_ids(pending: Sequence[int], already_in_calls: Iterable[int]) -> list[int]:

@@ -26,8 +26,14 @@ class Directory(Protocol):
 class HttpDirectory:
     """GET /api/therapists/{id} and /api/patients/{id} with a role-`service` token."""
 
-    def __init__(self, therapist_url: str, patient_url: str, token: Callable[[], str],
-                 timeout_s: float = 5.0, session: requests.Session | None = None) -> None:
+    def __init__(
+        self,
+        therapist_url: str,
+        patient_url: str,
+        token: Callable[[], str],
+        timeout_s: float = 5.0,
+        session: requests.Session | None = None,
+    ) -> None:
         self._urls = {"therapist": therapist_url.rstrip("/"), "patient": patient_url.rstrip("/")}
         self._token = token
         self._timeout_s = timeout_s
@@ -42,8 +48,9 @@ class HttpDirectory:
     def _get(self, kind: str, path: str) -> dict[str, Any] | None:
         headers = {"Authorization": f"Bearer {self._token()}"}
         try:
-            response = self._http.get(self._urls[kind] + path, headers=headers,
-                                      timeout=self._timeout_s)
+            response = self._http.get(
+                self._urls[kind] + path, headers=headers, timeout=self._timeout_s
+            )
         except requests.RequestException as exc:
             raise DirectoryUnavailable(f"{kind} service unreachable") from exc
         if response.status_code == 404:
@@ -56,8 +63,11 @@ class HttpDirectory:
 class FakeDirectory:
     """In-memory directory for tests (and the benchmark)."""
 
-    def __init__(self, therapists: dict[int, dict[str, Any]] | None = None,
-                 patients: dict[int, dict[str, Any]] | None = None) -> None:
+    def __init__(
+        self,
+        therapists: dict[int, dict[str, Any]] | None = None,
+        patients: dict[int, dict[str, Any]] | None = None,
+    ) -> None:
         self.therapists = therapists or {}
         self.patients = patients or {}
         self.down = False

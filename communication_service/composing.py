@@ -47,10 +47,19 @@ class Composed:
 def due_drafts(session: Session, now: datetime, limit: int) -> list[Draft]:
     """Drafts whose (re)composition is due."""
     e = m.emails
-    rows = session.execute(select(e).where(
-        e.c.state == EmailState.DRAFT.value,
-        (e.c.next_attempt_at.is_(None)) | (e.c.next_attempt_at <= now))
-        .order_by(e.c.id).limit(limit)).mappings().all()
+    rows = (
+        session.execute(
+            select(e)
+            .where(
+                e.c.state == EmailState.DRAFT.value,
+                (e.c.next_attempt_at.is_(None)) | (e.c.next_attempt_at <= now),
+            )
+            .order_by(e.c.id)
+            .limit(limit)
+        )
+        .mappings()
+        .all()
+    )
     return [_draft(session, dict(row)) for row in rows]
 
 
@@ -90,17 +99,25 @@ def _patient_mail(draft: Draft, directory: Directory, renderer: Renderer) -> Com
         therapist = directory.therapist(draft.row["context"]["therapist_id"])
     context = patient_context(patient, draft.row["patient_id"], therapist)
     rendered = renderer.render(draft.row["template"], context)
-    return Composed(patient["email"], draft.row["template"], rendered.subject, rendered.text,
-                    rendered.html)
+    return Composed(
+        patient["email"], draft.row["template"], rendered.subject, rendered.text, rendered.html
+    )
 
 
-def store(session: Session, draft: Draft, composed: Composed, now: datetime, retry_s: float,
-          message_id: Callable[[int], str], publish: Callable[[Session, EmailQueued], None]
-          ) -> str:
+def store(
+    session: Session,
+    draft: Draft,
+    composed: Composed,
+    now: datetime,
+    retry_s: float,
+    message_id: Callable[[int], str],
+    publish: Callable[[Session, EmailQueued], None],
+) -> str:
     """Write the outcome if the draft is unchanged; returns queued | retry | dropped | stale."""
     email_id = draft.row["id"]
-    current = session.execute(select(m.emails.c.state).where(m.emails.c.id == email_id)
-                              .with_for_update()).scalar()
+    current = session.execute(
+        select(m.emails.c.state).where(m.emails.c.id == email_id).with_for_update()
+    ).scalar()
     if current != EmailState.DRAFT.value or carried_ids(session, email_id) != draft.request_ids:
         return "stale"
     if composed.problem == "directory_unavailable":
@@ -115,8 +132,11 @@ def store(session: Session, draft: Draft, composed: Composed, now: datetime, ret
 
 
 def _later(session: Session, email_id: int, when: datetime, why: str) -> None:
-    session.execute(update(m.emails).where(m.emails.c.id == email_id)
-                    .values(next_attempt_at=when, last_error=why, updated_at=when))
+    session.execute(
+        update(m.emails)
+        .where(m.emails.c.id == email_id)
+        .values(next_attempt_at=when, last_error=why, updated_at=when)
+    )
 
 
 def _undeliverable(session: Session, draft: Draft, now: datetime, why: str) -> None:
@@ -127,19 +147,38 @@ def _undeliverable(session: Session, draft: Draft, now: datetime, why: str) -> N
         void_ledger(session, draft.row["id"], now)
 
 
-def _queue(session: Session, email_id: int, composed: Composed, now: datetime,
-           message_id: str) -> None:
-    session.execute(update(m.emails).where(m.emails.c.id == email_id).values(
-        state=EmailState.QUEUED.value, template=composed.template,
-        to_address=composed.to_address, subject=composed.subject, body_text=composed.text,
-        body_html=composed.html, message_id=message_id, queued_at=now, next_attempt_at=now,
-        last_error=None, updated_at=now))
+def _queue(
+    session: Session, email_id: int, composed: Composed, now: datetime, message_id: str
+) -> None:
+    session.execute(
+        update(m.emails)
+        .where(m.emails.c.id == email_id)
+        .values(
+            state=EmailState.QUEUED.value,
+            template=composed.template,
+            to_address=composed.to_address,
+            subject=composed.subject,
+            body_text=composed.text,
+            body_html=composed.html,
+            message_id=message_id,
+            queued_at=now,
+            next_attempt_at=now,
+            last_error=None,
+            updated_at=now,
+        )
+    )
 
 
 def queued_event(draft: Draft, template: str, now: datetime) -> EmailQueued:
     """communication.email_queued (ids only)."""
     row = draft.row
-    return EmailQueued(email_id=row["id"], purpose=row["purpose"], template=template,
-                       recipient=row["recipient"], therapist_id=row["therapist_id"],
-                       patient_id=row["patient_id"], placement_request_ids=draft.request_ids,
-                       queued_at=now)
+    return EmailQueued(
+        email_id=row["id"],
+        purpose=row["purpose"],
+        template=template,
+        recipient=row["recipient"],
+        therapist_id=row["therapist_id"],
+        patient_id=row["patient_id"],
+        placement_request_ids=draft.request_ids,
+        queued_at=now,
+    )

@@ -51,7 +51,8 @@ class Settings(BaseServiceSettings):
     holiday_region: str | None = None
     # Used when a therapist has no phone hours (the call is then flagged for staff).
     default_phone_window: dict[str, list[str]] = {
-        day: ["10:00-12:00"] for day in ("mon", "tue", "wed", "thu", "fri")}
+        day: ["10:00-12:00"] for day in ("mon", "tue", "wed", "thu", "fri")
+    }
     follow_ups_interval_s: float = 300.0
 
     sending_timeout_s: float = 600.0
@@ -69,21 +70,26 @@ class Settings(BaseServiceSettings):
 
     def outreach_rules(self) -> OutreachRules:
         """The contact limits for the planner."""
-        return OutreachRules(self.min_days_between_emails, self.max_patients_per_email,
-                             self.cooling_period_days)
+        return OutreachRules(
+            self.min_days_between_emails, self.max_patients_per_email, self.cooling_period_days
+        )
 
     def retry_rules(self) -> RetryRules:
         """Sending attempts and backoff."""
-        return RetryRules(self.max_send_attempts, self.send_backoff_base_s,
-                          self.send_backoff_max_s)
+        return RetryRules(self.max_send_attempts, self.send_backoff_base_s, self.send_backoff_max_s)
 
     def call_rules(self) -> CallRules:
         """Follow-up delay, call attempts and the slot finder's numbers."""
-        slots = SlotRules(self.call_slot_minutes, self.call_horizon_days, self.skip_holidays,
-                          self.holiday_region)
+        slots = SlotRules(
+            self.call_slot_minutes, self.call_horizon_days, self.skip_holidays, self.holiday_region
+        )
         return CallRules(self.follow_up_after_days, self.max_call_attempts, slots)
 
     def sender(self) -> dict[str, str]:
         """Who the e-mails come from (template data)."""
-        return {"name": self.mail_sender_name, "address": self.mail_sender_address,
-                "email": self.mail_from, "phone": self.mail_sender_phone}
+        return {
+            "name": self.mail_sender_name,
+            "address": self.mail_sender_address,
+            "email": self.mail_from,
+            "phone": self.mail_sender_phone,
+        }

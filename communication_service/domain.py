@@ -161,8 +161,13 @@ def plan_outreach(
     for request in requests:
         grouped.setdefault(request.therapist_id, []).append(request)
     return [
-        decide(tid, sorted(grouped[tid], key=priority_key),
-               contacts.get(tid, TherapistContact(tid, False)), now, rules)
+        decide(
+            tid,
+            sorted(grouped[tid], key=priority_key),
+            contacts.get(tid, TherapistContact(tid, False)),
+            now,
+            rules,
+        )
         for tid in sorted(grouped)
     ]
 
@@ -179,8 +184,9 @@ def decide(
     reason = hold_reason(contact, now)
     if reason is not None:
         until = contact.cooling_until if reason == "cooling" else None
-        return Decision(therapist_id, Action.HOLD, waiting_ids=ids, next_allowed_at=until,
-                        reason=reason)
+        return Decision(
+            therapist_id, Action.HOLD, waiting_ids=ids, next_allowed_at=until, reason=reason
+        )
     if uses_phone(contact):
         why = "prefers_phone" if contact.prefers_phone else "no_email_address"
         return Decision(therapist_id, Action.PHONE, request_ids=ids, reason=why)
@@ -196,15 +202,28 @@ def _decide_email(
 ) -> Decision:
     if contact.open_draft_id is not None:
         room = max(0, rules.max_patients_per_email - contact.open_draft_size)
-        return _split(therapist_id, Action.JOIN_DRAFT, ids, room, "draft_has_room",
-                      draft_id=contact.open_draft_id)
+        return _split(
+            therapist_id,
+            Action.JOIN_DRAFT,
+            ids,
+            room,
+            "draft_has_room",
+            draft_id=contact.open_draft_id,
+        )
     allowed = next_email_allowed_at(contact, rules)
     if contact.unsent_outreach or (allowed is not None and now < allowed):
         why = "email_in_flight" if contact.unsent_outreach else "min_days_between_emails"
-        return Decision(therapist_id, Action.WAIT, waiting_ids=ids, next_allowed_at=allowed,
-                        reason=why)
-    return _split(therapist_id, Action.NEW_EMAIL, ids, rules.max_patients_per_email,
-                  "email_allowed", next_allowed=now + rules.email_gap)
+        return Decision(
+            therapist_id, Action.WAIT, waiting_ids=ids, next_allowed_at=allowed, reason=why
+        )
+    return _split(
+        therapist_id,
+        Action.NEW_EMAIL,
+        ids,
+        rules.max_patients_per_email,
+        "email_allowed",
+        next_allowed=now + rules.email_gap,
+    )
 
 
 def _split(
@@ -220,9 +239,15 @@ def _split(
     if room <= 0:
         return Decision(therapist_id, Action.WAIT, waiting_ids=ids, reason="draft_full")
     taken, rest = ids[:room], ids[room:]
-    return Decision(therapist_id, action, request_ids=taken, waiting_ids=rest,
-                    next_allowed_at=next_allowed if rest else None, reason=reason,
-                    draft_id=draft_id)
+    return Decision(
+        therapist_id,
+        action,
+        request_ids=taken,
+        waiting_ids=rest,
+        next_allowed_at=next_allowed if rest else None,
+        reason=reason,
+        draft_id=draft_id,
+    )
 
 
 def inquiry_template(patient_count: int) -> str:
@@ -293,5 +318,6 @@ def reconcile_sending(accepted: bool | None) -> Reconciliation:
         return Reconciliation(EmailState.QUEUED, None, "not accepted by SMTP: sent again")
     if accepted is True:
         return Reconciliation(EmailState.SENT, True, "accepted by SMTP before the stop")
-    return Reconciliation(EmailState.SENT, False,
-                          "delivery unconfirmed: worker stopped during SMTP; not resent")
+    return Reconciliation(
+        EmailState.SENT, False, "delivery unconfirmed: worker stopped during SMTP; not resent"
+    )

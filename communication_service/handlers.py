@@ -40,69 +40,97 @@ PATIENT_TEMPLATES = {
     PatientSearchPaused.event_type: "patient_search_paused",
     PatientSearchCancelled.event_type: "patient_search_ended",
 }
-STATUS_EVENTS = {"therapist.blocked": "blocked", "therapist.unblocked": "active",
-                 "therapist.deactivated": "inactive"}
+STATUS_EVENTS = {
+    "therapist.blocked": "blocked",
+    "therapist.unblocked": "active",
+    "therapist.deactivated": "inactive",
+}
 React = Callable[[ServiceContext, Session, Envelope, Any], None]
 
 
-def on_requests_created(ctx: ServiceContext, session: Session, envelope: Envelope,
-                        event: PlacementRequestsCreated) -> None:
+def on_requests_created(
+    ctx: ServiceContext, session: Session, envelope: Envelope, event: PlacementRequestsCreated
+) -> None:
     """Store the new requests and plan their therapists' outreach at once."""
     now = ctx.clock.now()
     therapists = readmodels.store_requests(session, list(event.requests), event.run_id, now)
     services.plan_for(ctx, session, therapists, now)
 
 
-def on_request_cancelled(ctx: ServiceContext, session: Session, envelope: Envelope,
-                         event: PlacementRequestCancelled) -> None:
+def on_request_cancelled(
+    ctx: ServiceContext, session: Session, envelope: Envelope, event: PlacementRequestCancelled
+) -> None:
     """Out of unsent e-mails; a late acceptance gets the "place already taken" e-mail."""
     now = ctx.clock.now()
-    withdrawals.withdraw(session, [event.placement_request_id], RequestState.CANCELLED,
-                         event.reason, now)
+    withdrawals.withdraw(
+        session, [event.placement_request_id], RequestState.CANCELLED, event.reason, now
+    )
     if event.reason == "placed_elsewhere":
-        outreach.create_email(session, "place_taken", "therapist_place_taken", now,
-                              therapist_id=event.therapist_id,
-                              context={"reference": labels.reference(event.placement_request_id)})
+        outreach.create_email(
+            session,
+            "place_taken",
+            "therapist_place_taken",
+            now,
+            therapist_id=event.therapist_id,
+            context={"reference": labels.reference(event.placement_request_id)},
+        )
 
 
-def on_request_closed(ctx: ServiceContext, session: Session, envelope: Envelope,
-                      event: Any) -> None:
+def on_request_closed(
+    ctx: ServiceContext, session: Session, envelope: Envelope, event: Any
+) -> None:
     """Expired or answered elsewhere: closed, and out of unsent e-mails."""
     status = getattr(event, "status", "expired")
     if status in TERMINAL_STATUSES:
-        withdrawals.withdraw(session, [event.placement_request_id], RequestState.CLOSED,
-                             status, ctx.clock.now())
+        withdrawals.withdraw(
+            session, [event.placement_request_id], RequestState.CLOSED, status, ctx.clock.now()
+        )
 
 
-def on_placement_confirmed(ctx: ServiceContext, session: Session, envelope: Envelope,
-                           event: PlacementConfirmed) -> None:
+def on_placement_confirmed(
+    ctx: ServiceContext, session: Session, envelope: Envelope, event: PlacementConfirmed
+) -> None:
     """The patient's other requests leave unsent e-mails; the patient hears the good news."""
     now = ctx.clock.now()
     others = readmodels.open_request_ids(session, event.patient_id, keep=event.placement_request_id)
     withdrawals.withdraw(session, others, RequestState.CANCELLED, "patient_placed", now)
-    withdrawals.withdraw(session, [event.placement_request_id], RequestState.CLOSED, "accepted",
-                         now)
-    outreach.create_email(session, "patient", "patient_placement_found", now,
-                          patient_id=event.patient_id,
-                          context={"therapist_id": event.therapist_id})
+    withdrawals.withdraw(
+        session, [event.placement_request_id], RequestState.CLOSED, "accepted", now
+    )
+    outreach.create_email(
+        session,
+        "patient",
+        "patient_placement_found",
+        now,
+        patient_id=event.patient_id,
+        context={"therapist_id": event.therapist_id},
+    )
 
 
-def on_cooling_started(ctx: ServiceContext, session: Session, envelope: Envelope,
-                       event: TherapistCoolingStarted) -> None:
+def on_cooling_started(
+    ctx: ServiceContext, session: Session, envelope: Envelope, event: TherapistCoolingStarted
+) -> None:
     """Matching's cooling period (the same response id as ours is stored once)."""
-    if readmodels.store_cooling(session, event.therapist_id, event.response_id,
-                                event.starts_at, event.ends_at):
+    if readmodels.store_cooling(
+        session, event.therapist_id, event.response_id, event.starts_at, event.ends_at
+    ):
         withdrawals.release_unsent_outreach(session, event.therapist_id, ctx.clock.now())
 
 
 def on_patient(ctx: ServiceContext, session: Session, envelope: Envelope, event: Any) -> None:
     """Registration, search started, paused, ended: an e-mail to the patient."""
-    outreach.create_email(session, "patient", PATIENT_TEMPLATES[envelope.event_type],
-                          ctx.clock.now(), patient_id=event.patient_id)
+    outreach.create_email(
+        session,
+        "patient",
+        PATIENT_TEMPLATES[envelope.event_type],
+        ctx.clock.now(),
+        patient_id=event.patient_id,
+    )
 
 
-def on_therapist_profile(ctx: ServiceContext, session: Session, envelope: Envelope,
-                         event: Any) -> None:
+def on_therapist_profile(
+    ctx: ServiceContext, session: Session, envelope: Envelope, event: Any
+) -> None:
     """Contact preferences changed: waiting requests may now go out (or go by phone)."""
     if not readmodels.apply_therapist_profile(session, event, envelope.occurred_at):
         return
@@ -111,14 +139,16 @@ def on_therapist_profile(ctx: ServiceContext, session: Session, envelope: Envelo
     services.plan_for(ctx, session, {event.therapist_id}, ctx.clock.now())
 
 
-def on_therapist_status(ctx: ServiceContext, session: Session, envelope: Envelope,
-                        event: Any) -> None:
+def on_therapist_status(
+    ctx: ServiceContext, session: Session, envelope: Envelope, event: Any
+) -> None:
     """Blocked, unblocked or deactivated; a therapist no longer active gets no calls."""
     status = STATUS_EVENTS[envelope.event_type]
     readmodels.apply_therapist_status(session, event.therapist_id, status, envelope.occurred_at)
     if status != "active":
-        calls.cancel_for_therapist(session, event.therapist_id, ctx.clock.now(),
-                                   f"therapist_{status}")
+        calls.cancel_for_therapist(
+            session, event.therapist_id, ctx.clock.now(), f"therapist_{status}"
+        )
 
 
 REACTIONS: dict[str, React] = {

@@ -5,19 +5,40 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-GENDERS = {"female": "weiblich", "male": "männlich", "diverse": "divers",
-           "unspecified": "keine Angabe"}
-INSURANCE = {"statutory": "gesetzlich versichert (GKV)", "private": "privat versichert (PKV)",
-             "self_pay": "Selbstzahlerin/Selbstzahler"}
-COMPLAINT_GROUPS = {
-    "mood": "Depressive Beschwerden", "anxiety": "Ängste", "trauma": "Belastende Erlebnisse",
-    "obsessive_compulsive": "Zwänge", "eating": "Essstörungen", "addiction": "Sucht",
-    "psychosis": "Psychotisches Erleben", "personality": "Beziehungen und Persönlichkeit",
-    "somatic": "Körperliche Beschwerden ohne Befund", "sleep": "Schlafstörungen",
-    "stress": "Stress und Belastung", "crisis": "Krisenhafte Zuspitzung",
+GENDERS = {
+    "female": "weiblich",
+    "male": "männlich",
+    "diverse": "divers",
+    "unspecified": "keine Angabe",
 }
-WEEKDAYS = {"mon": "Montag", "tue": "Dienstag", "wed": "Mittwoch", "thu": "Donnerstag",
-            "fri": "Freitag", "sat": "Samstag", "sun": "Sonntag"}
+INSURANCE = {
+    "statutory": "gesetzlich versichert (GKV)",
+    "private": "privat versichert (PKV)",
+    "self_pay": "Selbstzahlerin/Selbstzahler",
+}
+COMPLAINT_GROUPS = {
+    "mood": "Depressive Beschwerden",
+    "anxiety": "Ängste",
+    "trauma": "Belastende Erlebnisse",
+    "obsessive_compulsive": "Zwänge",
+    "eating": "Essstörungen",
+    "addiction": "Sucht",
+    "psychosis": "Psychotisches Erleben",
+    "personality": "Beziehungen und Persönlichkeit",
+    "somatic": "Körperliche Beschwerden ohne Befund",
+    "sleep": "Schlafstörungen",
+    "stress": "Stress und Belastung",
+    "crisis": "Krisenhafte Zuspitzung",
+}
+WEEKDAYS = {
+    "mon": "Montag",
+    "tue": "Dienstag",
+    "wed": "Mittwoch",
+    "thu": "Donnerstag",
+    "fri": "Freitag",
+    "sat": "Samstag",
+    "sun": "Sonntag",
+}
 SALUTATIONS = {"frau": "Sehr geehrte Frau", "herr": "Sehr geehrter Herr"}
 
 
@@ -67,7 +88,7 @@ def _km(distance: float | None) -> str:
 
 
 def therapist_greeting(person: Mapping[str, Any] | None) -> str:
-    """"Sehr geehrte Frau Dr. Muster" or a neutral greeting when the salutation is unknown."""
+    """ "Sehr geehrte Frau Dr. Muster" or a neutral greeting when the salutation is unknown."""
     person = person or {}
     opening = SALUTATIONS.get(str(person.get("salutation") or "").strip().lower())
     if not opening or not person.get("last_name"):
@@ -76,7 +97,7 @@ def therapist_greeting(person: Mapping[str, Any] | None) -> str:
 
 
 def patient_greeting(person: Mapping[str, Any] | None) -> str:
-    """"Guten Tag Frau Muster" or "Guten Tag Alex Muster"."""
+    """ "Guten Tag Frau Muster" or "Guten Tag Alex Muster"."""
     person = person or {}
     last = person.get("last_name")
     if not last:
@@ -89,10 +110,18 @@ def patient_greeting(person: Mapping[str, Any] | None) -> str:
 
 def therapist_contact_view(therapist: Mapping[str, Any]) -> dict[str, Any]:
     """The therapist's contact data and phone hours for the patient's "placement found" mail."""
-    name = " ".join(p for p in (therapist.get("title"), therapist.get("first_name"),
-                                therapist.get("last_name")) if p)
+    name = " ".join(
+        p
+        for p in (therapist.get("title"), therapist.get("first_name"), therapist.get("last_name"))
+        if p
+    )
     street = " ".join(p for p in (therapist.get("street"), therapist.get("house_number")) if p)
-    return {"display_name": name or "Ihre Praxis", "street": street,
-            "postal_code": therapist.get("postal_code") or "", "city": therapist.get("city") or "",
-            "phone": therapist.get("phone"), "email": therapist.get("email"),
-            "phone_hours": weekly_lines(therapist.get("phone_hours"))}
+    return {
+        "display_name": name or "Ihre Praxis",
+        "street": street,
+        "postal_code": therapist.get("postal_code") or "",
+        "city": therapist.get("city") or "",
+        "phone": therapist.get("phone"),
+        "email": therapist.get("email"),
+        "phone_hours": weekly_lines(therapist.get("phone_hours")),
+    }

@@ -83,8 +83,12 @@ class SmtpSession:
     def __enter__(self) -> SmtpSession:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.close()
 
     def send(self, message: Message) -> None:
@@ -113,8 +117,9 @@ class SmtpSession:
 
 def _connect(config: SmtpConfig) -> smtplib.SMTP:
     if config.use_ssl:
-        smtp: smtplib.SMTP = smtplib.SMTP_SSL(config.host, config.port, timeout=config.timeout_s,
-                                              context=ssl.create_default_context())
+        smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+            config.host, config.port, timeout=config.timeout_s, context=ssl.create_default_context()
+        )
     else:
         smtp = smtplib.SMTP(config.host, config.port, timeout=config.timeout_s)
     if config.starttls and not config.use_ssl:

@@ -31,7 +31,8 @@ def _ts(name: str, **kwargs: object) -> Column:
 
 
 therapists = Table(
-    "therapists", metadata,
+    "therapists",
+    metadata,
     Column("therapist_id", BigInteger, primary_key=True, autoincrement=False),
     Column("practice_id", BigInteger),
     Column("status", String(10), nullable=False),
@@ -44,7 +45,8 @@ therapists = Table(
 )
 
 outreach_requests = Table(
-    "outreach_requests", metadata,
+    "outreach_requests",
+    metadata,
     Column("placement_request_id", BigInteger, primary_key=True, autoincrement=False),
     Column("patient_id", BigInteger, nullable=False),
     Column("therapist_id", BigInteger, nullable=False),
@@ -60,7 +62,8 @@ outreach_requests = Table(
 )
 
 emails = Table(
-    "emails", metadata,
+    "emails",
+    metadata,
     Column("id", BigInteger, primary_key=True, autoincrement=True),
     Column("purpose", String(20), nullable=False),
     Column("template", String(60), nullable=False),
@@ -88,16 +91,22 @@ emails = Table(
 )
 
 email_requests = Table(
-    "email_requests", metadata,
+    "email_requests",
+    metadata,
     Column("email_id", BigInteger, ForeignKey(f"{SCHEMA}.emails.id"), primary_key=True),
-    Column("placement_request_id", BigInteger,
-           ForeignKey(f"{SCHEMA}.outreach_requests.placement_request_id"), primary_key=True),
+    Column(
+        "placement_request_id",
+        BigInteger,
+        ForeignKey(f"{SCHEMA}.outreach_requests.placement_request_id"),
+        primary_key=True,
+    ),
     Column("purpose", String(20), nullable=False),
     Column("position", SmallInteger, nullable=False),
 )
 
 responses = Table(
-    "responses", metadata,
+    "responses",
+    metadata,
     Column("id", BigInteger, primary_key=True, autoincrement=True),
     Column("therapist_id", BigInteger, nullable=False),
     Column("channel", String(10), nullable=False),
@@ -107,16 +116,22 @@ responses = Table(
 )
 
 response_outcomes = Table(
-    "response_outcomes", metadata,
+    "response_outcomes",
+    metadata,
     Column("response_id", BigInteger, ForeignKey(f"{SCHEMA}.responses.id"), primary_key=True),
-    Column("placement_request_id", BigInteger,
-           ForeignKey(f"{SCHEMA}.outreach_requests.placement_request_id"), primary_key=True),
+    Column(
+        "placement_request_id",
+        BigInteger,
+        ForeignKey(f"{SCHEMA}.outreach_requests.placement_request_id"),
+        primary_key=True,
+    ),
     Column("patient_id", BigInteger, nullable=False),
     Column("outcome", String(30), nullable=False),
 )
 
 cooling_periods = Table(
-    "cooling_periods", metadata,
+    "cooling_periods",
+    metadata,
     Column("id", BigInteger, primary_key=True, autoincrement=True),
     Column("therapist_id", BigInteger, nullable=False),
     Column("response_id", BigInteger, nullable=False, unique=True),
@@ -127,7 +142,8 @@ cooling_periods = Table(
 )
 
 contact_ledger = Table(
-    "contact_ledger", metadata,
+    "contact_ledger",
+    metadata,
     Column("id", BigInteger, primary_key=True, autoincrement=True),
     Column("therapist_id", BigInteger, nullable=False),
     Column("practice_id", BigInteger),
@@ -145,7 +161,8 @@ contact_ledger = Table(
 )
 
 calls = Table(
-    "calls", metadata,
+    "calls",
+    metadata,
     Column("id", BigInteger, primary_key=True, autoincrement=True),
     Column("therapist_id", BigInteger, nullable=False),
     Column("purpose", String(20), nullable=False),
@@ -166,9 +183,14 @@ calls = Table(
 )
 
 call_requests = Table(
-    "call_requests", metadata,
+    "call_requests",
+    metadata,
     Column("call_id", BigInteger, ForeignKey(f"{SCHEMA}.calls.id"), primary_key=True),
-    Column("placement_request_id", BigInteger,
-           ForeignKey(f"{SCHEMA}.outreach_requests.placement_request_id"), primary_key=True),
+    Column(
+        "placement_request_id",
+        BigInteger,
+        ForeignKey(f"{SCHEMA}.outreach_requests.placement_request_id"),
+        primary_key=True,
+    ),
     Column("position", SmallInteger, nullable=False),
 )

@@ -39,18 +39,22 @@ class Conflict(Exception):
 
 def publisher(ctx: ServiceContext, now: datetime) -> sending.Publish:
     """Events go to the outbox in the caller's transaction."""
+
     def publish(session: Session, event: DomainEvent) -> None:
         ctx.outbox.add(session, event, occurred_at=now)
+
     return publish
 
 
-def plan_for(ctx: ServiceContext, session: Session, therapist_ids: set[int],
-             now: datetime) -> dict[str, int]:
+def plan_for(
+    ctx: ServiceContext, session: Session, therapist_ids: set[int], now: datetime
+) -> dict[str, int]:
     """Plan the given therapists inside the caller's transaction (event handlers)."""
     counts: dict[str, int] = {}
     for therapist_id in sorted(therapist_ids):
-        decision = outreach.plan_therapist(session, therapist_id, now, ctx.extra["rules"],
-                                           ctx.extra["per_practice"])
+        decision = outreach.plan_therapist(
+            session, therapist_id, now, ctx.extra["rules"], ctx.extra["per_practice"]
+        )
         if decision is not None:
             counts[decision.action.value] = counts.get(decision.action.value, 0) + 1
     return counts
@@ -71,8 +75,11 @@ def run_outreach(ctx: ServiceContext, now: datetime) -> dict[str, Any]:
 
 def send_emails(ctx: ServiceContext, now: datetime) -> dict[str, Any]:
     """Job `send-emails`: reconcile stale sends, compose drafts, deliver queued e-mails."""
-    return {"reconciled": reconcile_stale(ctx, now), "composed": compose_drafts(ctx, now),
-            "delivered": deliver_queued(ctx, now)}
+    return {
+        "reconciled": reconcile_stale(ctx, now),
+        "composed": compose_drafts(ctx, now),
+        "delivered": deliver_queued(ctx, now),
+    }
 
 
 def reconcile_stale(ctx: ServiceContext, now: datetime) -> dict[str, int]:
@@ -81,8 +88,9 @@ def reconcile_stale(ctx: ServiceContext, now: datetime) -> dict[str, int]:
     counts: dict[str, int] = {}
     with UnitOfWork(ctx.session_factory) as uow:
         for row in sending.stale_sending(uow.session, older_than, ctx.extra["batch_size"]):
-            outcome = sending.reconcile(uow.session, row, ctx.extra["probe"], now,
-                                        publisher(ctx, now))
+            outcome = sending.reconcile(
+                uow.session, row, ctx.extra["probe"], now, publisher(ctx, now)
+            )
             counts[outcome] = counts.get(outcome, 0) + 1
         uow.commit()
     return counts
@@ -97,10 +105,15 @@ def compose_drafts(ctx: ServiceContext, now: datetime) -> dict[str, int]:
     for draft in drafts:
         result = composing.compose(draft, ctx.extra["directory"], ctx.extra["renderer"])
         with UnitOfWork(ctx.session_factory) as uow:
-            outcome = composing.store(uow.session, draft, result, now,
-                                      ctx.extra["retry"].backoff_base_s,
-                                      lambda email_id: new_message_id(smtp, email_id),
-                                      publisher(ctx, now))
+            outcome = composing.store(
+                uow.session,
+                draft,
+                result,
+                now,
+                ctx.extra["retry"].backoff_base_s,
+                lambda email_id: new_message_id(smtp, email_id),
+                publisher(ctx, now),
+            )
             uow.commit()
         counts[outcome] = counts.get(outcome, 0) + 1
     return counts
@@ -127,9 +140,9 @@ def _deliver_one(ctx: ServiceContext, smtp: Any, row: dict[str, Any], now: datet
         smtp.send(build_message(ctx.extra["smtp"], row))
     except DeliveryError as exc:
         with UnitOfWork(ctx.session_factory) as uow:
-            outcome = sending.mark_failed_attempt(uow.session, row["id"], exc.code,
-                                                  exc.permanent, now, ctx.extra["retry"],
-                                                  publish)
+            outcome = sending.mark_failed_attempt(
+                uow.session, row["id"], exc.code, exc.permanent, now, ctx.extra["retry"], publish
+            )
             uow.commit()
         return outcome
     with UnitOfWork(ctx.session_factory) as uow:
@@ -164,20 +177,33 @@ def retry_email(ctx: ServiceContext, email_id: int) -> dict[str, Any]:
         try:
             uow.commit()
         except IntegrityError as exc:
-            raise Conflict("The therapist's outreach limit or cooling period forbids this "
-                           "e-mail now.") from exc
+            raise Conflict(
+                "The therapist's outreach limit or cooling period forbids this e-mail now."
+            ) from exc
     return get_email(ctx, email_id)
 
 
 def _requeue(ctx: ServiceContext, session: Session, row: Any, now: datetime) -> None:
     if row["purpose"] == "outreach":
-        therapist = {"therapist_id": row["therapist_id"],
-                     "practice_id": queries.practice_of(session, row["therapist_id"])}
-        outreach.reserve_window(session, therapist, row["id"], now, ctx.extra["rules"],
-                                ctx.extra["per_practice"])
-    session.execute(update(m.emails).where(m.emails.c.id == row["id"]).values(
-        state=EmailState.QUEUED.value, attempts=0, next_attempt_at=now, failed_at=None,
-        last_error=None, updated_at=now))
+        therapist = {
+            "therapist_id": row["therapist_id"],
+            "practice_id": queries.practice_of(session, row["therapist_id"]),
+        }
+        outreach.reserve_window(
+            session, therapist, row["id"], now, ctx.extra["rules"], ctx.extra["per_practice"]
+        )
+    session.execute(
+        update(m.emails)
+        .where(m.emails.c.id == row["id"])
+        .values(
+            state=EmailState.QUEUED.value,
+            attempts=0,
+            next_attempt_at=now,
+            failed_at=None,
+            last_error=None,
+            updated_at=now,
+        )
+    )
 
 
 def get_email(ctx: ServiceContext, email_id: int) -> dict[str, Any]:
@@ -189,8 +215,9 @@ def get_email(ctx: ServiceContext, email_id: int) -> dict[str, Any]:
     return found
 
 
-def list_emails(ctx: ServiceContext, filters: dict[str, Any], offset: int,
-                limit: int) -> tuple[list[dict[str, Any]], int]:
+def list_emails(
+    ctx: ServiceContext, filters: dict[str, Any], offset: int, limit: int
+) -> tuple[list[dict[str, Any]], int]:
     """A page of e-mails (newest first) and the total."""
     with UnitOfWork(ctx.session_factory) as uow:
         return queries.list_emails(uow.session, filters, offset, limit)
@@ -204,15 +231,16 @@ def contact_history(ctx: ServiceContext, therapist_id: int) -> dict[str, Any]:
 
 def templates() -> list[dict[str, str]]:
     """The template catalogue."""
-    return [{"name": s.name, "audience": s.audience, "description": s.description}
-            for s in SPECS.values()]
+    return [
+        {"name": s.name, "audience": s.audience, "description": s.description}
+        for s in SPECS.values()
+    ]
 
 
 def preview(ctx: ServiceContext, name: str) -> dict[str, Any]:
     """Render a template with sample data (UnknownTemplate for a name not in the catalogue)."""
     rendered = ctx.extra["renderer"].render(name, sample_context(name))
-    return {"name": name, "subject": rendered.subject, "text": rendered.text,
-            "html": rendered.html}
+    return {"name": name, "subject": rendered.subject, "text": rendered.text, "html": rendered.html}
 
 
 def run_follow_ups(ctx: ServiceContext, now: datetime) -> dict[str, Any]:
@@ -221,9 +249,11 @@ def run_follow_ups(ctx: ServiceContext, now: datetime) -> dict[str, Any]:
         emails = call_jobs.due_email_ids(uow.session, now, ctx.extra["call_rules"])
         therapists = call_jobs.therapists_awaiting_first_call(uow.session)
         unslotted = call_jobs.unslotted_call_ids(uow.session)
-    return {"follow_up": _each(ctx, now, call_jobs.follow_up_email, emails),
-            "first_contact": _each(ctx, now, call_jobs.first_contact, therapists),
-            "unslotted": _each(ctx, now, call_jobs.place_unslotted, unslotted)}
+    return {
+        "follow_up": _each(ctx, now, call_jobs.follow_up_email, emails),
+        "first_contact": _each(ctx, now, call_jobs.first_contact, therapists),
+        "unslotted": _each(ctx, now, call_jobs.place_unslotted, unslotted),
+    }
 
 
 def _each(ctx: ServiceContext, now: datetime, step: Any, keys: list[int]) -> dict[str, int]:
@@ -232,8 +262,9 @@ def _each(ctx: ServiceContext, now: datetime, step: Any, keys: list[int]) -> dic
     for key in keys:
         with UnitOfWork(ctx.session_factory) as uow:
             emit = functools.partial(publisher(ctx, now), uow.session)
-            outcome = step(uow.session, key, now, ctx.extra["call_rules"],
-                           ctx.extra["default_window"], emit)
+            outcome = step(
+                uow.session, key, now, ctx.extra["call_rules"], ctx.extra["default_window"], emit
+            )
             uow.commit()
         counts[outcome] = counts.get(outcome, 0) + 1
     return counts
@@ -242,8 +273,9 @@ def _each(ctx: ServiceContext, now: datetime, step: Any, keys: list[int]) -> dic
 def record_call_outcome(ctx: ServiceContext, data: call_outcomes.OutcomeInput) -> dict[str, Any]:
     """PUT /api/phone-calls/{id}/outcome: answers like POST /api/responses, or the next try."""
     now = ctx.clock.now()
-    rules = call_outcomes.Rules(ctx.extra["rules"], ctx.extra["call_rules"],
-                                ctx.extra["default_window"])
+    rules = call_outcomes.Rules(
+        ctx.extra["rules"], ctx.extra["call_rules"], ctx.extra["default_window"]
+    )
     with UnitOfWork(ctx.session_factory) as uow:
         for event in call_outcomes.record(uow.session, data, now, rules):
             ctx.outbox.add(uow.session, event, occurred_at=now)
@@ -264,8 +296,9 @@ def get_call(ctx: ServiceContext, call_id: int) -> dict[str, Any]:
     return call_queries.with_contacts([found], ctx.extra["directory"])[0]
 
 
-def list_calls(ctx: ServiceContext, filters: dict[str, Any], offset: int,
-               limit: int) -> tuple[list[dict[str, Any]], int]:
+def list_calls(
+    ctx: ServiceContext, filters: dict[str, Any], offset: int, limit: int
+) -> tuple[list[dict[str, Any]], int]:
     """The call list (HTTP lookups of phone numbers happen after the transaction)."""
     slot_minutes = ctx.extra["call_rules"].slots.slot_minutes
     with UnitOfWork(ctx.session_factory) as uow:

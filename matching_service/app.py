@@ -26,8 +26,18 @@ def build_service_context(settings: Settings, clock: Clock | None = None) -> Ser
     ctx = build_context(settings, metadata, clock)
     ctx.extra["rules"] = settings.rules()
     ctx.extra["therapists"] = TherapistCache(settings.therapist_cache_max_age_s)
-    ctx.jobs.add(Job("matching-round", lambda now: services.run_matching_round(ctx, now),
-                     settings.matching_round_interval_s))
-    ctx.jobs.add(Job("expire-requests", lambda now: services.expire_requests(ctx, now),
-                     settings.expire_requests_interval_s))
+    ctx.jobs.add(
+        Job(
+            "matching-round",
+            lambda now: services.run_matching_round(ctx, now),
+            settings.matching_round_interval_s,
+        )
+    )
+    ctx.jobs.add(
+        Job(
+            "expire-requests",
+            lambda now: services.expire_requests(ctx, now),
+            settings.expire_requests_interval_s,
+        )
+    )
     return ctx

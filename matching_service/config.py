@@ -20,7 +20,8 @@ class Settings(TravelSettings):
     service_name: str = "matching_service"
 
     max_open_requests_per_patient: int = Field(
-        default=rules.MAX_OPEN_REQUESTS_PER_PATIENT, ge=1, le=100)
+        default=rules.MAX_OPEN_REQUESTS_PER_PATIENT, ge=1, le=100
+    )
     cooling_period_days: int = Field(default=rules.COOLING_PERIOD_DAYS, ge=0)
     request_expiry_days: int = Field(default=rules.REQUEST_EXPIRY_DAYS, ge=1)
     capacity_fresh_days: int = Field(default=rules.CAPACITY_FRESH_DAYS, ge=0)
@@ -53,6 +54,10 @@ class Settings(TravelSettings):
             either_age_group_until=self.either_age_group_until,
             full_overlap_minutes=self.full_overlap_minutes,
             travel=self.travel_model(),
-            weights=Weights(self.weight_distance, self.weight_capacity,
-                            self.weight_response_rate, self.weight_availability),
+            weights=Weights(
+                self.weight_distance,
+                self.weight_capacity,
+                self.weight_response_rate,
+                self.weight_availability,
+            ),
         )

@@ -33,31 +33,39 @@ Apply = Callable[[ServiceContext, Session, Envelope, Any], None]
 def on_patient(ctx: ServiceContext, session: Session, envelope: Envelope, event: Any) -> None:
     """Store the profile (unless stale), then fill or cancel by the stored status."""
     if readmodels.apply_patient(session, event, envelope.occurred_at):
-        reactions.after_patient_change(session, ctx, event.patient_id, envelope.event_type,
-                                       ctx.clock.now())
+        reactions.after_patient_change(
+            session, ctx, event.patient_id, envelope.event_type, ctx.clock.now()
+        )
 
 
-def on_therapist_profile(ctx: ServiceContext, session: Session, envelope: Envelope,
-                         event: Any) -> None:
+def on_therapist_profile(
+    ctx: ServiceContext, session: Session, envelope: Envelope, event: Any
+) -> None:
     """Created / updated: store each newer part, then react to the stored state."""
     readmodels.apply_therapist_profile(session, event, envelope.occurred_at)
-    reactions.after_therapist_change(session, ctx, event.therapist_id, envelope.event_type,
-                                     ctx.clock.now())
+    reactions.after_therapist_change(
+        session, ctx, event.therapist_id, envelope.event_type, ctx.clock.now()
+    )
 
 
-def on_therapist_part(ctx: ServiceContext, session: Session, envelope: Envelope,
-                      event: Any) -> None:
+def on_therapist_part(
+    ctx: ServiceContext, session: Session, envelope: Envelope, event: Any
+) -> None:
     """Blocked / unblocked / deactivated / capacity changed."""
     if envelope.event_type == "therapist.capacity_changed":
         stamp = "capacity_at"
-        values = {"accepting_new_patients": event.accepting_new_patients.value,
-                  "capacity_as_of": event.as_of}
+        values = {
+            "accepting_new_patients": event.accepting_new_patients.value,
+            "capacity_as_of": event.as_of,
+        }
     else:
         stamp, values = THERAPIST_PARTS[envelope.event_type]
-    readmodels.apply_therapist_part(session, event.therapist_id, stamp, values,
-                                    envelope.occurred_at)
-    reactions.after_therapist_change(session, ctx, event.therapist_id, envelope.event_type,
-                                     ctx.clock.now())
+    readmodels.apply_therapist_part(
+        session, event.therapist_id, stamp, values, envelope.occurred_at
+    )
+    reactions.after_therapist_change(
+        session, ctx, event.therapist_id, envelope.event_type, ctx.clock.now()
+    )
 
 
 def on_contact(ctx: ServiceContext, session: Session, envelope: Envelope, event: Any) -> None:
@@ -65,23 +73,27 @@ def on_contact(ctx: ServiceContext, session: Session, envelope: Envelope, event:
     kind = envelope.event_type.removeprefix("communication.")
     at = {EmailSent: "sent_at", CallScheduled: "scheduled_for", CallCompleted: "completed_at"}
     when = getattr(event, at[type(event)]) or envelope.occurred_at
-    lifecycle.apply_contact(session, ctx, kind, event.therapist_id, event.placement_request_ids,
-                            when, ctx.clock.now())
+    lifecycle.apply_contact(
+        session, ctx, kind, event.therapist_id, event.placement_request_ids, when, ctx.clock.now()
+    )
 
 
-def on_call_failed(ctx: ServiceContext, session: Session, envelope: Envelope,
-                   event: CallFailed) -> None:
+def on_call_failed(
+    ctx: ServiceContext, session: Session, envelope: Envelope, event: CallFailed
+) -> None:
     """After the last failed attempt the call's open requests end as no_response."""
     if not event.final:
         return
     now = ctx.clock.now()
-    patients = lifecycle.mark_no_response(session, ctx, event.therapist_id,
-                                          event.placement_request_ids, now)
+    patients = lifecycle.mark_no_response(
+        session, ctx, event.therapist_id, event.placement_request_ids, now
+    )
     reactions.refill(session, ctx, patients, envelope.event_type, now)
 
 
-def on_response(ctx: ServiceContext, session: Session, envelope: Envelope,
-                event: TherapistResponseRecorded) -> None:
+def on_response(
+    ctx: ServiceContext, session: Session, envelope: Envelope, event: TherapistResponseRecorded
+) -> None:
     """Answers: placement or rejection, cooling; then refill the patients still searching."""
     now = ctx.clock.now()
     patients = responses.apply_response(session, ctx, event, now)
@@ -104,10 +116,13 @@ ROUTES: dict[str, Apply] = {
 
 def build_handlers(ctx: ServiceContext) -> dict[str, Handler]:
     """One consumer handler per event type, bound to the service context."""
+
     def bind(apply: Apply) -> Handler:
         def handle(session: Session, envelope: Envelope) -> None:
             event = parse_payload(envelope)
             if event is not None:
                 apply(ctx, session, envelope, event)
+
         return handle
+
     return {event_type: bind(apply) for event_type, apply in ROUTES.items()}

@@ -32,22 +32,33 @@ from matching_service.windows import bitmap, window_key
 
 EPS_KM = 1e-6  # the domain decides exact boundaries
 MAX_TAIL = 2000  # appended therapists scanned linearly; beyond this the index is rebuilt
-PROCEDURES, AGE_BITS, SETTING_BITS = ("VT", "TP", "AP", "ST"), ("adults", "children_adolescents"), (
-    "individual", "group")
+PROCEDURES, AGE_BITS, SETTING_BITS = (
+    ("VT", "TP", "AP", "ST"),
+    ("adults", "children_adolescents"),
+    ("individual", "group"),
+)
 __all__ = ["KM_PER_DEG", "Candidates", "TherapistIndex"]
 
 
 def offer_bit(procedure: str, age_group: str, setting: str) -> int:
     """The bit of one procedure × age group × setting combination."""
-    return 1 << (PROCEDURES.index(procedure) * 4 + AGE_BITS.index(age_group) * 2
-                 + SETTING_BITS.index(setting))
+    return 1 << (
+        PROCEDURES.index(procedure) * 4
+        + AGE_BITS.index(age_group) * 2
+        + SETTING_BITS.index(setting)
+    )
 
 
 def wanted_offer_bits(p: PatientProfile, ctx: MatchContext) -> int:
     """Every offer combination that would satisfy procedure, age group and setting together."""
     procedures = p.procedures or frozenset(PROCEDURES)
-    return sum(offer_bit(pr, a, s) for pr in procedures if pr in PROCEDURES
-               for a in age_groups(p.age, ctx) for s in settings_wanted(p))
+    return sum(
+        offer_bit(pr, a, s)
+        for pr in procedures
+        if pr in PROCEDURES
+        for a in age_groups(p.age, ctx)
+        for s in settings_wanted(p)
+    )
 
 
 @lru_cache(maxsize=65_536)
@@ -81,9 +92,11 @@ class TherapistIndex(Columns):
         """Apply one therapist's new state (in place, or appended to the tail)."""
         pos = self.positions.get(t.therapist_id)
         located = t.latitude is not None and t.longitude is not None
-        same_cell = located and pos is not None and (
-            pos >= self.sorted_n
-            or cell_key(t.latitude, t.longitude) == int(self.keys[pos]))  # type: ignore[arg-type]
+        same_cell = (
+            located
+            and pos is not None
+            and (pos >= self.sorted_n or cell_key(t.latitude, t.longitude) == int(self.keys[pos]))
+        )  # type: ignore[arg-type]
         if pos is not None and (same_cell or not located):
             self.set_row(pos, t if located else None)
             return
@@ -111,8 +124,11 @@ class TherapistIndex(Columns):
         avail, ok = self._availability(idx, p, ctx)
         idx, km, avail = idx[ok], km[ok], avail[ok]
         w = ctx.rules.weights
-        total = (w.distance * np.clip(1.0 - km / radius, 0.0, 1.0) + self._static_score(idx, ctx)
-                 + w.availability * avail)
+        total = (
+            w.distance * np.clip(1.0 - km / radius, 0.0, 1.0)
+            + self._static_score(idx, ctx)
+            + w.availability * avail
+        )
         return Candidates(idx, km, np.clip(total, 0.0, 1.0))
 
     def _cells(self, lat: float, lon: float, radius_km: float) -> np.ndarray:
@@ -120,7 +136,7 @@ class TherapistIndex(Columns):
         widest = max(abs(lat - dlat), abs(lat + dlat))
         dlon = radius_km / (KM_PER_DEG * max(0.01, math.cos(math.radians(min(89.0, widest)))))
         rows = np.arange(cell(lat - dlat), cell(lat + dlat) + 1, dtype=np.int64) * ROW_STRIDE
-        keys = self.keys[:self.sorted_n]
+        keys = self.keys[: self.sorted_n]
         lo = np.searchsorted(keys, rows + cell(lon - dlon), "left")
         hi = np.searchsorted(keys, rows + cell(lon + dlon), "right")
         spans = [np.arange(a, b) for a, b in zip(lo, hi, strict=True) if b > a]
@@ -157,8 +173,9 @@ class TherapistIndex(Columns):
         want = np.uint64(sum(1 << b for b in bits))
         return (self.language_bits[idx] & want) == want
 
-    def _availability(self, idx: np.ndarray, p: PatientProfile,
-                      ctx: MatchContext) -> tuple[np.ndarray, np.ndarray]:
+    def _availability(
+        self, idx: np.ndarray, p: PatientProfile, ctx: MatchContext
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Availability share and the minimum-overlap criterion (neutral/held without windows)."""
         if not p.availability or not len(idx):
             return np.full(len(idx), NEUTRAL), np.ones(len(idx), dtype=bool)
@@ -166,30 +183,30 @@ class TherapistIndex(Columns):
         minutes = self.windows.overlaps(wid, _patient_bits(window_key(p.availability)))
         none = wid == 0
         share = np.minimum(1.0, minutes / ctx.rules.full_overlap_minutes)
-        return (np.where(none, NEUTRAL, share),
-                none | (minutes >= ctx.rules.min_overlap_minutes))
+        return (np.where(none, NEUTRAL, share), none | (minutes >= ctx.rules.min_overlap_minutes))
 
     def _static_score(self, idx: np.ndarray, ctx: MatchContext) -> np.ndarray:
         w, today = ctx.rules.weights, ctx.now.date().toordinal()
-        fresh = (self.capacity_yes[idx]
-                 & (today - self.capacity_day[idx] <= ctx.rules.capacity_fresh_days))
+        fresh = self.capacity_yes[idx] & (
+            today - self.capacity_day[idx] <= ctx.rules.capacity_fresh_days
+        )
         capacity = np.where(self.capacity_no[idx], 0.0, np.where(fresh, 1.0, 0.5))
         return w.capacity * capacity + w.response_rate * self.response_rate[idx]
 
     def _haversine(self, idx: np.ndarray, lat: float, lon: float) -> np.ndarray:
         phi, lmb = math.radians(lat), math.radians(lon)
-        a = (np.sin((self.lat[idx] - phi) / 2) ** 2
-             + math.cos(phi) * self.cos_lat[idx] * np.sin((self.lon[idx] - lmb) / 2) ** 2)
+        a = (
+            np.sin((self.lat[idx] - phi) / 2) ** 2
+            + math.cos(phi) * self.cos_lat[idx] * np.sin((self.lon[idx] - lmb) / 2) ** 2
+        )
         return 2 * 6371.0088 * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
 
 
 def _travel_minutes(km: np.ndarray, mode: str, ctx: MatchContext) -> np.ndarray:
     model = ctx.rules.travel
-    detour = np.where(km < model.short_distance_km, model.short_detour_factor,
-                      model.detour_factor)
+    detour = np.where(km < model.short_distance_km, model.short_detour_factor, model.detour_factor)
     return km * detour / model.speeds_kmh[mode] * 60.0 + model.access_minutes[mode]
 
 
 def _empty() -> Candidates:
     return Candidates(np.empty(0, dtype=np.int64), np.empty(0), np.empty(0))
-

@@ -17,15 +17,33 @@ KM_PER_DEG = 111.19
 GENDER_BITS = {"female": 1, "male": 2, "diverse": 4, "unspecified": 8}
 MAX_LANGUAGE_BITS = 63
 NO_DAY = -(10**9)  # capacity date unknown: never fresh
-_PROCS, _AGES, _SETTINGS = ("VT", "TP", "AP", "ST"), ("adults", "children_adolescents"), (
-    "individual", "group")
+_PROCS, _AGES, _SETTINGS = (
+    ("VT", "TP", "AP", "ST"),
+    ("adults", "children_adolescents"),
+    ("individual", "group"),
+)
 COLUMNS: dict[str, Any] = {  # name → dtype (an empty/"dead" row has every value zero/false)
-    "keys": np.int64, "ids": np.int64, "lat": np.float64, "lon": np.float64,
-    "cos_lat": np.float64, "active": bool, "cooling_until": np.float64, "statutory": bool,
-    "barrier_free": bool, "gender": np.int8, "offers": np.int64, "prefers_group": bool,
-    "age_min": np.int64, "age_max": np.int64, "patient_genders": np.int8,
-    "language_bits": np.uint64, "capacity_yes": bool, "capacity_no": bool,
-    "capacity_day": np.int64, "response_rate": np.float64, "window_id": np.int32,
+    "keys": np.int64,
+    "ids": np.int64,
+    "lat": np.float64,
+    "lon": np.float64,
+    "cos_lat": np.float64,
+    "active": bool,
+    "cooling_until": np.float64,
+    "statutory": bool,
+    "barrier_free": bool,
+    "gender": np.int8,
+    "offers": np.int64,
+    "prefers_group": bool,
+    "age_min": np.int64,
+    "age_max": np.int64,
+    "patient_genders": np.int8,
+    "language_bits": np.uint64,
+    "capacity_yes": bool,
+    "capacity_no": bool,
+    "capacity_day": np.int64,
+    "response_rate": np.float64,
+    "window_id": np.int32,
 }
 
 
@@ -44,8 +62,11 @@ def offer_mask(offers: tuple[Offer, ...]) -> int:
     mask = 0
     for o in offers:
         if o.procedure in _PROCS and o.age_group in _AGES and o.setting in _SETTINGS:
-            mask |= 1 << (_PROCS.index(o.procedure) * 4 + _AGES.index(o.age_group) * 2
-                          + _SETTINGS.index(o.setting))
+            mask |= 1 << (
+                _PROCS.index(o.procedure) * 4
+                + _AGES.index(o.age_group) * 2
+                + _SETTINGS.index(o.setting)
+            )
     return mask
 
 
@@ -96,8 +117,11 @@ class Columns:
 
     def set_row(self, pos: int, t: TherapistProfile | None) -> None:
         """Overwrite one row; None leaves a dead row that no search can match."""
-        values = self.row(t) if t is not None else (
-            self.keys[pos], 0, 0.0, 0.0, 0.0, *([0] * (len(COLUMNS) - 5)))
+        values = (
+            self.row(t)
+            if t is not None
+            else (self.keys[pos], 0, 0.0, 0.0, 0.0, *([0] * (len(COLUMNS) - 5)))
+        )
         for (name, _), value in zip(COLUMNS.items(), values, strict=True):
             getattr(self, name)[pos] = value
         if t is None:
@@ -117,15 +141,24 @@ class Columns:
         """The column values of one located therapist, in COLUMNS order."""
         lat, lon = math.radians(t.latitude), math.radians(t.longitude)  # type: ignore[arg-type]
         return (
-            cell_key(t.latitude, t.longitude), t.therapist_id,  # type: ignore[arg-type]
-            lat, lon, math.cos(lat), t.status == "active" and not t.opted_out,
+            cell_key(t.latitude, t.longitude),
+            t.therapist_id,  # type: ignore[arg-type]
+            lat,
+            lon,
+            math.cos(lat),
+            t.status == "active" and not t.opted_out,
             t.cooling_until.timestamp() if t.cooling_until is not None else -math.inf,
-            t.statutory_licence, t.barrier_free, GENDER_BITS.get(t.gender, 8),
-            offer_mask(t.offers), t.prefers_group,
+            t.statutory_licence,
+            t.barrier_free,
+            GENDER_BITS.get(t.gender, 8),
+            offer_mask(t.offers),
+            t.prefers_group,
             t.age_min if t.age_min is not None else -1,
             t.age_max if t.age_max is not None else 10_000,
-            sum(GENDER_BITS.get(g, 0) for g in t.patient_genders), self._language_mask(t),
-            t.accepting_new_patients == "yes", t.accepting_new_patients == "no",
+            sum(GENDER_BITS.get(g, 0) for g in t.patient_genders),
+            self._language_mask(t),
+            t.accepting_new_patients == "yes",
+            t.accepting_new_patients == "no",
             t.capacity_as_of.toordinal() if t.capacity_as_of is not None else NO_DAY,
             response_rate_part(t.requests_contacted, t.requests_answered),
             self.windows.id_of(t.consultation_hours),

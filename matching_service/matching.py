@@ -73,18 +73,25 @@ def _requests_by_patient(session: Session, ids: Any) -> dict[int, list[Any]]:
 def _exclusions_by_patient(session: Session, ids: Any) -> dict[int, set[int]]:
     e = m.exclusions
     found: dict[int, set[int]] = defaultdict(set)
-    for row in session.execute(select(e.c.patient_id, e.c.therapist_id)
-                               .where(e.c.patient_id.in_(ids))):
+    for row in session.execute(
+        select(e.c.patient_id, e.c.therapist_id).where(e.c.patient_id.in_(ids))
+    ):
         found[row.patient_id].add(row.therapist_id)
     return found
 
 
-def load_therapist_index(session: Session, ctx: MatchContext,
-                         near: Sequence[PatientProfile] | None = None) -> TherapistIndex:
+def load_therapist_index(
+    session: Session, ctx: MatchContext, near: Sequence[PatientProfile] | None = None
+) -> TherapistIndex:
     """Index of contactable therapists (all, or within reach of the given patients)."""
     t = m.therapists
-    query = select(t).where(t.c.has_profile, t.c.status == "active", t.c.opted_out.is_(False),
-                            t.c.latitude.is_not(None), t.c.longitude.is_not(None))
+    query = select(t).where(
+        t.c.has_profile,
+        t.c.status == "active",
+        t.c.opted_out.is_(False),
+        t.c.latitude.is_not(None),
+        t.c.longitude.is_not(None),
+    )
     if near is not None:
         query = query.where(_within_boxes(near, ctx))
     rows = session.execute(query).mappings()
@@ -99,13 +106,22 @@ def _within_boxes(patients: Sequence[PatientProfile], ctx: MatchContext) -> Any:
             continue
         dlat = max_distance(p, ctx) / KM_PER_DEG
         dlon = dlat / max(0.01, math.cos(math.radians(min(89.0, abs(p.latitude) + dlat))))
-        boxes.append(and_(t.c.latitude.between(p.latitude - dlat, p.latitude + dlat),
-                          t.c.longitude.between(p.longitude - dlon, p.longitude + dlon)))
+        boxes.append(
+            and_(
+                t.c.latitude.between(p.latitude - dlat, p.latitude + dlat),
+                t.c.longitude.between(p.longitude - dlon, p.longitude + dlon),
+            )
+        )
     return or_(*boxes) if boxes else false()
 
 
-def fill_patients(session: Session, ctx: ServiceContext, now: datetime, trigger: str,
-                  patient_ids: Iterable[int] | None = None) -> RunResult:
+def fill_patients(
+    session: Session,
+    ctx: ServiceContext,
+    now: datetime,
+    trigger: str,
+    patient_ids: Iterable[int] | None = None,
+) -> RunResult:
     """Top up every given searching patient to MAX_OPEN_REQUESTS_PER_PATIENT (one run)."""
     mctx = match_context(ctx.extra["rules"], now)
     result = RunResult()
@@ -118,16 +134,29 @@ def fill_patients(session: Session, ctx: ServiceContext, now: datetime, trigger:
         return result
     result.run_id = _start_run(session, trigger, now)
     by_id = {row["patient_id"]: row for row in rows}
-    _choose_and_save(session, ctx, mctx, sorted(wanted, key=patient_priority), needed,
-                     lambda picks: _persist(session, ctx, result, picks, by_id, now), result)
+    _choose_and_save(
+        session,
+        ctx,
+        mctx,
+        sorted(wanted, key=patient_priority),
+        needed,
+        lambda picks: _persist(session, ctx, result, picks, by_id, now),
+        result,
+    )
     result.requests_created = len(result.request_ids)
     _finish_run(session, result, now)
     return result
 
 
-def _choose_and_save(session: Session, ctx: ServiceContext, mctx: MatchContext,
-                     patients: list[PatientProfile], needed: dict[int, int],
-                     save: Callable[[list[Pick]], None], result: RunResult) -> None:
+def _choose_and_save(
+    session: Session,
+    ctx: ServiceContext,
+    mctx: MatchContext,
+    patients: list[PatientProfile],
+    needed: dict[int, int],
+    save: Callable[[list[Pick]], None],
+    result: RunResult,
+) -> None:
     """Chunk by chunk: choose in this thread while the previous chunk is saved in another.
 
     Saving is mostly waiting for PostgreSQL (the GIL is released), so on two cores choosing and
@@ -157,14 +186,20 @@ def _chunk_bounds(count: int) -> list[int]:
     return [*range(0, count - LAST_CHUNK, CHUNK_PATIENTS), count - LAST_CHUNK, count]
 
 
-def _timed(result: RunResult, name: str, action: Callable[[list[Pick]], None],
-           picks: list[Pick]) -> None:
+def _timed(
+    result: RunResult, name: str, action: Callable[[list[Pick]], None], picks: list[Pick]
+) -> None:
     with result.step(name):
         action(picks)
 
 
-def _index(session: Session, ctx: ServiceContext, mctx: MatchContext,
-           patients: list[PatientProfile], result: RunResult) -> TherapistIndex:
+def _index(
+    session: Session,
+    ctx: ServiceContext,
+    mctx: MatchContext,
+    patients: list[PatientProfile],
+    result: RunResult,
+) -> TherapistIndex:
     """The process's cached index brought up to date (without a cache: one read from the
     database, near the patients when there are only a few)."""
     cache: TherapistCache | None = ctx.extra.get("therapists")
@@ -176,16 +211,23 @@ def _index(session: Session, ctx: ServiceContext, mctx: MatchContext,
             return cache.refresh(session)
 
 
-def _choose(ctx: ServiceContext, mctx: MatchContext, index: TherapistIndex,
-            chunk: list[PatientProfile], needed: dict[int, int], result: RunResult) -> list[Pick]:
+def _choose(
+    ctx: ServiceContext,
+    mctx: MatchContext,
+    index: TherapistIndex,
+    chunk: list[PatientProfile],
+    needed: dict[int, int],
+    result: RunResult,
+) -> list[Pick]:
     """Search and choose for a chunk of patients (under the cache's lock, if any)."""
     cache: TherapistCache | None = ctx.extra.get("therapists")
     with result.step("choose"), cache.lock if cache is not None else nullcontext():
         return [pk for p in chunk for pk in picks_for(p, index, mctx, needed[p.patient_id])]
 
 
-def _profiles(session: Session, rows: list[Any], mctx: MatchContext,
-              everyone: bool) -> tuple[list[PatientProfile], dict[int, int]]:
+def _profiles(
+    session: Session, rows: list[Any], mctx: MatchContext, everyone: bool
+) -> tuple[list[PatientProfile], dict[int, int]]:
     ids = [row["patient_id"] for row in rows]
     chosen: Any = _searching_ids() if everyone else ids
     requests = _requests_by_patient(session, chosen)
@@ -202,30 +244,49 @@ def _profiles(session: Session, rows: list[Any], mctx: MatchContext,
 def _searching_ids() -> Any:
     """All searching patients as a subquery (a full round: no 100,000-element IN list)."""
     p = m.patients
-    return select(p.c.patient_id).where(p.c.status == "searching",
-                                        p.c.placed_request_id.is_(None)).scalar_subquery()
+    return (
+        select(p.c.patient_id)
+        .where(p.c.status == "searching", p.c.placed_request_id.is_(None))
+        .scalar_subquery()
+    )
 
 
 def _start_run(session: Session, trigger: str, now: datetime) -> int:
     run = m.matching_runs
-    return int(session.execute(insert(run).values(trigger=trigger[:60], started_at=now)
-                               .returning(run.c.id)).scalar_one())
+    return int(
+        session.execute(
+            insert(run).values(trigger=trigger[:60], started_at=now).returning(run.c.id)
+        ).scalar_one()
+    )
 
 
 def _finish_run(session: Session, result: RunResult, now: datetime) -> None:
     run = m.matching_runs
-    session.execute(update(run).where(run.c.id == result.run_id).values(
-        finished_at=now, patients_considered=result.patients_considered,
-        requests_created=result.requests_created))
+    session.execute(
+        update(run)
+        .where(run.c.id == result.run_id)
+        .values(
+            finished_at=now,
+            patients_considered=result.patients_considered,
+            requests_created=result.requests_created,
+        )
+    )
 
 
-def _persist(session: Session, ctx: ServiceContext, result: RunResult, picks: list[Pick],
-             patients: dict[int, Any], now: datetime) -> None:
+def _persist(
+    session: Session,
+    ctx: ServiceContext,
+    result: RunResult,
+    picks: list[Pick],
+    patients: dict[int, Any],
+    now: datetime,
+) -> None:
     """Bulk insert (a pair that exists already is skipped by the unique constraint), publish."""
     if not picks or result.run_id is None:
         return
-    inserted = sorted(persist.insert_requests(session, picks, result.run_id, now),
-                      key=lambda row: row.id)
+    inserted = sorted(
+        persist.insert_requests(session, picks, result.run_id, now), key=lambda row: row.id
+    )
     by_pair = {(pk.patient_id, pk.therapist_id): pk for pk in picks}
     summaries: dict[int, dict[str, Any]] = {}
     items = []
@@ -233,8 +294,9 @@ def _persist(session: Session, ctx: ServiceContext, result: RunResult, picks: li
         summary = summaries.get(row.patient_id)
         if summary is None:
             summary = summaries[row.patient_id] = persist.patient_summary(patients[row.patient_id])
-        items.append(persist.request_item(row, by_pair[(row.patient_id, row.therapist_id)],
-                                          summary))
+        items.append(
+            persist.request_item(row, by_pair[(row.patient_id, row.therapist_id)], summary)
+        )
     events = persist.outbox_rows(ctx, result.run_id, result.parts + 1, items, now)
     persist.write_outbox(session, ctx, events)
     result.parts += len(events)

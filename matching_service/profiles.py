@@ -42,26 +42,32 @@ def match_context(rules: Rules, now: Any) -> MatchContext:
     return MatchContext(rules, now, cached_overlap)  # type: ignore[arg-type]
 
 
-def patient_profile(row: Mapping[str, Any], excluded: Iterable[int] = (),
-                    asked: Iterable[int] = ()) -> PatientProfile:
+def patient_profile(
+    row: Mapping[str, Any], excluded: Iterable[int] = (), asked: Iterable[int] = ()
+) -> PatientProfile:
     """A patient row plus matching's own exclusions and the therapists already asked."""
     prefs = row["preferences"] or {}
     return PatientProfile(
-        patient_id=row["patient_id"], age=row["age"], gender=row["gender"],
-        latitude=row["latitude"], longitude=row["longitude"],
+        patient_id=row["patient_id"],
+        age=row["age"],
+        gender=row["gender"],
+        latitude=row["latitude"],
+        longitude=row["longitude"],
         location_known=row["location_status"] == "resolved",
         insurance_type=row["insurance_type"],
         procedures=frozenset(prefs.get("procedures") or ()),
         therapist_gender=prefs.get("therapist_gender") or "any",
         languages=frozenset(prefs.get("languages") or ()),
-        group_ok=bool(prefs.get("group_ok")), group_only=bool(prefs.get("group_only")),
+        group_ok=bool(prefs.get("group_ok")),
+        group_only=bool(prefs.get("group_only")),
         barrier_free=bool(prefs.get("barrier_free")),
         max_distance_km=prefs.get("max_distance_km"),
         travel_mode=prefs.get("travel_mode") or "public_transport",
         max_travel_minutes=prefs.get("max_travel_minutes"),
         availability=freeze_windows(row["availability"]),
         excluded=frozenset(row["exclusions"] or ()) | frozenset(excluded),
-        already_asked=frozenset(asked), urgent=row["urgent"],
+        already_asked=frozenset(asked),
+        urgent=row["urgent"],
         search_started_at=row["search_started_at"],
     )
 
@@ -69,16 +75,24 @@ def patient_profile(row: Mapping[str, Any], excluded: Iterable[int] = (),
 def therapist_profile(row: Mapping[str, Any]) -> TherapistProfile:
     """A therapist row as the domain sees it."""
     return TherapistProfile(
-        therapist_id=row["therapist_id"], latitude=row["latitude"], longitude=row["longitude"],
+        therapist_id=row["therapist_id"],
+        latitude=row["latitude"],
+        longitude=row["longitude"],
         gender=row["gender"],
         offers=tuple(Offer(o["procedure"], o["age_group"], o["setting"]) for o in row["offers"]),
-        languages=frozenset(row["languages"]), statutory_licence=row["statutory_licence"],
+        languages=frozenset(row["languages"]),
+        statutory_licence=row["statutory_licence"],
         barrier_free=row["barrier_free"],
         consultation_hours=freeze_windows(row["consultation_hours"]),
         accepting_new_patients=row["accepting_new_patients"],
-        capacity_as_of=row["capacity_as_of"], age_min=row["age_min"], age_max=row["age_max"],
-        patient_genders=frozenset(row["patient_genders"]), prefers_group=row["prefers_group"],
-        status=row["status"] if row["has_profile"] else "unknown", opted_out=row["opted_out"],
-        cooling_until=row["cooling_until"], requests_contacted=row["requests_contacted"],
+        capacity_as_of=row["capacity_as_of"],
+        age_min=row["age_min"],
+        age_max=row["age_max"],
+        patient_genders=frozenset(row["patient_genders"]),
+        prefers_group=row["prefers_group"],
+        status=row["status"] if row["has_profile"] else "unknown",
+        opted_out=row["opted_out"],
+        cooling_until=row["cooling_until"],
+        requests_contacted=row["requests_contacted"],
         requests_answered=row["requests_answered"],
     )

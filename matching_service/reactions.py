@@ -14,13 +14,19 @@ from matching_service import models as m
 from matching_service.index import KM_PER_DEG
 from shared.http.app_factory import ServiceContext
 
-CANCEL_REASONS = {"paused": "patient_paused", "cancelled": "patient_cancelled",
-                  "placed": "patient_placed", "in_therapy": "patient_placed",
-                  "completed": "patient_placed", "registered": "patient_not_searching"}
+CANCEL_REASONS = {
+    "paused": "patient_paused",
+    "cancelled": "patient_cancelled",
+    "placed": "patient_placed",
+    "in_therapy": "patient_placed",
+    "completed": "patient_placed",
+    "registered": "patient_not_searching",
+}
 
 
-def after_patient_change(session: Session, ctx: ServiceContext, patient_id: int,
-                         trigger: str, now: datetime) -> None:
+def after_patient_change(
+    session: Session, ctx: ServiceContext, patient_id: int, trigger: str, now: datetime
+) -> None:
     """Searching → top up the open requests; anything else → cancel them."""
     p = m.patients
     status = session.execute(select(p.c.status).where(p.c.patient_id == patient_id)).scalar()
@@ -31,8 +37,9 @@ def after_patient_change(session: Session, ctx: ServiceContext, patient_id: int,
         lifecycle.cancel_for_patient(session, ctx, patient_id, reason, now)
 
 
-def after_therapist_change(session: Session, ctx: ServiceContext, therapist_id: int,
-                           trigger: str, now: datetime) -> None:
+def after_therapist_change(
+    session: Session, ctx: ServiceContext, therapist_id: int, trigger: str, now: datetime
+) -> None:
     """Unavailable → cancel or mark its requests and refill; available → re-match nearby."""
     row = readmodels.therapist_row(session, therapist_id)
     if row is None or not row["has_profile"]:
@@ -54,8 +61,9 @@ def unavailable_reason(row: Any) -> str | None:
     return "therapist_opted_out" if row["opted_out"] else None
 
 
-def refill(session: Session, ctx: ServiceContext, patient_ids: list[int], trigger: str,
-           now: datetime) -> None:
+def refill(
+    session: Session, ctx: ServiceContext, patient_ids: list[int], trigger: str, now: datetime
+) -> None:
     """Top up these patients (only the searching ones are touched)."""
     if patient_ids:
         matching.fill_patients(session, ctx, now, trigger, patient_ids)
@@ -67,12 +75,18 @@ def patients_in_reach(session: Session, ctx: ServiceContext, therapist: Any) -> 
     if lat is None or lon is None:
         return []
     p = m.patients
-    radius = func.coalesce(cast(p.c.preferences["max_distance_km"].astext, Float),
-                           ctx.extra["rules"].default_max_distance_km)
+    radius = func.coalesce(
+        cast(p.c.preferences["max_distance_km"].astext, Float),
+        ctx.extra["rules"].default_max_distance_km,
+    )
     # Longitude degrees shrink northwards: use the width 1.5° further from the equator.
     cos_lat = max(0.01, math.cos(math.radians(min(89.0, abs(lat) + 1.5))))
     query = select(p.c.patient_id).where(
-        p.c.status == "searching", p.c.placed_request_id.is_(None),
-        and_(func.abs(p.c.latitude - lat) * KM_PER_DEG <= radius,
-             func.abs(p.c.longitude - lon) * KM_PER_DEG * cos_lat <= radius))
+        p.c.status == "searching",
+        p.c.placed_request_id.is_(None),
+        and_(
+            func.abs(p.c.latitude - lat) * KM_PER_DEG <= radius,
+            func.abs(p.c.longitude - lon) * KM_PER_DEG * cos_lat <= radius,
+        ),
+    )
     return list(session.execute(query).scalars())

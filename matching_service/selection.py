@@ -32,8 +32,9 @@ class Pick:
     distance_km: float
 
 
-def best_picks(p: PatientProfile, index: TherapistIndex, cands: Candidates, ctx: MatchContext,
-               needed: int) -> list[Pick]:
+def best_picks(
+    p: PatientProfile, index: TherapistIndex, cands: Candidates, ctx: MatchContext, needed: int
+) -> list[Pick]:
     """The `needed` best pairs that pass every criterion, best first (exact rank_key order)."""
     if needed <= 0 or not len(cands):
         return []
@@ -64,31 +65,36 @@ def _shortlist(totals: np.ndarray, alive: np.ndarray, needed: int) -> np.ndarray
     return live[values >= kth - SLACK]
 
 
-def _judge(p: PatientProfile, t: TherapistProfile,
-           ctx: MatchContext) -> tuple[tuple[float, float, int], Pick] | None:
+def _judge(
+    p: PatientProfile, t: TherapistProfile, ctx: MatchContext
+) -> tuple[tuple[float, float, int], Pick] | None:
     """The pure rules decide: (exact rank key, Pick), or None."""
     km = distance_km(p, t)
     if km is None or first_failure(p, t, ctx, km) is not None:
         return None
     parts = score(p, t, ctx, km)
-    return (rank_key(parts, km, t.therapist_id),
-            Pick(p.patient_id, t.therapist_id, parts, round(km, 3)))
+    return (
+        rank_key(parts, km, t.therapist_id),
+        Pick(p.patient_id, t.therapist_id, parts, round(km, 3)),
+    )
 
 
-def picks_for(p: PatientProfile, index: TherapistIndex, ctx: MatchContext,
-              needed: int) -> list[Pick]:
+def picks_for(
+    p: PatientProfile, index: TherapistIndex, ctx: MatchContext, needed: int
+) -> list[Pick]:
     """Search the index and choose (the whole per-patient step)."""
     if needed <= 0:
         return []
     return best_picks(p, index, index.search(p, ctx), ctx, needed)
 
 
-def plain_picks(p: PatientProfile, therapists: list[TherapistProfile], ctx: MatchContext,
-                needed: int) -> list[Pick]:
+def plain_picks(
+    p: PatientProfile, therapists: list[TherapistProfile], ctx: MatchContext, needed: int
+) -> list[Pick]:
     """The straightforward reference: every therapist, every rule, exact sort (for tests)."""
     found = [j for t in therapists if (j := _judge(p, t, ctx)) is not None]
     found.sort(key=lambda item: item[0])
-    return [pick for _, pick in found[:max(0, needed)]]
+    return [pick for _, pick in found[: max(0, needed)]]
 
 
 HELD_ALL = list(CRITERION_NAMES)

@@ -25,8 +25,11 @@ def run_matching_round(ctx: ServiceContext, now: datetime) -> dict[str, Any]:
     with UnitOfWork(ctx.session_factory) as uow:
         result = matching.fill_patients(uow.session, ctx, now, "matching-round")
         uow.commit()
-    return {"run_id": result.run_id, "patients_considered": result.patients_considered,
-            "requests_created": result.requests_created}
+    return {
+        "run_id": result.run_id,
+        "patients_considered": result.patients_considered,
+        "requests_created": result.requests_created,
+    }
 
 
 def expire_requests(ctx: ServiceContext, now: datetime) -> dict[str, Any]:

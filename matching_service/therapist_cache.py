@@ -28,10 +28,12 @@ _ALL = (
     "languages::text, consultation_hours::text, patient_genders::text, statutory_licence, "
     "barrier_free, accepting_new_patients, capacity_as_of, age_min, age_max, prefers_group, "
     "status, opted_out, cooling_until, requests_contacted, requests_answered, change_xid::text "
-    "FROM matching_service.therapists")
+    "FROM matching_service.therapists"
+)
 _CHANGED = _ALL + " WHERE change_xid >= CAST(:xmin AS xid8) OR therapist_id = ANY(:ids)"
-_SNAPSHOT = ("SELECT pg_snapshot_xmin(pg_current_snapshot())::text, "
-             "pg_current_xact_id_if_assigned()::text")
+_SNAPSHOT = (
+    "SELECT pg_snapshot_xmin(pg_current_snapshot())::text, pg_current_xact_id_if_assigned()::text"
+)
 
 
 class TherapistCache:
@@ -59,8 +61,9 @@ class TherapistCache:
             self.index = TherapistIndex([self._profile(r) for r in rows])
             self._loaded_at = time.monotonic()
         else:
-            rows = session.execute(text(_CHANGED), {"xmin": self._xmin,
-                                                    "ids": list(self._tentative)}).all()
+            rows = session.execute(
+                text(_CHANGED), {"xmin": self._xmin, "ids": list(self._tentative)}
+            ).all()
             seen = {r[0] for r in rows}
             for row in rows:
                 self.index.update(self._profile(row))
@@ -73,14 +76,27 @@ class TherapistCache:
     def _profile(self, r: Any) -> TherapistProfile:
         """A row of `_ALL` as the domain sees it (JSON texts parsed once per distinct value)."""
         return TherapistProfile(
-            therapist_id=r[0], latitude=r[3], longitude=r[4], gender=r[2],
-            offers=self._json(r[5], _offers), languages=self._json(r[6], frozenset),
+            therapist_id=r[0],
+            latitude=r[3],
+            longitude=r[4],
+            gender=r[2],
+            offers=self._json(r[5], _offers),
+            languages=self._json(r[6], frozenset),
             consultation_hours=self._json(r[7], freeze_windows),
-            patient_genders=self._json(r[8], frozenset), statutory_licence=r[9],
-            barrier_free=r[10], accepting_new_patients=r[11], capacity_as_of=r[12],
-            age_min=r[13], age_max=r[14], prefers_group=r[15],
-            status=r[16] if r[1] else "unknown", opted_out=r[17], cooling_until=r[18],
-            requests_contacted=r[19], requests_answered=r[20])
+            patient_genders=self._json(r[8], frozenset),
+            statutory_licence=r[9],
+            barrier_free=r[10],
+            accepting_new_patients=r[11],
+            capacity_as_of=r[12],
+            age_min=r[13],
+            age_max=r[14],
+            prefers_group=r[15],
+            status=r[16] if r[1] else "unknown",
+            opted_out=r[17],
+            cooling_until=r[18],
+            requests_contacted=r[19],
+            requests_answered=r[20],
+        )
 
     def _json(self, raw: str, convert: Callable[[Any], Any]) -> Any:
         key = f"{id(convert)}:{raw}"

@@ -27,7 +27,7 @@ def bitmap(windows: Mapping[str, Sequence[str]]) -> np.ndarray:
     for day, intervals in parse(dict(windows)).items():
         base = WEEKDAYS.index(day) * MINUTES_PER_DAY
         for start, end in intervals:
-            minutes[base + start:base + end] = True
+            minutes[base + start : base + end] = True
     return np.packbits(minutes).view(np.uint64)
 
 

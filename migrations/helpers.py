@@ -23,8 +23,13 @@ def create_infrastructure_tables(schema: str) -> None:
         sa.Column("published_at", TS, nullable=True),
         schema=schema,
     )
-    op.create_index("ix_outbox_unpublished", "outbox", ["id"], schema=schema,
-                    postgresql_where=sa.text("published_at IS NULL"))
+    op.create_index(
+        "ix_outbox_unpublished",
+        "outbox",
+        ["id"],
+        schema=schema,
+        postgresql_where=sa.text("published_at IS NULL"),
+    )
     op.create_table(
         "processed_events",
         sa.Column("event_id", UUID(as_uuid=False), primary_key=True),

@@ -16,21 +16,27 @@ from shared.jobs import Job
 from shared.service import build_context
 
 
-def create_app(settings: Settings | None = None, clock: Clock | None = None,
-               geocoder: Geocoder | None = None) -> Flask:
+def create_app(
+    settings: Settings | None = None, clock: Clock | None = None, geocoder: Geocoder | None = None
+) -> Flask:
     """Build the patient service app; settings are read here, once, unless injected."""
     ctx = build_service_context(settings or Settings(), clock, geocoder)
     return create_service_app(ctx, "Patient service", register_routes)
 
 
-def build_service_context(settings: Settings, clock: Clock | None = None,
-                          geocoder: Geocoder | None = None) -> ServiceContext:
+def build_service_context(
+    settings: Settings, clock: Clock | None = None, geocoder: Geocoder | None = None
+) -> ServiceContext:
     """The shared context plus the geocoding client and the `resolve-locations` job."""
     ctx = build_context(settings, metadata, clock)
     ctx.extra["geocoder"] = geocoder or build_geocoder(settings)
-    ctx.jobs.add(Job("resolve-locations",
-                     lambda now: services.resolve_pending_locations(ctx),
-                     settings.resolve_locations_interval_s))
+    ctx.jobs.add(
+        Job(
+            "resolve-locations",
+            lambda now: services.resolve_pending_locations(ctx),
+            settings.resolve_locations_interval_s,
+        )
+    )
     return ctx
 
 

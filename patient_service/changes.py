@@ -17,27 +17,40 @@ def address_of(values: dict[str, Any]) -> Address:
     return Address(*(str(values.get(f) or "") for f in ADDRESS_FIELDS))
 
 
-def locate(geocoder: Geocoder, values: dict[str, Any], now: datetime,
-           attempts: int = 0) -> dict[str, Any]:
+def locate(
+    geocoder: Geocoder, values: dict[str, Any], now: datetime, attempts: int = 0
+) -> dict[str, Any]:
     """Location columns after asking the geocoding service (pending when it cannot answer)."""
-    base = {"latitude": None, "longitude": None, "location_precision": None,
-            "location_source": None, "location_checked_at": now,
-            "location_attempts": attempts + 1}
+    base = {
+        "latitude": None,
+        "longitude": None,
+        "location_precision": None,
+        "location_source": None,
+        "location_checked_at": now,
+        "location_attempts": attempts + 1,
+    }
     try:
         point = geocoder.locate(address_of(values))
     except LocationNotFound:
         return {**base, "location_status": "failed"}
     except GeocodingUnavailable:
         return {**base, "location_status": "pending"}
-    return {**base, "location_status": "resolved", "latitude": point.latitude,
-            "longitude": point.longitude, "location_precision": point.precision,
-            "location_source": point.source}
+    return {
+        **base,
+        "location_status": "resolved",
+        "latitude": point.latitude,
+        "longitude": point.longitude,
+        "location_precision": point.precision,
+        "location_source": point.source,
+    }
 
 
 def flags(symptoms: list[str], urgent_flagged: bool) -> dict[str, bool]:
     """Crisis marker and urgency from the symptoms and the staff flag."""
-    return {"crisis": bool(domain.crisis_codes(symptoms, CRISIS_SYMPTOMS)),
-            "urgent": domain.is_urgent(symptoms, CRISIS_SYMPTOMS, urgent_flagged)}
+    return {
+        "crisis": bool(domain.crisis_codes(symptoms, CRISIS_SYMPTOMS)),
+        "urgent": domain.is_urgent(symptoms, CRISIS_SYMPTOMS, urgent_flagged),
+    }
 
 
 def merge_update(current: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
@@ -46,8 +59,12 @@ def merge_update(current: dict[str, Any], patch: dict[str, Any]) -> dict[str, An
     if "preferences" in patch:
         merged["preferences"] = {**current["preferences"], **patch["preferences"]}
     if "symptoms" in patch or "urgent_flagged" in patch:
-        merged.update(flags(merged.get("symptoms", current["symptoms"]),
-                            merged.get("urgent_flagged", current["urgent_flagged"])))
+        merged.update(
+            flags(
+                merged.get("symptoms", current["symptoms"]),
+                merged.get("urgent_flagged", current["urgent_flagged"]),
+            )
+        )
     return {k: v for k, v in merged.items() if current.get(k) != v}
 
 
@@ -59,10 +76,17 @@ def address_changed(changes: dict[str, Any]) -> bool:
 def case_facts(row: dict[str, Any]) -> domain.CaseFacts:
     """The facts search start checks, from a patient row."""
     return domain.CaseFacts(
-        first_name=row["first_name"], last_name=row["last_name"], birth_date=row["birth_date"],
-        gender=row["gender"], email=row["email"], phone=row["phone"],
-        postal_code=row["postal_code"], city=row["city"], insurance_type=row["insurance_type"],
-        insurance_number=row["insurance_number"], symptoms=tuple(row["symptoms"]),
+        first_name=row["first_name"],
+        last_name=row["last_name"],
+        birth_date=row["birth_date"],
+        gender=row["gender"],
+        email=row["email"],
+        phone=row["phone"],
+        postal_code=row["postal_code"],
+        city=row["city"],
+        insurance_type=row["insurance_type"],
+        insurance_number=row["insurance_number"],
+        symptoms=tuple(row["symptoms"]),
         consent_given=row["consent_given_at"] is not None,
         consent_withdrawn=row["consent_withdrawn_at"] is not None,
         initial_consultation_date=row["initial_consultation_date"],
@@ -81,5 +105,8 @@ def audit_value(value: Any) -> Any:
 def audit_changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, list[Any]]:
     """{field: [old, new]} in JSON form, bookkeeping columns left out."""
     skip = {"version", "updated_at", "location_checked_at", "location_attempts"}
-    return {k: [audit_value(o), audit_value(n)]
-            for k, (o, n) in domain.field_changes(old, new).items() if k not in skip}
+    return {
+        k: [audit_value(o), audit_value(n)]
+        for k, (o, n) in domain.field_changes(old, new).items()
+        if k not in skip
+    }

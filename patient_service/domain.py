@@ -92,9 +92,12 @@ def missing_for_search(case: CaseFacts) -> dict[str, str]:
 
 def _required_blanks(case: CaseFacts) -> list[str]:
     fields = {
-        "first_name": case.first_name, "last_name": case.last_name,
-        "birth_date": case.birth_date, "gender": case.gender,
-        "address.postal_code": case.postal_code, "address.city": case.city,
+        "first_name": case.first_name,
+        "last_name": case.last_name,
+        "birth_date": case.birth_date,
+        "gender": case.gender,
+        "address.postal_code": case.postal_code,
+        "address.city": case.city,
         "insurance.type": case.insurance_type,
     }
     return [name for name, value in fields.items() if value in (None, "")]

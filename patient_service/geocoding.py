@@ -52,8 +52,14 @@ class Geocoder(Protocol):
 class HttpGeocoder:
     """Calls the geocoding service with a service token, a short timeout and a few retries."""
 
-    def __init__(self, base_url: str, token: Callable[[], str], timeout_s: float = 2.0,
-                 attempts: int = 2, backoff_s: float = 0.2) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        token: Callable[[], str],
+        timeout_s: float = 2.0,
+        attempts: int = 2,
+        backoff_s: float = 0.2,
+    ) -> None:
         self._url = base_url.rstrip("/") + "/api/geocode"
         self._token = token
         self._timeout_s = timeout_s
@@ -70,12 +76,17 @@ class HttpGeocoder:
         return self._call(address)
 
     def _request(self, address: Address) -> GeoPoint:
-        params = {"street": address.street, "house_number": address.house_number,
-                  "postal_code": address.postal_code, "city": address.city}
+        params = {
+            "street": address.street,
+            "house_number": address.house_number,
+            "postal_code": address.postal_code,
+            "city": address.city,
+        }
         headers = {"Authorization": f"Bearer {self._token()}"}
         try:
-            response = self._session.get(self._url, params=params, headers=headers,
-                                         timeout=self._timeout_s)
+            response = self._session.get(
+                self._url, params=params, headers=headers, timeout=self._timeout_s
+            )
         except requests.RequestException as exc:
             raise GeocodingUnavailable(type(exc).__name__) from exc
         return _interpret(response)

@@ -32,15 +32,24 @@ def placement_confirmed(ctx: ServiceContext) -> Callable[[Session, Envelope], No
 
     def handle(session: Session, envelope: Envelope) -> None:
         event = PlacementConfirmed.model_validate(envelope.payload)
-        outcome = services.apply_placement(ctx, session, event.patient_id, event.therapist_id,
-                                           event.confirmed_at, event.placement_request_id)
+        outcome = services.apply_placement(
+            ctx,
+            session,
+            event.patient_id,
+            event.therapist_id,
+            event.confirmed_at,
+            event.placement_request_id,
+        )
         if outcome == "unknown_patient":
             log.warning("placement for unknown patient %s ignored", event.patient_id)
             return
         if outcome == "unchanged":
             return
-        summary = {"therapist_id": event.therapist_id, "outcome": outcome,
-                   "placement_request_id": event.placement_request_id}
+        summary = {
+            "therapist_id": event.therapist_id,
+            "outcome": outcome,
+            "placement_request_id": event.placement_request_id,
+        }
         records.log_event(session, event.patient_id, envelope, summary)
 
     return handle
@@ -52,6 +61,14 @@ def therapist_response_recorded(session: Session, envelope: Envelope) -> None:
     for item in event.outcomes:
         if records.load(session, item.patient_id) is None:
             continue
-        records.log_event(session, item.patient_id, envelope, {
-            "therapist_id": event.therapist_id, "channel": event.channel.value,
-            "outcome": item.outcome.value, "placement_request_id": item.placement_request_id})
+        records.log_event(
+            session,
+            item.patient_id,
+            envelope,
+            {
+                "therapist_id": event.therapist_id,
+                "channel": event.channel.value,
+                "outcome": item.outcome.value,
+                "placement_request_id": item.placement_request_id,
+            },
+        )

@@ -15,11 +15,20 @@ BERLIN = ZoneInfo("Europe/Berlin")
 
 # Patient columns that feed the profile, and the profile field each one shows up as.
 PROFILE_FIELDS: dict[str, str] = {
-    "status": "status", "birth_date": "age", "gender": "gender", "postal_code": "postal_code",
-    "latitude": "location", "longitude": "location", "location_status": "location",
-    "location_precision": "location", "insurance_type": "insurance_type",
-    "preferences": "preferences", "availability": "availability", "exclusions": "exclusions",
-    "urgent": "urgent", "symptoms": "complaint_groups",
+    "status": "status",
+    "birth_date": "age",
+    "gender": "gender",
+    "postal_code": "postal_code",
+    "latitude": "location",
+    "longitude": "location",
+    "location_status": "location",
+    "location_precision": "location",
+    "insurance_type": "insurance_type",
+    "preferences": "preferences",
+    "availability": "availability",
+    "exclusions": "exclusions",
+    "urgent": "urgent",
+    "symptoms": "complaint_groups",
 }
 
 

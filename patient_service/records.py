@@ -30,8 +30,7 @@ _BY_ID = select(patients).where(patients.c.id == bindparam("patient_id"))
 _BY_ID_LOCKED = _BY_ID.with_for_update()
 
 
-def load(session: Session | Connection, patient_id: int, for_update: bool = False
-         ) -> Row | None:
+def load(session: Session | Connection, patient_id: int, for_update: bool = False) -> Row | None:
     """One patient row as a dict, optionally locked for this transaction."""
     if not 1 <= patient_id <= MAX_ID:
         return None
@@ -60,30 +59,54 @@ def update_patient(session: Session, patient_id: int, version: int, values: Row)
 
 def note_location_attempt(session: Session, patient_id: int, located: Row) -> None:
     """Count a failed geocoding attempt without a new version (staff edits stay valid)."""
-    session.execute(update(patients).where(patients.c.id == patient_id).values(
-        location_attempts=located["location_attempts"],
-        location_checked_at=located["location_checked_at"]))
+    session.execute(
+        update(patients)
+        .where(patients.c.id == patient_id)
+        .values(
+            location_attempts=located["location_attempts"],
+            location_checked_at=located["location_checked_at"],
+        )
+    )
 
 
-def add_audit(session: Session, patient_id: int, at: datetime, actor: str, action: str,
-              changes: dict[str, Any]) -> None:
+def add_audit(
+    session: Session,
+    patient_id: int,
+    at: datetime,
+    actor: str,
+    action: str,
+    changes: dict[str, Any],
+) -> None:
     """Who changed what about a patient, and when."""
-    session.execute(insert(audit_log).values(patient_id=patient_id, at=at, actor=actor,
-                                             action=action, changes=changes))
+    session.execute(
+        insert(audit_log).values(
+            patient_id=patient_id, at=at, actor=actor, action=action, changes=changes
+        )
+    )
 
 
-def add_consent(session: Session, patient_id: int, version: str, given_at: datetime,
-                actor: str, at: datetime) -> None:
+def add_consent(
+    session: Session, patient_id: int, version: str, given_at: datetime, actor: str, at: datetime
+) -> None:
     """A consent record (the current one is mirrored on the patient row)."""
-    session.execute(insert(consents).values(patient_id=patient_id, version=version,
-                                            given_at=given_at, recorded_by=actor, recorded_at=at))
+    session.execute(
+        insert(consents).values(
+            patient_id=patient_id,
+            version=version,
+            given_at=given_at,
+            recorded_by=actor,
+            recorded_at=at,
+        )
+    )
 
 
 def withdraw_consents(session: Session, patient_id: int, at: datetime) -> None:
     """Mark every open consent record of a patient as withdrawn."""
-    session.execute(update(consents).where(consents.c.patient_id == patient_id,
-                                           consents.c.withdrawn_at.is_(None))
-                    .values(withdrawn_at=at))
+    session.execute(
+        update(consents)
+        .where(consents.c.patient_id == patient_id, consents.c.withdrawn_at.is_(None))
+        .values(withdrawn_at=at)
+    )
 
 
 def consent_history(session: Session, patient_id: int) -> list[Row]:
@@ -94,19 +117,31 @@ def consent_history(session: Session, patient_id: int) -> list[Row]:
 
 def log_event(session: Session, patient_id: int, envelope: Any, summary: dict[str, Any]) -> None:
     """Remember a consumed event about a patient for the timeline."""
-    session.execute(insert(event_log).values(
-        patient_id=patient_id, event_id=envelope.event_id, event_type=envelope.event_type,
-        occurred_at=envelope.occurred_at, producer=envelope.producer, summary=summary))
+    session.execute(
+        insert(event_log).values(
+            patient_id=patient_id,
+            event_id=envelope.event_id,
+            event_type=envelope.event_type,
+            occurred_at=envelope.occurred_at,
+            producer=envelope.producer,
+            summary=summary,
+        )
+    )
 
 
-def list_patients(session: Session, flt: ListFilter, offset: int, limit: int
-                  ) -> tuple[list[Row], int]:
+def list_patients(
+    session: Session, flt: ListFilter, offset: int, limit: int
+) -> tuple[list[Row], int]:
     """One page of patients (crisis and urgent first) and the total count."""
     conditions = _conditions(flt)
     total = session.execute(select(func.count()).select_from(patients).where(*conditions))
-    query = (select(patients).where(*conditions)
-             .order_by(patients.c.crisis.desc(), patients.c.urgent.desc(), patients.c.id)
-             .offset(offset).limit(limit))
+    query = (
+        select(patients)
+        .where(*conditions)
+        .order_by(patients.c.crisis.desc(), patients.c.urgent.desc(), patients.c.id)
+        .offset(offset)
+        .limit(limit)
+    )
     return [dict(r) for r in session.execute(query).mappings()], int(total.scalar_one())
 
 
@@ -128,27 +163,53 @@ def _conditions(flt: ListFilter) -> list[Any]:
 def _name_matches(q: str) -> Any:
     full = func.concat(patients.c.first_name, " ", patients.c.last_name)
     pattern = q.strip()
-    return or_(*(col.icontains(pattern, autoescape=True)
-                 for col in (patients.c.first_name, patients.c.last_name, full)))
+    return or_(
+        *(
+            col.icontains(pattern, autoescape=True)
+            for col in (patients.c.first_name, patients.c.last_name, full)
+        )
+    )
 
 
 def timeline(session: Session, patient_id: int) -> list[Row]:
     """Audit entries and consumed events of one patient, oldest first."""
-    audits = session.execute(select(audit_log).where(audit_log.c.patient_id == patient_id)
-                             .order_by(audit_log.c.id)).mappings()
-    events = session.execute(select(event_log).where(event_log.c.patient_id == patient_id)
-                             .order_by(event_log.c.id)).mappings()
-    entries = [{"kind": "audit", "at": a["at"], "actor": a["actor"], "action": a["action"],
-                "details": a["changes"]} for a in audits]
-    entries += [{"kind": "event", "at": e["occurred_at"], "actor": e["producer"],
-                 "action": e["event_type"], "details": e["summary"]} for e in events]
+    audits = session.execute(
+        select(audit_log).where(audit_log.c.patient_id == patient_id).order_by(audit_log.c.id)
+    ).mappings()
+    events = session.execute(
+        select(event_log).where(event_log.c.patient_id == patient_id).order_by(event_log.c.id)
+    ).mappings()
+    entries = [
+        {
+            "kind": "audit",
+            "at": a["at"],
+            "actor": a["actor"],
+            "action": a["action"],
+            "details": a["changes"],
+        }
+        for a in audits
+    ]
+    entries += [
+        {
+            "kind": "event",
+            "at": e["occurred_at"],
+            "actor": e["producer"],
+            "action": e["event_type"],
+            "details": e["summary"],
+        }
+        for e in events
+    ]
     return sorted(entries, key=lambda entry: entry["at"])
 
 
 def next_pending_location(session: Session, after_id: int) -> Row | None:
     """The next patient waiting for coordinates, locked (skipping rows another worker holds)."""
-    query = (select(patients).where(patients.c.location_status == "pending",
-                                    patients.c.id > after_id)
-             .order_by(patients.c.id).limit(1).with_for_update(skip_locked=True))
+    query = (
+        select(patients)
+        .where(patients.c.location_status == "pending", patients.c.id > after_id)
+        .order_by(patients.c.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
     row = session.execute(query).mappings().first()
     return dict(row) if row else None

@@ -46,21 +46,28 @@ def geocoder(ctx: ServiceContext) -> Geocoder:
     return ctx.extra["geocoder"]
 
 
-def register_patient(ctx: ServiceContext, values: Row, consent: Consent | None,
-                     actor: str) -> Row:
+def register_patient(ctx: ServiceContext, values: Row, consent: Consent | None, actor: str) -> Row:
     """Store a new patient (status registered), locate it, emit patient.registered."""
     now = ctx.clock.now()
-    row_values = {**values, **changes.flags(values["symptoms"], values["urgent_flagged"]),
-                  **changes.locate(geocoder(ctx), values, now),
-                  "status": domain.REGISTERED, "version": 1, "created_at": now,
-                  "updated_at": now, **_consent_columns(consent)}
+    row_values = {
+        **values,
+        **changes.flags(values["symptoms"], values["urgent_flagged"]),
+        **changes.locate(geocoder(ctx), values, now),
+        "status": domain.REGISTERED,
+        "version": 1,
+        "created_at": now,
+        "updated_at": now,
+        **_consent_columns(consent),
+    }
     with UnitOfWork(ctx.session_factory) as uow:
         row = records.insert_patient(uow.session, row_values)
         if consent is not None:
-            records.add_consent(uow.session, row["id"], consent.version, consent.given_at,
-                                actor, now)
-        records.add_audit(uow.session, row["id"], now, actor, "created",
-                          changes.audit_changes({}, row))
+            records.add_consent(
+                uow.session, row["id"], consent.version, consent.given_at, actor, now
+            )
+        records.add_audit(
+            uow.session, row["id"], now, actor, "created", changes.audit_changes({}, row)
+        )
         _emit(ctx, uow.session, "registered", row)
         uow.commit()
     return row
@@ -69,8 +76,11 @@ def register_patient(ctx: ServiceContext, values: Row, consent: Consent | None,
 def _consent_columns(consent: Consent | None) -> Row:
     if consent is None:
         return {}
-    return {"consent_version": consent.version, "consent_given_at": consent.given_at,
-            "consent_withdrawn_at": None}
+    return {
+        "consent_version": consent.version,
+        "consent_given_at": consent.given_at,
+        "consent_withdrawn_at": None,
+    }
 
 
 def get_patient(ctx: ServiceContext, patient_id: int) -> Row:
@@ -82,8 +92,9 @@ def get_patient(ctx: ServiceContext, patient_id: int) -> Row:
     return row
 
 
-def list_patients(ctx: ServiceContext, flt: records.ListFilter, offset: int,
-                  limit: int) -> tuple[list[Row], int]:
+def list_patients(
+    ctx: ServiceContext, flt: records.ListFilter, offset: int, limit: int
+) -> tuple[list[Row], int]:
     """One page of patients and the total matching the filter."""
     with UnitOfWork(ctx.session_factory) as uow:
         return records.list_patients(uow.session, flt, offset, limit)
@@ -98,8 +109,9 @@ def timeline(ctx: ServiceContext, patient_id: int) -> tuple[Row, list[Row]]:
         return patient, records.timeline(uow.session, patient_id)
 
 
-def update_patient(ctx: ServiceContext, patient_id: int, patch: Row, version: int | None,
-                   actor: str) -> Row:
+def update_patient(
+    ctx: ServiceContext, patient_id: int, patch: Row, version: int | None, actor: str
+) -> Row:
     """Apply a PATCH with optimistic locking; re-locate on address change; audit; emit."""
     current = get_patient(ctx, patient_id)
     _check_version(current, version)
@@ -128,8 +140,9 @@ def _write(session: Session, current: Row, values: Row) -> Row:
     return row
 
 
-def _record_change(ctx: ServiceContext, session: Session, old: Row, new: Row, actor: str,
-                   action: str) -> None:
+def _record_change(
+    ctx: ServiceContext, session: Session, old: Row, new: Row, actor: str, action: str
+) -> None:
     """Audit entry, and patient.updated when the matching profile changed."""
     diff = changes.audit_changes(old, new)
     records.add_audit(session, new["id"], ctx.clock.now(), actor, action, diff)
@@ -143,16 +156,28 @@ def _emit(ctx: ServiceContext, session: Session, kind: str, row: Row, **extra: A
     ctx.outbox.add(session, patient_event(kind, row, now, **extra), occurred_at=now)
 
 
-def change_status(ctx: ServiceContext, patient_id: int, target: str, version: int | None,
-                  actor: str, therapist_id: int | None = None) -> Row:
+def change_status(
+    ctx: ServiceContext,
+    patient_id: int,
+    target: str,
+    version: int | None,
+    actor: str,
+    therapist_id: int | None = None,
+) -> Row:
     """Move a patient through the lifecycle; 409/422 rules live in domain.py."""
     with UnitOfWork(ctx.session_factory) as uow:
         current = _locked(uow.session, patient_id)
         _check_version(current, version)
         values = _transition_values(ctx, current, target, therapist_id)
         row = _write(uow.session, current, values)
-        records.add_audit(uow.session, patient_id, ctx.clock.now(), actor, "status_changed",
-                          changes.audit_changes(current, row))
+        records.add_audit(
+            uow.session,
+            patient_id,
+            ctx.clock.now(),
+            actor,
+            "status_changed",
+            changes.audit_changes(current, row),
+        )
         kind = domain.transition_event(current["status"], target)
         _emit(ctx, uow.session, kind, row, **_event_extra(kind, row))
         uow.commit()
@@ -166,8 +191,7 @@ def _locked(session: Session, patient_id: int) -> Row:
     return row
 
 
-def _transition_values(ctx: ServiceContext, row: Row, target: str,
-                       therapist_id: int | None) -> Row:
+def _transition_values(ctx: ServiceContext, row: Row, target: str, therapist_id: int | None) -> Row:
     domain.check_transition(row["status"], target)
     now = ctx.clock.now()
     values: Row = {"status": target, "updated_at": now}
@@ -197,16 +221,22 @@ def record_consent(ctx: ServiceContext, patient_id: int, consent: Consent, actor
     with UnitOfWork(ctx.session_factory) as uow:
         current = _locked(uow.session, patient_id)
         row = _write(uow.session, current, {**_consent_columns(consent), "updated_at": now})
-        records.add_consent(uow.session, patient_id, consent.version, consent.given_at, actor,
-                            now)
-        records.add_audit(uow.session, patient_id, now, actor, "consent_given",
-                          changes.audit_changes(current, row))
+        records.add_consent(uow.session, patient_id, consent.version, consent.given_at, actor, now)
+        records.add_audit(
+            uow.session,
+            patient_id,
+            now,
+            actor,
+            "consent_given",
+            changes.audit_changes(current, row),
+        )
         uow.commit()
     return row
 
 
-def withdraw_consent(ctx: ServiceContext, patient_id: int, withdrawn_at: datetime,
-                     actor: str) -> Row:
+def withdraw_consent(
+    ctx: ServiceContext, patient_id: int, withdrawn_at: datetime, actor: str
+) -> Row:
     """Record a withdrawal; a searching patient is paused at once (no contact without consent)."""
     now = ctx.clock.now()
     with UnitOfWork(ctx.session_factory) as uow:
@@ -218,8 +248,14 @@ def withdraw_consent(ctx: ServiceContext, patient_id: int, withdrawn_at: datetim
             values["status"] = domain.PAUSED
         row = _write(uow.session, current, values)
         records.withdraw_consents(uow.session, patient_id, withdrawn_at)
-        records.add_audit(uow.session, patient_id, now, actor, "consent_withdrawn",
-                          changes.audit_changes(current, row))
+        records.add_audit(
+            uow.session,
+            patient_id,
+            now,
+            actor,
+            "consent_withdrawn",
+            changes.audit_changes(current, row),
+        )
         if row["status"] != current["status"]:
             _emit(ctx, uow.session, "search_paused", row)
         uow.commit()
@@ -253,21 +289,43 @@ def _relocate(ctx: ServiceContext, session: Session, current: Row) -> Row:
     return row
 
 
-def apply_placement(ctx: ServiceContext, session: Session, patient_id: int, therapist_id: int,
-                    placed_at: datetime, placement_request_id: int | None) -> str:
+def apply_placement(
+    ctx: ServiceContext,
+    session: Session,
+    patient_id: int,
+    therapist_id: int,
+    placed_at: datetime,
+    placement_request_id: int | None,
+) -> str:
     """matching.placement_confirmed inside the consumer's transaction: applied | unchanged."""
     current = records.load(session, patient_id, for_update=True)
     if current is None:
         return "unknown_patient"
     if current["status"] != domain.SEARCHING:
-        same = (current["status"], current["placed_therapist_id"]) == (domain.PLACED,
-                                                                       therapist_id)
+        same = (current["status"], current["placed_therapist_id"]) == (domain.PLACED, therapist_id)
         return "unchanged" if same else f"refused_in_status_{current['status']}"
-    values = {"status": domain.PLACED, "placed_at": placed_at,
-              "placed_therapist_id": therapist_id, "updated_at": ctx.clock.now()}
+    values = {
+        "status": domain.PLACED,
+        "placed_at": placed_at,
+        "placed_therapist_id": therapist_id,
+        "updated_at": ctx.clock.now(),
+    }
     row = _write(session, current, values)
-    records.add_audit(session, patient_id, ctx.clock.now(), "matching_service", "placed",
-                      changes.audit_changes(current, row))
-    _emit(ctx, session, "placed", row, therapist_id=therapist_id, placed_at=placed_at,
-          placement_request_id=placement_request_id)
+    records.add_audit(
+        session,
+        patient_id,
+        ctx.clock.now(),
+        "matching_service",
+        "placed",
+        changes.audit_changes(current, row),
+    )
+    _emit(
+        ctx,
+        session,
+        "placed",
+        row,
+        therapist_id=therapist_id,
+        placed_at=placed_at,
+        placement_request_id=placement_request_id,
+    )
     return "applied"

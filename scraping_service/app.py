@@ -35,9 +35,13 @@ def live_client_factory(settings: Settings) -> Callable[[], ArztsucheClient]:
     """A fresh client (own session cookie) per live run, configured from settings."""
     secret = settings.live_basic_auth
     config = ClientConfig(
-        api_url=settings.live_api_url, site_url=settings.live_site_url,
+        api_url=settings.live_api_url,
+        site_url=settings.live_site_url,
         basic_auth=secret.get_secret_value() if secret else None,
-        user_agent=settings.live_user_agent, timeout_s=settings.live_timeout_s,
-        attempts=settings.live_attempts, backoff_s=settings.live_backoff_s,
-        min_interval_s=settings.live_min_interval_s)
+        user_agent=settings.live_user_agent,
+        timeout_s=settings.live_timeout_s,
+        attempts=settings.live_attempts,
+        backoff_s=settings.live_backoff_s,
+        min_interval_s=settings.live_min_interval_s,
+    )
     return lambda: ArztsucheClient(config)

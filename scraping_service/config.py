@@ -9,8 +9,10 @@ from shared.config import BaseServiceSettings
 
 DAY_S = 86400.0
 # A current desktop browser; the Arztsuche refuses obvious scripts.
-BROWSER_USER_AGENT = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
-                      "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36")
+BROWSER_USER_AGENT = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
+)
 
 
 class Settings(BaseServiceSettings):

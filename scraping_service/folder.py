@@ -30,8 +30,9 @@ def scan(root: Path, max_bytes: int) -> list[FolderFile]:
         if not path.name.endswith(SUFFIXES) or path.stat().st_size > max_bytes:
             continue
         area = relative.parts[0] if len(relative.parts) > 1 else None
-        found.append(FolderFile(relative.as_posix(), path, path.stat().st_size,
-                                _sha256(path), area))
+        found.append(
+            FolderFile(relative.as_posix(), path, path.stat().st_size, _sha256(path), area)
+        )
     return found
 
 

@@ -37,10 +37,21 @@ def req_val(lat: float, lon: float) -> str:
 
 def request_body(tile: Tile) -> dict[str, Any]:
     """The search request of formats.md for all psychotherapists in a circle."""
-    return {"r": tile.radius_km, "lat": tile.lat, "lon": tile.lon,
-            "filterSelections": [{"title": "Fachgebiet Kategorie", "fieldName": "fgg",
-                                  "selectedCodes": [PSYCHOTHERAPY_GROUP]}],
-            "locOrigin": "USER_INPUT", "initialSearch": True, "viaDeeplink": False}
+    return {
+        "r": tile.radius_km,
+        "lat": tile.lat,
+        "lon": tile.lon,
+        "filterSelections": [
+            {
+                "title": "Fachgebiet Kategorie",
+                "fieldName": "fgg",
+                "selectedCodes": [PSYCHOTHERAPY_GROUP],
+            }
+        ],
+        "locOrigin": "USER_INPUT",
+        "initialSearch": True,
+        "viaDeeplink": False,
+    }
 
 
 class MinIntervalLimiter:
@@ -88,9 +99,12 @@ class ArztsucheClient:
     def search(self, tile: Tile) -> dict[str, Any]:
         """One tile's response, retried with exponential backoff."""
         retrying = Retrying(
-            stop=stop_after_attempt(self._config.attempts), reraise=True,
+            stop=stop_after_attempt(self._config.attempts),
+            reraise=True,
             wait=wait_exponential(multiplier=self._config.backoff_s, max=60),
-            retry=retry_if_exception_type(Retryable), before_sleep=self._count_retry)
+            retry=retry_if_exception_type(Retryable),
+            before_sleep=self._count_retry,
+        )
         return retrying(self._search_once, tile)
 
     def _count_retry(self, state: Any) -> None:
@@ -100,8 +114,9 @@ class ArztsucheClient:
     def _search_once(self, tile: Tile) -> dict[str, Any]:
         if not self._has_session:
             self._bootstrap()
-        response = self._send("POST", self._config.api_url, json=request_body(tile),
-                              headers=self._headers(tile))
+        response = self._send(
+            "POST", self._config.api_url, json=request_body(tile), headers=self._headers(tile)
+        )
         if response.status_code == 500 and not response.content.strip():
             self._has_session = False  # the site's answer to a missing/expired session
             raise Retryable("HTTP 500 with an empty body: session lost")
@@ -119,19 +134,27 @@ class ArztsucheClient:
         self.requests += 1
         auth = tuple(self._config.basic_auth.split(":", 1)) if self._config.basic_auth else None
         try:
-            return self._http.request(method, url, auth=auth, timeout=self._config.timeout_s,
-                                      **kwargs)
+            return self._http.request(
+                method, url, auth=auth, timeout=self._config.timeout_s, **kwargs
+            )
         except (requests.Timeout, requests.ConnectionError) as exc:
             raise Retryable(f"{type(exc).__name__}: {exc}") from exc
 
     def _base_headers(self) -> dict[str, str]:
         site = urlsplit(self._config.site_url)
-        return {"User-Agent": self._config.user_agent, "Accept-Language": "de-DE,de;q=0.9",
-                "Origin": f"{site.scheme}://{site.netloc}", "Referer": self._config.site_url}
+        return {
+            "User-Agent": self._config.user_agent,
+            "Accept-Language": "de-DE,de;q=0.9",
+            "Origin": f"{site.scheme}://{site.netloc}",
+            "Referer": self._config.site_url,
+        }
 
     def _headers(self, tile: Tile) -> dict[str, str]:
-        return {**self._base_headers(), "Accept": "application/json, text/plain, */*",
-                "req-val": req_val(tile.lat, tile.lon)}
+        return {
+            **self._base_headers(),
+            "Accept": "application/json, text/plain, */*",
+            "req-val": req_val(tile.lat, tile.lon),
+        }
 
 
 def _json_response(response: requests.Response) -> dict[str, Any]:
@@ -168,8 +191,13 @@ class Coverage:
 class Crawler:
     """Breadth-first over tiles; a capped answer (`moreResults`) splits its tile in seven."""
 
-    def __init__(self, search: Callable[[Tile], dict[str, Any]], min_radius_km: float,
-                 max_requests: int, should_stop: Callable[[], bool]) -> None:
+    def __init__(
+        self,
+        search: Callable[[Tile], dict[str, Any]],
+        min_radius_km: float,
+        max_requests: int,
+        should_stop: Callable[[], bool],
+    ) -> None:
         self._search, self._min_radius = search, min_radius_km
         self._max_requests, self._should_stop = max_requests, should_stop
 
@@ -186,8 +214,13 @@ class Crawler:
             self._visit(queue.popleft(), queue, coverage, keep)
         return coverage
 
-    def _visit(self, tile: Tile, queue: deque[Tile], coverage: Coverage,
-               keep: Callable[[Tile, dict[str, Any]], None]) -> None:
+    def _visit(
+        self,
+        tile: Tile,
+        queue: deque[Tile],
+        coverage: Coverage,
+        keep: Callable[[Tile, dict[str, Any]], None],
+    ) -> None:
         coverage.tiles += 1
         try:
             response = self._search(tile)

@@ -33,7 +33,8 @@ def _count(name: str) -> Column:
 
 
 import_runs = Table(
-    "import_runs", metadata,
+    "import_runs",
+    metadata,
     Column("id", BigInteger, primary_key=True, autoincrement=True),
     Column("source", String(20), nullable=False),
     Column("area", String(200), nullable=True),
@@ -51,10 +52,15 @@ import_runs = Table(
 )
 
 raw_responses = Table(
-    "raw_responses", metadata,
+    "raw_responses",
+    metadata,
     Column("id", BigInteger, primary_key=True, autoincrement=True),
-    Column("run_id", BigInteger, ForeignKey(f"{SCHEMA}.import_runs.id", ondelete="CASCADE"),
-           nullable=False),
+    Column(
+        "run_id",
+        BigInteger,
+        ForeignKey(f"{SCHEMA}.import_runs.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
     Column("seq", Integer, nullable=False),
     Column("label", String(500), nullable=True),
     Column("payload_gzip", LargeBinary, nullable=False),
@@ -64,7 +70,8 @@ raw_responses = Table(
 )
 
 known_therapists = Table(
-    "known_therapists", metadata,
+    "known_therapists",
+    metadata,
     Column("external_id", String(100), primary_key=True),
     Column("record_hash", String(64), nullable=False),
     Column("record", JSONB, nullable=False),
@@ -78,10 +85,15 @@ known_therapists = Table(
 )
 
 rejected_records = Table(
-    "rejected_records", metadata,
+    "rejected_records",
+    metadata,
     Column("id", BigInteger, primary_key=True, autoincrement=True),
-    Column("run_id", BigInteger, ForeignKey(f"{SCHEMA}.import_runs.id", ondelete="CASCADE"),
-           nullable=False),
+    Column(
+        "run_id",
+        BigInteger,
+        ForeignKey(f"{SCHEMA}.import_runs.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
     Column("external_id", String(100), nullable=True),
     Column("position", String(100), nullable=False),
     Column("reasons", JSONB, nullable=False),
@@ -89,18 +101,24 @@ rejected_records = Table(
 )
 
 folder_files = Table(
-    "folder_files", metadata,
+    "folder_files",
+    metadata,
     Column("path", String(1000), primary_key=True),
     Column("sha256", String(64), primary_key=True),
     Column("size_bytes", BigInteger, nullable=False),
-    Column("run_id", BigInteger, ForeignKey(f"{SCHEMA}.import_runs.id", ondelete="SET NULL"),
-           nullable=True),
+    Column(
+        "run_id",
+        BigInteger,
+        ForeignKey(f"{SCHEMA}.import_runs.id", ondelete="SET NULL"),
+        nullable=True,
+    ),
     Column("error", String(2000), nullable=True),
     Column("picked_at", TS, nullable=False),
 )
 
 switches = Table(
-    "switches", metadata,
+    "switches",
+    metadata,
     Column("name", String(100), primary_key=True),
     Column("enabled", Boolean, nullable=False),
     Column("reason", String(500), nullable=True),

@@ -36,8 +36,13 @@ def normalise_item(item: Any) -> Verdict:
         return Verdict(None, None, ("item is not an object",))
     external_id = domain.clean(item.get("id"))
     warnings: list[str] = []
-    fields = {"external_id": external_id, **_person(item), **_address(item, warnings),
-              **_contacts(item, warnings), **_care(item, warnings)}
+    fields = {
+        "external_id": external_id,
+        **_person(item),
+        **_address(item, warnings),
+        **_contacts(item, warnings),
+        **_care(item, warnings),
+    }
     reasons = _missing(fields)
     if reasons:
         return Verdict(external_id, None, tuple(reasons), tuple(warnings))
@@ -49,12 +54,19 @@ def normalise_item(item: Any) -> Verdict:
 
 
 def _person(item: dict[str, Any]) -> dict[str, Any]:
-    name = domain.parse_person(item.get("anrede"), item.get("titel"), item.get("vorname"),
-                               item.get("name"))
-    gender = domain.gender_of(item.get("geschlecht"), item.get("anrede"),
-                              domain.fachgebiete(item.get("fg")))
-    return {"salutation": name.salutation, "title": name.title, "first_name": name.first,
-            "last_name": name.last, "gender": gender}
+    name = domain.parse_person(
+        item.get("anrede"), item.get("titel"), item.get("vorname"), item.get("name")
+    )
+    gender = domain.gender_of(
+        item.get("geschlecht"), item.get("anrede"), domain.fachgebiete(item.get("fg"))
+    )
+    return {
+        "salutation": name.salutation,
+        "title": name.title,
+        "first_name": name.first,
+        "last_name": name.last,
+        "gender": gender,
+    }
 
 
 def _address(item: dict[str, Any], warnings: list[str]) -> dict[str, Any]:
@@ -62,20 +74,27 @@ def _address(item: dict[str, Any], warnings: list[str]) -> dict[str, Any]:
     point = domain.valid_coordinates(item.get("lat"), item.get("lon"))
     if point is None and (item.get("lat") is not None or item.get("lon") is not None):
         warnings.append(f"lat/lon: outside Germany ({item.get('lat')!r}, {item.get('lon')!r})")
-    return {"street": street, "house_number": number,
-            "postal_code": domain.clean_postal_code(item.get("plz")),
-            "city": domain.clean(item.get("ort")),
-            "latitude": point[0] if point else None, "longitude": point[1] if point else None}
+    return {
+        "street": street,
+        "house_number": number,
+        "postal_code": domain.clean_postal_code(item.get("plz")),
+        "city": domain.clean(item.get("ort")),
+        "latitude": point[0] if point else None,
+        "longitude": point[1] if point else None,
+    }
 
 
 def _contacts(item: dict[str, Any], warnings: list[str]) -> dict[str, Any]:
     website, problem = domain.clean_website(item.get("web"))
     if problem:
         warnings.append(problem)
-    phone = _phone(item.get("tel"), "tel", warnings) or _phone(item.get("handy"), "handy",
-                                                              warnings)
-    return {"phone": phone, "fax": _phone(item.get("fax"), "fax", warnings),
-            "email": _email(item.get("email"), warnings), "website": website}
+    phone = _phone(item.get("tel"), "tel", warnings) or _phone(item.get("handy"), "handy", warnings)
+    return {
+        "phone": phone,
+        "fax": _phone(item.get("fax"), "fax", warnings),
+        "email": _email(item.get("email"), warnings),
+        "website": website,
+    }
 
 
 def _care(item: dict[str, Any], warnings: list[str]) -> dict[str, Any]:
@@ -85,7 +104,8 @@ def _care(item: dict[str, Any], warnings: list[str]) -> dict[str, Any]:
     warnings.extend(offer_problems + language_problems + hours.problems)
     return {
         "offers": [{"procedure": p, "age_group": a, "setting": s} for p, a, s in offers],
-        "languages": languages, "statutory_licence": True,
+        "languages": languages,
+        "statutory_licence": True,
         "barrier_free": domain.barrier_free(item.get("kvg")),
         "phone_hours": weekly_windows.union(hours.phone),
         "consultation_hours": weekly_windows.union(hours.consultation),

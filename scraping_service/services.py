@@ -22,16 +22,22 @@ from shared.vocabulary import ImportSource
 log = logging.getLogger(__name__)
 
 
-def queue_import(ctx: ServiceContext, batch: payloads.Batch, source: ImportSource,
-                 area: str | None, full_run: bool, **values: Any) -> int:
+def queue_import(
+    ctx: ServiceContext,
+    batch: payloads.Batch,
+    source: ImportSource,
+    area: str | None,
+    full_run: bool,
+    **values: Any,
+) -> int:
     """Store the responses of an import (compressed) and queue it for the worker."""
     now = ctx.clock.now()
     with UnitOfWork(ctx.session_factory) as uow:
-        run_id = store.create_run(uow.session, now, source=source.value, area=area,
-                                  full_run=full_run, **values)
+        run_id = store.create_run(
+            uow.session, now, source=source.value, area=area, full_run=full_run, **values
+        )
         for seq, response in enumerate(batch.responses):
-            store.add_raw_response(uow.session, run_id, seq, values.get("file_name"), response,
-                                   now)
+            store.add_raw_response(uow.session, run_id, seq, values.get("file_name"), response, now)
         uow.commit()
     log.info("import run %s queued (%s, %d responses)", run_id, source, len(batch.responses))
     return run_id
@@ -54,8 +60,7 @@ def process_queued_runs(ctx: ServiceContext, now: datetime) -> dict[str, Any]:
     return {"processed": done, "abandoned_failed": failed}
 
 
-def _process_claimed(ctx: ServiceContext, run: Any,
-                     status: RunStatus = RunStatus.SUCCEEDED) -> str:
+def _process_claimed(ctx: ServiceContext, run: Any, status: RunStatus = RunStatus.SUCCEEDED) -> str:
     """Apply a running run; on any error it is marked failed (its raw data is kept)."""
     try:
         with UnitOfWork(ctx.session_factory) as uow:
@@ -65,14 +70,20 @@ def _process_claimed(ctx: ServiceContext, run: Any,
     except Exception as exc:  # noqa: BLE001 - a failed run is recorded, the worker goes on
         log.exception("import run %s failed", run.id)
         with UnitOfWork(ctx.session_factory) as uow:
-            store.finish_run(uow.session, run.id, RunStatus.FAILED, ctx.clock.now(),
-                             error=f"{type(exc).__name__}: {exc}"[:2000])
+            store.finish_run(
+                uow.session,
+                run.id,
+                RunStatus.FAILED,
+                ctx.clock.now(),
+                error=f"{type(exc).__name__}: {exc}"[:2000],
+            )
             uow.commit()
         return RunStatus.FAILED.value
 
 
-def read_run(ctx: ServiceContext, run_id: int, offset: int, limit: int
-             ) -> tuple[Any, list[Any]] | None:
+def read_run(
+    ctx: ServiceContext, run_id: int, offset: int, limit: int
+) -> tuple[Any, list[Any]] | None:
     """A run and one page of its rejected records."""
     with UnitOfWork(ctx.session_factory) as uow:
         run = store.get_run(uow.session, run_id)
@@ -102,8 +113,11 @@ def import_folder(ctx: ServiceContext, now: datetime) -> dict[str, Any]:
         return {"skipped": "FOLDER_PATH is not set or not a directory"}
     with UnitOfWork(ctx.session_factory) as uow:
         taken = set(uow.session.execute(select(folder_files.c.path, folder_files.c.sha256)).all())
-    fresh = [f for f in folder.scan(Path(root), ctx.settings.folder_max_file_bytes)
-             if (f.path, f.sha256) not in taken]
+    fresh = [
+        f
+        for f in folder.scan(Path(root), ctx.settings.folder_max_file_bytes)
+        if (f.path, f.sha256) not in taken
+    ]
     queued = [r for r in (_queue_file(ctx, f, now) for f in fresh) if r is not None]
     return {"files": len(fresh), "queued_runs": queued, **process_queued_runs(ctx, now)}
 
@@ -116,21 +130,36 @@ def _queue_file(ctx: ServiceContext, found: folder.FolderFile, now: datetime) ->
     except (payloads.PayloadError, OSError) as exc:
         batch, error = None, str(exc)[:2000]
     with UnitOfWork(ctx.session_factory) as uow:
-        claimed = uow.session.execute(pg_insert(folder_files).values(
-            path=found.path, sha256=found.sha256, size_bytes=found.size, error=error,
-            picked_at=now).on_conflict_do_nothing().returning(folder_files.c.path)).first()
+        claimed = uow.session.execute(
+            pg_insert(folder_files)
+            .values(
+                path=found.path,
+                sha256=found.sha256,
+                size_bytes=found.size,
+                error=error,
+                picked_at=now,
+            )
+            .on_conflict_do_nothing()
+            .returning(folder_files.c.path)
+        ).first()
         if claimed is None or batch is None:
             uow.commit()
             return None
-        run_id = store.create_run(uow.session, now, source=ImportSource.FOLDER.value,
-                                  area=batch.area or found.area or s.folder_area,
-                                  full_run=s.folder_full_run if batch.full_run is None
-                                  else batch.full_run, file_name=found.path[:500])
+        run_id = store.create_run(
+            uow.session,
+            now,
+            source=ImportSource.FOLDER.value,
+            area=batch.area or found.area or s.folder_area,
+            full_run=s.folder_full_run if batch.full_run is None else batch.full_run,
+            file_name=found.path[:500],
+        )
         for seq, response in enumerate(batch.responses):
             store.add_raw_response(uow.session, run_id, seq, found.path, response, now)
-        uow.session.execute(update(folder_files).where(
-            folder_files.c.path == found.path, folder_files.c.sha256 == found.sha256)
-            .values(run_id=run_id))
+        uow.session.execute(
+            update(folder_files)
+            .where(folder_files.c.path == found.path, folder_files.c.sha256 == found.sha256)
+            .values(run_id=run_id)
+        )
         uow.commit()
     return run_id
 
@@ -143,8 +172,7 @@ def live_stopped(ctx: ServiceContext) -> bool:
         return store.switch_on(uow.session, STOP_SWITCH)
 
 
-def set_live_stop(ctx: ServiceContext, stopped: bool, reason: str | None, by: str | None
-                  ) -> None:
+def set_live_stop(ctx: ServiceContext, stopped: bool, reason: str | None, by: str | None) -> None:
     with UnitOfWork(ctx.session_factory) as uow:
         store.set_switch(uow.session, STOP_SWITCH, stopped, reason, by, ctx.clock.now())
         uow.commit()
@@ -170,25 +198,47 @@ def run_live_imports(ctx: ServiceContext, now: datetime) -> dict[str, Any]:
 def run_live_area(ctx: ServiceContext, label: str, area: Tile) -> dict[str, Any]:
     """Crawl one area tile by tile (raw answers kept as they come), then apply the run."""
     with UnitOfWork(ctx.session_factory) as uow:
-        run_id = store.create_run(uow.session, ctx.clock.now(), source=ImportSource.LIVE.value,
-                                  area=label, full_run=False, status=RunStatus.RUNNING.value,
-                                  started_at=ctx.clock.now())
+        run_id = store.create_run(
+            uow.session,
+            ctx.clock.now(),
+            source=ImportSource.LIVE.value,
+            area=label,
+            full_run=False,
+            status=RunStatus.RUNNING.value,
+            started_at=ctx.clock.now(),
+        )
         uow.commit()
     client = ctx.extra["live_client_factory"]()
-    coverage = Crawler(client.search, ctx.settings.live_min_radius_km,
-                       ctx.settings.live_max_requests, lambda: live_stopped(ctx)
-                       ).crawl(area, _raw_keeper(ctx, run_id))
-    details = {"tiles": coverage.tiles, "answered": coverage.answered,
-               "subdivided": coverage.subdivided,
-               "capped": coverage.capped, "failed": coverage.failed,
-               "requests": client.requests, "retries": client.retries,
-               "stopped": coverage.stopped, "budget_exhausted": coverage.budget_exhausted}
+    coverage = Crawler(
+        client.search,
+        ctx.settings.live_min_radius_km,
+        ctx.settings.live_max_requests,
+        lambda: live_stopped(ctx),
+    ).crawl(area, _raw_keeper(ctx, run_id))
+    details = {
+        "tiles": coverage.tiles,
+        "answered": coverage.answered,
+        "subdivided": coverage.subdivided,
+        "capped": coverage.capped,
+        "failed": coverage.failed,
+        "requests": client.requests,
+        "retries": client.retries,
+        "stopped": coverage.stopped,
+        "budget_exhausted": coverage.budget_exhausted,
+    }
     with UnitOfWork(ctx.session_factory) as uow:
-        run = uow.session.execute(update(import_runs).where(import_runs.c.id == run_id).values(
-            full_run=coverage.complete, details=details).returning(import_runs)).one()
+        run = uow.session.execute(
+            update(import_runs)
+            .where(import_runs.c.id == run_id)
+            .values(full_run=coverage.complete, details=details)
+            .returning(import_runs)
+        ).one()
         uow.commit()
-    return {"run_id": run_id, "status": _process_claimed(ctx, run, _live_status(coverage)),
-            **details}
+    return {
+        "run_id": run_id,
+        "status": _process_claimed(ctx, run, _live_status(coverage)),
+        **details,
+    }
 
 
 def _live_status(coverage: Coverage) -> RunStatus:
@@ -203,8 +253,9 @@ def _raw_keeper(ctx: ServiceContext, run_id: int) -> Any:
 
     def keep(tile: Tile, response: dict[str, Any]) -> None:
         with UnitOfWork(ctx.session_factory) as uow:
-            store.add_raw_response(uow.session, run_id, next(counter), tile.label(), response,
-                                   ctx.clock.now())
+            store.add_raw_response(
+                uow.session, run_id, next(counter), tile.label(), response, ctx.clock.now()
+            )
             uow.commit()
 
     return keep

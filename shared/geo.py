@@ -13,9 +13,17 @@ from dataclasses import dataclass, field
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG), the usual haversine constant
 
 DEFAULT_SPEEDS_KMH: Mapping[str, float] = {
-    "car": 40.0, "public_transport": 20.0, "bicycle": 15.0, "walk": 4.5}
+    "car": 40.0,
+    "public_transport": 20.0,
+    "bicycle": 15.0,
+    "walk": 4.5,
+}
 DEFAULT_ACCESS_MINUTES: Mapping[str, float] = {
-    "car": 5.0, "public_transport": 10.0, "bicycle": 2.0, "walk": 0.0}
+    "car": 5.0,
+    "public_transport": 10.0,
+    "bicycle": 2.0,
+    "walk": 0.0,
+}
 
 
 @dataclass(frozen=True)
@@ -27,7 +35,8 @@ class TravelModel:
     short_distance_km: float = 5.0
     speeds_kmh: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_SPEEDS_KMH))
     access_minutes: Mapping[str, float] = field(
-        default_factory=lambda: dict(DEFAULT_ACCESS_MINUTES))
+        default_factory=lambda: dict(DEFAULT_ACCESS_MINUTES)
+    )
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

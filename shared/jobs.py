@@ -82,8 +82,14 @@ class JobRunner:
     def _start(self, name: str, trigger: str, as_of: datetime | None) -> int:
         with UnitOfWork(self._session_factory) as uow:
             run_id = uow.session.execute(
-                insert(self._table).values(job_name=name, trigger=trigger, as_of=as_of,
-                                           started_at=self._clock.now(), status="running")
+                insert(self._table)
+                .values(
+                    job_name=name,
+                    trigger=trigger,
+                    as_of=as_of,
+                    started_at=self._clock.now(),
+                    status="running",
+                )
                 .returning(self._table.c.id)
             ).scalar_one()
             uow.commit()
@@ -92,8 +98,9 @@ class JobRunner:
     def _finish(self, run_id: int, status: str, result: Any, error: str | None) -> None:
         with UnitOfWork(self._session_factory) as uow:
             uow.session.execute(
-                update(self._table).where(self._table.c.id == run_id).values(
-                    status=status, result=result, error=error, finished_at=self._clock.now())
+                update(self._table)
+                .where(self._table.c.id == run_id)
+                .values(status=status, result=result, error=error, finished_at=self._clock.now())
             )
             uow.commit()
 

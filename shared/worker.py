@@ -29,8 +29,9 @@ def build_threads(
     """The relay, one consumer over the source services' topics, and the job scheduler."""
     s = ctx.settings
     producer = RobustKafkaProducer(s.kafka_bootstrap_servers, f"{s.service_name}-worker")
-    relay = OutboxRelay(ctx.session_factory, ctx.tables["outbox"], producer, s.service_name,
-                        s.outbox_batch_size)
+    relay = OutboxRelay(
+        ctx.session_factory, ctx.tables["outbox"], producer, s.service_name, s.outbox_batch_size
+    )
     targets = [("relay", lambda: relay.run(stop, s.outbox_poll_interval_s))]
     if handlers:
         consumer = EventConsumer(
@@ -49,8 +50,9 @@ def build_threads(
     if s.jobs_enabled and ctx.jobs.names():
         runner = JobRunner(s.service_name, ctx.session_factory, ctx.tables["job_runs"], ctx.clock)
         targets.append(("jobs", lambda: JobScheduler(ctx.jobs, runner).run(stop)))
-    threads = [threading.Thread(target=t, name=f"{s.service_name}-{n}", daemon=True)
-               for n, t in targets]
+    threads = [
+        threading.Thread(target=t, name=f"{s.service_name}-{n}", daemon=True) for n, t in targets
+    ]
     return threads, producer
 
 

@@ -25,8 +25,7 @@ def register_routes(api: Api) -> None:
     api.add_resource(EmailListResource, "/api/emails")
     api.add_resource(EmailResource, "/api/emails/<int:email_id>")
     api.add_resource(EmailRetryResource, "/api/emails/<int:email_id>/retry")
-    api.add_resource(ContactHistoryResource,
-                     "/api/therapists/<int:therapist_id>/contact-history")
+    api.add_resource(ContactHistoryResource, "/api/therapists/<int:therapist_id>/contact-history")
     api.add_resource(TemplateListResource, "/api/templates")
     api.add_resource(TemplatePreviewResource, "/api/templates/<string:name>/preview")
     api.add_resource(ResponseListResource, "/api/responses")

@@ -37,14 +37,17 @@ def call_errors() -> Iterator[None]:
     except CallNotOpen as exc:
         raise ApiError(409, str(exc), "conflict") from exc
     except NotInCall as exc:
-        raise ApiError(422, str(exc), "not_in_call",
-                       {"placement_request_ids": exc.ids}) from exc
+        raise ApiError(422, str(exc), "not_in_call", {"placement_request_ids": exc.ids}) from exc
 
 
 class PhoneCallListResource(Resource):
-    @operation("The call list (filters: date in Europe/Berlin, status, therapist), by time",
-               roles=STAFF, query=CallListQuery, tags=("phone-calls",),
-               responses={200: ("Calls", CallPage)})
+    @operation(
+        "The call list (filters: date in Europe/Berlin, status, therapist), by time",
+        roles=STAFF,
+        query=CallListQuery,
+        tags=("phone-calls",),
+        responses={200: ("Calls", CallPage)},
+    )
     def get(self, query: CallListQuery) -> Any:
         filters = query.model_dump(include={"date", "status", "therapist_id"})
         rows, total = services.list_calls(context(), filters, query.offset, query.per_page)
@@ -52,24 +55,39 @@ class PhoneCallListResource(Resource):
 
 
 class PhoneCallResource(Resource):
-    @operation("One call with the patients to discuss and previous contacts", roles=STAFF,
-               tags=("phone-calls",), responses={200: ("Call", CallRead), 404: NOT_FOUND})
+    @operation(
+        "One call with the patients to discuss and previous contacts",
+        roles=STAFF,
+        tags=("phone-calls",),
+        responses={200: ("Call", CallRead), 404: NOT_FOUND},
+    )
     def get(self, call_id: int) -> Any:
         with call_errors():
             return dump(CallRead, services.get_call(context(), existing_id(call_id, "Call")))
 
 
 class PhoneCallOutcomeResource(Resource):
-    @operation("Record a call: reached (answers per request) or not reached (next window)",
-               roles=STAFF, body=CallOutcomeUpdate, tags=("phone-calls",),
-               responses={200: ("Call", CallRead), 404: NOT_FOUND,
-                          409: ("The call is not scheduled, or already answered", None),
-                          415: ("The body is not JSON", None),
-                          422: ("Requests not part of this call", None)})
+    @operation(
+        "Record a call: reached (answers per request) or not reached (next window)",
+        roles=STAFF,
+        body=CallOutcomeUpdate,
+        tags=("phone-calls",),
+        responses={
+            200: ("Call", CallRead),
+            404: NOT_FOUND,
+            409: ("The call is not scheduled, or already answered", None),
+            415: ("The body is not JSON", None),
+            422: ("Requests not part of this call", None),
+        },
+    )
     @idempotent
     def put(self, call_id: int, body: CallOutcomeUpdate) -> Any:
-        data = OutcomeInput(existing_id(call_id, "Call"), body.reached,
-                            [(o.placement_request_id, o.outcome.value) for o in body.outcomes],
-                            body.note, actor())
+        data = OutcomeInput(
+            existing_id(call_id, "Call"),
+            body.reached,
+            [(o.placement_request_id, o.outcome.value) for o in body.outcomes],
+            body.note,
+            actor(),
+        )
         with call_errors():
             return dump(CallRead, services.record_call_outcome(context(), data))

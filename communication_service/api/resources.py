@@ -63,15 +63,19 @@ def service_errors() -> Iterator[None]:
     except (services.Conflict, AlreadyAnswered) as exc:
         raise ApiError(409, str(exc), "conflict") from exc
     except NotContacted as exc:
-        raise ApiError(422, str(exc), "not_contacted",
-                       {"placement_request_ids": exc.ids}) from exc
+        raise ApiError(422, str(exc), "not_contacted", {"placement_request_ids": exc.ids}) from exc
     except UnknownTemplate as exc:
         raise ApiError(404, f"No template named '{exc.args[0]}'.") from exc
 
 
 class EmailListResource(Resource):
-    @operation("E-mails (filters: therapist, patient, status), newest first", roles=STAFF,
-               query=EmailListQuery, tags=("emails",), responses={200: ("E-mails", EmailPage)})
+    @operation(
+        "E-mails (filters: therapist, patient, status), newest first",
+        roles=STAFF,
+        query=EmailListQuery,
+        tags=("emails",),
+        responses={200: ("E-mails", EmailPage)},
+    )
     def get(self, query: EmailListQuery) -> Any:
         filters = query.model_dump(include={"therapist_id", "patient_id", "status"})
         rows, total = services.list_emails(context(), filters, query.offset, query.per_page)
@@ -79,18 +83,28 @@ class EmailListResource(Resource):
 
 
 class EmailResource(Resource):
-    @operation("One e-mail with rendered bodies and the placement requests it carries",
-               roles=STAFF, tags=("emails",), responses={200: ("E-mail", EmailRead),
-                                                         404: NOT_FOUND})
+    @operation(
+        "One e-mail with rendered bodies and the placement requests it carries",
+        roles=STAFF,
+        tags=("emails",),
+        responses={200: ("E-mail", EmailRead), 404: NOT_FOUND},
+    )
     def get(self, email_id: int) -> Any:
         with service_errors():
             return dump(EmailRead, services.get_email(context(), existing_id(email_id, "E-mail")))
 
 
 class EmailRetryResource(Resource):
-    @operation("Queue a failed e-mail again", roles=STAFF, tags=("emails",),
-               responses={200: ("E-mail", EmailRead), 404: NOT_FOUND,
-                          409: ("Not failed, or the contact limits forbid it now", None)})
+    @operation(
+        "Queue a failed e-mail again",
+        roles=STAFF,
+        tags=("emails",),
+        responses={
+            200: ("E-mail", EmailRead),
+            404: NOT_FOUND,
+            409: ("Not failed, or the contact limits forbid it now", None),
+        },
+    )
     @idempotent
     def post(self, email_id: int) -> Any:
         with service_errors():
@@ -99,40 +113,61 @@ class EmailRetryResource(Resource):
 
 
 class ContactHistoryResource(Resource):
-    @operation("A therapist's contacts, answers and cooling periods", roles=STAFF,
-               tags=("therapists",), responses={200: ("Contact history", ContactHistory),
-                                                   404: NOT_FOUND})
+    @operation(
+        "A therapist's contacts, answers and cooling periods",
+        roles=STAFF,
+        tags=("therapists",),
+        responses={200: ("Contact history", ContactHistory), 404: NOT_FOUND},
+    )
     def get(self, therapist_id: int) -> Any:
         history = services.contact_history(context(), existing_id(therapist_id, "Therapist"))
         return dump(ContactHistory, history)
 
 
 class TemplateListResource(Resource):
-    @operation("E-mail templates", roles=STAFF, tags=("templates",),
-               responses={200: ("Templates", TemplateList)})
+    @operation(
+        "E-mail templates",
+        roles=STAFF,
+        tags=("templates",),
+        responses={200: ("Templates", TemplateList)},
+    )
     def get(self) -> Any:
         return {"items": services.templates()}
 
 
 class TemplatePreviewResource(Resource):
-    @operation("Render a template with sample data", roles=STAFF, tags=("templates",),
-               responses={200: ("Rendered", Preview), 404: NOT_FOUND})
+    @operation(
+        "Render a template with sample data",
+        roles=STAFF,
+        tags=("templates",),
+        responses={200: ("Rendered", Preview), 404: NOT_FOUND},
+    )
     def post(self, name: str) -> Any:
         with service_errors():
             return services.preview(context(), name)
 
 
 class ResponseListResource(Resource):
-    @operation("Record a therapist's answer (starts the cooling period)", roles=STAFF,
-               body=ResponseCreate, tags=("responses",),
-               responses={201: ("Recorded", ResponseRead),
-                          409: ("Already answered", None),
-                          415: ("The body is not JSON", None),
-                          422: ("Never sent to this therapist", None)})
+    @operation(
+        "Record a therapist's answer (starts the cooling period)",
+        roles=STAFF,
+        body=ResponseCreate,
+        tags=("responses",),
+        responses={
+            201: ("Recorded", ResponseRead),
+            409: ("Already answered", None),
+            415: ("The body is not JSON", None),
+            422: ("Never sent to this therapist", None),
+        },
+    )
     @idempotent
     def post(self, body: ResponseCreate) -> Any:
-        data = ResponseInput(body.therapist_id, body.channel.value,
-                             [(o.placement_request_id, o.outcome.value) for o in body.outcomes],
-                             body.note, actor())
+        data = ResponseInput(
+            body.therapist_id,
+            body.channel.value,
+            [(o.placement_request_id, o.outcome.value) for o in body.outcomes],
+            body.note,
+            actor(),
+        )
         with service_errors():
             return services.record_response(context(), data), 201

@@ -18,9 +18,11 @@ def register_routes(api: Api) -> None:
     """Add this service's resources to the app."""
     api.add_resource(PlacementRequestListResource, "/api/placement-requests")
     api.add_resource(PlacementRequestResource, "/api/placement-requests/<int:request_id>")
-    api.add_resource(PlacementRequestCancelResource,
-                     "/api/placement-requests/<int:request_id>/cancel")
+    api.add_resource(
+        PlacementRequestCancelResource, "/api/placement-requests/<int:request_id>/cancel"
+    )
     api.add_resource(CandidateListResource, "/api/patients/<int:patient_id>/candidates")
-    api.add_resource(CandidateResource,
-                     "/api/patients/<int:patient_id>/candidates/<int:therapist_id>")
+    api.add_resource(
+        CandidateResource, "/api/patients/<int:patient_id>/candidates/<int:therapist_id>"
+    )
     api.add_resource(StatisticsResource, "/api/statistics")

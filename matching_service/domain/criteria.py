@@ -23,12 +23,13 @@ class Check:
 
 def distance_km(patient: PatientProfile, therapist: TherapistProfile) -> float | None:
     """Haversine km between patient and practice, or None when either location is unknown."""
-    if not patient.location_known or None in (patient.latitude, patient.longitude):
+    if not patient.location_known or patient.latitude is None or patient.longitude is None:
         return None
     if therapist.latitude is None or therapist.longitude is None:
         return None
-    return haversine_km(patient.latitude, patient.longitude,  # type: ignore[arg-type]
-                        therapist.latitude, therapist.longitude)
+    return haversine_km(
+        patient.latitude, patient.longitude, therapist.latitude, therapist.longitude
+    )
 
 
 def max_distance(patient: PatientProfile, ctx: MatchContext) -> float:
@@ -36,8 +37,9 @@ def max_distance(patient: PatientProfile, ctx: MatchContext) -> float:
     return patient.max_distance_km or ctx.rules.default_max_distance_km
 
 
-def check_distance(p: PatientProfile, t: TherapistProfile, ctx: MatchContext,
-                   km: float | None) -> str | None:
+def check_distance(
+    p: PatientProfile, t: TherapistProfile, ctx: MatchContext, km: float | None
+) -> str | None:
     """Within the radius, and (if asked) within the travel minutes for the patient's mode."""
     if km is None:
         return "location unknown"
@@ -50,8 +52,9 @@ def check_distance(p: PatientProfile, t: TherapistProfile, ctx: MatchContext,
     return None
 
 
-def check_status(p: PatientProfile, t: TherapistProfile, ctx: MatchContext,
-                 km: float | None) -> str | None:
+def check_status(
+    p: PatientProfile, t: TherapistProfile, ctx: MatchContext, km: float | None
+) -> str | None:
     """Active, not opted out, not in a cooling period."""
     if t.status != "active":
         return f"therapist is {t.status}"
@@ -62,8 +65,9 @@ def check_status(p: PatientProfile, t: TherapistProfile, ctx: MatchContext,
     return None
 
 
-def check_insurance(p: PatientProfile, t: TherapistProfile, ctx: MatchContext,
-                    km: float | None) -> str | None:
+def check_insurance(
+    p: PatientProfile, t: TherapistProfile, ctx: MatchContext, km: float | None
+) -> str | None:
     """Statutory patients need a statutory licence."""
     if p.insurance_type == "statutory" and not t.statutory_licence:
         return "no statutory licence"
@@ -75,8 +79,9 @@ def wanted_offers(p: PatientProfile, t: TherapistProfile) -> list[Offer]:
     return [o for o in t.offers if not p.procedures or o.procedure in p.procedures]
 
 
-def check_procedure(p: PatientProfile, t: TherapistProfile, ctx: MatchContext,
-                    km: float | None) -> str | None:
+def check_procedure(
+    p: PatientProfile, t: TherapistProfile, ctx: MatchContext, km: float | None
+) -> str | None:
     """Wanted procedures ∩ offered procedures ≠ ∅."""
     if not wanted_offers(p, t):
         return "no wanted procedure offered" if t.offers else "offers unknown"
@@ -95,8 +100,9 @@ def age_groups(age: int | None, ctx: MatchContext) -> frozenset[str]:
     return frozenset({"adults"})
 
 
-def check_age_group(p: PatientProfile, t: TherapistProfile, ctx: MatchContext,
-                    km: float | None) -> str | None:
+def check_age_group(
+    p: PatientProfile, t: TherapistProfile, ctx: MatchContext, km: float | None
+) -> str | None:
     """A wanted offer for the patient's age group."""
     groups = age_groups(p.age, ctx)
     if not groups:
@@ -113,8 +119,9 @@ def settings_wanted(p: PatientProfile) -> frozenset[str]:
     return frozenset({"individual", "group"}) if p.group_ok else frozenset({"individual"})
 
 
-def check_setting(p: PatientProfile, t: TherapistProfile, ctx: MatchContext,
-                  km: float | None) -> str | None:
+def check_setting(
+    p: PatientProfile, t: TherapistProfile, ctx: MatchContext, km: float | None
+) -> str | None:
     """A suitable offer in a wanted setting; a group-preferring therapist needs group_ok."""
     if t.prefers_group and not (p.group_ok or p.group_only):
         return "therapist prefers group, patient not open to group"
@@ -125,16 +132,18 @@ def check_setting(p: PatientProfile, t: TherapistProfile, ctx: MatchContext,
     return None
 
 
-def check_therapist_gender(p: PatientProfile, t: TherapistProfile, ctx: MatchContext,
-                           km: float | None) -> str | None:
+def check_therapist_gender(
+    p: PatientProfile, t: TherapistProfile, ctx: MatchContext, km: float | None
+) -> str | None:
     """The patient's gender wish (female/male) equals the therapist's gender."""
     if p.therapist_gender in ("female", "male") and t.gender != p.therapist_gender:
         return f"patient wants a {p.therapist_gender} therapist"
     return None
 
 
-def check_therapist_wishes(p: PatientProfile, t: TherapistProfile, ctx: MatchContext,
-                           km: float | None) -> str | None:
+def check_therapist_wishes(
+    p: PatientProfile, t: TherapistProfile, ctx: MatchContext, km: float | None
+) -> str | None:
     """Patient age within the therapist's range, patient gender within the preference."""
     if t.age_min is not None or t.age_max is not None:
         low, high = t.age_min or 0, t.age_max if t.age_max is not None else 200
@@ -145,21 +154,24 @@ def check_therapist_wishes(p: PatientProfile, t: TherapistProfile, ctx: MatchCon
     return None
 
 
-def check_language(p: PatientProfile, t: TherapistProfile, ctx: MatchContext,
-                   km: float | None) -> str | None:
+def check_language(
+    p: PatientProfile, t: TherapistProfile, ctx: MatchContext, km: float | None
+) -> str | None:
     """Required languages ⊆ therapist's languages (German assumed everywhere)."""
     missing = p.languages - t.languages - {GERMAN}
     return f"missing language {', '.join(sorted(missing))}" if missing else None
 
 
-def check_accessibility(p: PatientProfile, t: TherapistProfile, ctx: MatchContext,
-                        km: float | None) -> str | None:
+def check_accessibility(
+    p: PatientProfile, t: TherapistProfile, ctx: MatchContext, km: float | None
+) -> str | None:
     """Barrier-free practice when the patient needs one."""
     return "practice not barrier-free" if p.barrier_free and not t.barrier_free else None
 
 
-def check_exclusions(p: PatientProfile, t: TherapistProfile, ctx: MatchContext,
-                     km: float | None) -> str | None:
+def check_exclusions(
+    p: PatientProfile, t: TherapistProfile, ctx: MatchContext, km: float | None
+) -> str | None:
     """Not excluded for this patient and never asked about this patient before."""
     if t.therapist_id in p.excluded:
         return "excluded for this patient"
@@ -168,8 +180,9 @@ def check_exclusions(p: PatientProfile, t: TherapistProfile, ctx: MatchContext,
     return None
 
 
-def check_availability(p: PatientProfile, t: TherapistProfile, ctx: MatchContext,
-                       km: float | None) -> str | None:
+def check_availability(
+    p: PatientProfile, t: TherapistProfile, ctx: MatchContext, km: float | None
+) -> str | None:
     """When both sides have weekly windows, they overlap long enough."""
     if not p.availability or not t.consultation_hours:
         return None
@@ -203,8 +216,9 @@ def evaluate(p: PatientProfile, t: TherapistProfile, ctx: MatchContext) -> list[
     return [Check(name, (why := check(p, t, ctx, km)) is None, why) for name, check in CRITERIA]
 
 
-def first_failure(p: PatientProfile, t: TherapistProfile, ctx: MatchContext,
-                  km: float | None) -> str | None:
+def first_failure(
+    p: PatientProfile, t: TherapistProfile, ctx: MatchContext, km: float | None
+) -> str | None:
     """The name of the first criterion that does not hold, or None when the pair matches."""
     for name, check in CRITERIA:
         if check(p, t, ctx, km) is not None:

@@ -51,26 +51,42 @@ def availability_part(p: PatientProfile, t: TherapistProfile, ctx: MatchContext)
     return min(1.0, minutes / ctx.rules.full_overlap_minutes)
 
 
-def partial_score(p: PatientProfile, t: TherapistProfile, ctx: MatchContext,
-                  km: float) -> float:
+def partial_score(p: PatientProfile, t: TherapistProfile, ctx: MatchContext, km: float) -> float:
     """The weighted total without availability (its upper bound is `weights.availability`)."""
     w = ctx.rules.weights
-    return (w.distance * distance_part(km, max_distance(p, ctx))
-            + w.capacity * capacity_part(t.accepting_new_patients, t.capacity_as_of,
-                                         ctx.now.date(), ctx.rules.capacity_fresh_days)
-            + w.response_rate * response_rate_part(t.requests_contacted, t.requests_answered))
+    return (
+        w.distance * distance_part(km, max_distance(p, ctx))
+        + w.capacity
+        * capacity_part(
+            t.accepting_new_patients,
+            t.capacity_as_of,
+            ctx.now.date(),
+            ctx.rules.capacity_fresh_days,
+        )
+        + w.response_rate * response_rate_part(t.requests_contacted, t.requests_answered)
+    )
 
 
 def score(p: PatientProfile, t: TherapistProfile, ctx: MatchContext, km: float) -> ScoreParts:
     """All parts and the total for a pair that passed every criterion."""
     w = ctx.rules.weights
-    parts = (distance_part(km, max_distance(p, ctx)),
-             capacity_part(t.accepting_new_patients, t.capacity_as_of, ctx.now.date(),
-                           ctx.rules.capacity_fresh_days),
-             response_rate_part(t.requests_contacted, t.requests_answered),
-             availability_part(p, t, ctx))
-    total = (w.distance * parts[0] + w.capacity * parts[1] + w.response_rate * parts[2]
-             + w.availability * parts[3])
+    parts = (
+        distance_part(km, max_distance(p, ctx)),
+        capacity_part(
+            t.accepting_new_patients,
+            t.capacity_as_of,
+            ctx.now.date(),
+            ctx.rules.capacity_fresh_days,
+        ),
+        response_rate_part(t.requests_contacted, t.requests_answered),
+        availability_part(p, t, ctx),
+    )
+    total = (
+        w.distance * parts[0]
+        + w.capacity * parts[1]
+        + w.response_rate * parts[2]
+        + w.availability * parts[3]
+    )
     return ScoreParts(*parts, total=round(min(1.0, max(0.0, total)), 6))
 
 

@@ -21,8 +21,12 @@ class RequestStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-_PROGRESS = {RequestStatus.PROPOSED: 0, RequestStatus.QUEUED: 1, RequestStatus.CONTACTED: 2,
-             RequestStatus.FOLLOW_UP_SCHEDULED: 3}
+_PROGRESS = {
+    RequestStatus.PROPOSED: 0,
+    RequestStatus.QUEUED: 1,
+    RequestStatus.CONTACTED: 2,
+    RequestStatus.FOLLOW_UP_SCHEDULED: 3,
+}
 OPEN: frozenset[RequestStatus] = frozenset(_PROGRESS)
 NOT_CONTACTED: frozenset[RequestStatus] = frozenset({RequestStatus.PROPOSED, RequestStatus.QUEUED})
 TERMINAL: frozenset[RequestStatus] = frozenset(RequestStatus) - OPEN
@@ -54,8 +58,9 @@ def after_contact_event(current: str, kind: str) -> RequestStatus | None:
         return advance(current, RequestStatus.CONTACTED)
     if kind == "call_scheduled":
         follow_up = current in (RequestStatus.CONTACTED, RequestStatus.FOLLOW_UP_SCHEDULED)
-        return advance(current, RequestStatus.FOLLOW_UP_SCHEDULED if follow_up
-                       else RequestStatus.QUEUED)
+        return advance(
+            current, RequestStatus.FOLLOW_UP_SCHEDULED if follow_up else RequestStatus.QUEUED
+        )
     return None
 
 
@@ -76,12 +81,17 @@ def decide_response(outcome: str, current: str, patient_placed: bool) -> Respons
     capacity_no = outcome == "rejected_no_capacity"
     if outcome == "accepted":
         if patient_placed:
-            return ResponseDecision(close(current, RequestStatus.CANCELLED),
-                                    reason="placed_elsewhere")
+            return ResponseDecision(
+                close(current, RequestStatus.CANCELLED), reason="placed_elsewhere"
+            )
         status = close(current, RequestStatus.ACCEPTED)
         return ResponseDecision(status, place_patient=status is not None, reason=outcome)
-    return ResponseDecision(close(current, RequestStatus.REJECTED), exclude_therapist=exclude,
-                            capacity_no=capacity_no, reason=outcome)
+    return ResponseDecision(
+        close(current, RequestStatus.REJECTED),
+        exclude_therapist=exclude,
+        capacity_no=capacity_no,
+        reason=outcome,
+    )
 
 
 def cooling_until(answered_at: datetime, cooling_days: int) -> datetime:

@@ -21,6 +21,7 @@ def register_routes(api: Api) -> None:
     api.add_resource(PatientStatusResource, "/api/patients/<int:patient_id>/status")
     api.add_resource(PatientTimelineResource, "/api/patients/<int:patient_id>/timeline")
     api.add_resource(PatientConsentResource, "/api/patients/<int:patient_id>/consent")
-    api.add_resource(PatientConsentWithdrawalResource,
-                     "/api/patients/<int:patient_id>/consent/withdrawal")
+    api.add_resource(
+        PatientConsentWithdrawalResource, "/api/patients/<int:patient_id>/consent/withdrawal"
+    )
     api.add_resource(SymptomListResource, "/api/symptoms")

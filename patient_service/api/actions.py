@@ -30,22 +30,36 @@ from shared.http.operations import operation
 
 
 class PatientStatusResource(Resource):
-    @operation("Change the status: 409 for a transition domain.md forbids, 422 if incomplete",
-               roles=ROLES, body=StatusChange, tags=TAGS,
-               responses={200: ("The patient", PatientRead), 404: NOT_FOUND, 409: CONFLICT,
-                          415: NOT_JSON, 422: INCOMPLETE})
+    @operation(
+        "Change the status: 409 for a transition domain.md forbids, 422 if incomplete",
+        roles=ROLES,
+        body=StatusChange,
+        tags=TAGS,
+        responses={
+            200: ("The patient", PatientRead),
+            404: NOT_FOUND,
+            409: CONFLICT,
+            415: NOT_JSON,
+            422: INCOMPLETE,
+        },
+    )
     def put(self, patient_id: int, body: StatusChange) -> Any:
         version = requested_version(body.version)
         with service_errors():
-            row = services.change_status(context(), patient_id, body.status.value, version,
-                                         actor(), body.therapist_id)
+            row = services.change_status(
+                context(), patient_id, body.status.value, version, actor(), body.therapist_id
+            )
         return with_etag(patient_body(row, today()))
 
 
 class PatientConsentResource(Resource):
-    @operation("Record the patient's consent (a new form version replaces the current one)",
-               roles=ROLES, body=ConsentIn, tags=TAGS,
-               responses={200: ("The patient", PatientRead), 404: NOT_FOUND, 415: NOT_JSON})
+    @operation(
+        "Record the patient's consent (a new form version replaces the current one)",
+        roles=ROLES,
+        body=ConsentIn,
+        tags=TAGS,
+        responses={200: ("The patient", PatientRead), 404: NOT_FOUND, 415: NOT_JSON},
+    )
     def post(self, patient_id: int, body: ConsentIn) -> Any:
         check_dates({"given_at": not_in_future(local_today(body.given_at), today())})
         consent = services.Consent(body.version.strip(), body.given_at)
@@ -55,10 +69,18 @@ class PatientConsentResource(Resource):
 
 
 class PatientConsentWithdrawalResource(Resource):
-    @operation("Record that the patient withdrew consent (a searching patient is paused)",
-               roles=ROLES, body=ConsentWithdrawal, tags=TAGS,
-               responses={200: ("The patient", PatientRead), 404: NOT_FOUND, 415: NOT_JSON,
-                          422: ("There is no current consent", None)})
+    @operation(
+        "Record that the patient withdrew consent (a searching patient is paused)",
+        roles=ROLES,
+        body=ConsentWithdrawal,
+        tags=TAGS,
+        responses={
+            200: ("The patient", PatientRead),
+            404: NOT_FOUND,
+            415: NOT_JSON,
+            422: ("There is no current consent", None),
+        },
+    )
     def post(self, patient_id: int, body: ConsentWithdrawal) -> Any:
         ctx = context()
         when = body.withdrawn_at or ctx.clock.now()
@@ -69,9 +91,12 @@ class PatientConsentWithdrawalResource(Resource):
 
 
 class PatientTimelineResource(Resource):
-    @operation("Every status change, change, contact and answer about this patient",
-               roles=ROLES, tags=TAGS,
-               responses={200: ("Timeline, oldest first", TimelineRead), 404: NOT_FOUND})
+    @operation(
+        "Every status change, change, contact and answer about this patient",
+        roles=ROLES,
+        tags=TAGS,
+        responses={200: ("Timeline, oldest first", TimelineRead), 404: NOT_FOUND},
+    )
     def get(self, patient_id: int) -> Any:
         with service_errors():
             patient, entries = services.timeline(context(), patient_id)

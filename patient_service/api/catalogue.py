@@ -13,7 +13,11 @@ from shared.patient_vocabulary import catalogue
 
 
 class SymptomListResource(Resource):
-    @operation("The symptom catalogue", roles=ROLES, tags=("catalogue",),
-               responses={200: ("Symptoms", SymptomListRead)})
+    @operation(
+        "The symptom catalogue",
+        roles=ROLES,
+        tags=("catalogue",),
+        responses={200: ("Symptoms", SymptomListRead)},
+    )
     def get(self) -> Any:
         return {"items": catalogue()}

@@ -42,8 +42,12 @@ def requested_version(body_version: int | None) -> int | None:
     except ValueError as exc:
         raise ApiError(400, str(exc), "validation_error", {"If-Match": [str(exc)]}) from exc
     if header is not None and body_version is not None and header != body_version:
-        raise ApiError(400, "If-Match and version disagree.", "validation_error",
-                       {"version": ["must equal If-Match"]})
+        raise ApiError(
+            400,
+            "If-Match and version disagree.",
+            "validation_error",
+            {"version": ["must equal If-Match"]},
+        )
     return header if header is not None else body_version
 
 
@@ -51,8 +55,12 @@ def refuse_repeated_query_params() -> None:
     """Each filter takes one value; `?q=a&q=b` is ambiguous, so it is a 400."""
     repeated = [k for k, values in request.args.lists() if len(values) > 1]
     if repeated:
-        raise ApiError(400, "Invalid request.", "validation_error",
-                       {k: ["give this parameter once"] for k in repeated})
+        raise ApiError(
+            400,
+            "Invalid request.",
+            "validation_error",
+            {k: ["give this parameter once"] for k in repeated},
+        )
 
 
 def check_dates(problems: dict[str, list[str]]) -> None:
@@ -70,8 +78,12 @@ def service_errors() -> Iterator[None]:
     except services.PatientNotFound as exc:
         raise ApiError(404, f"Patient {exc.args[0]} not found.") from exc
     except services.VersionConflict as exc:
-        raise ApiError(409, "The patient was changed meanwhile; reload it.", "version_conflict",
-                       {"current_version": exc.args[0]}) from exc
+        raise ApiError(
+            409,
+            "The patient was changed meanwhile; reload it.",
+            "version_conflict",
+            {"current_version": exc.args[0]},
+        ) from exc
     except domain.TransitionRefused as exc:
         raise ApiError(409, str(exc), "invalid_transition") from exc
     except services.CaseIncomplete as exc:

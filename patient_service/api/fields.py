@@ -84,14 +84,20 @@ IsoDateTime = Annotated[AwareDatetime, BeforeValidator(_require_text), AfterVali
 PlainText = Annotated[str, AfterValidator(_storable)]
 Text = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_stripped)]
 LongText = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_stripped)]
-Email = Annotated[str, Field(max_length=254, description="e-mail address"),
-                  AfterValidator(_email)]
-Phone = Annotated[str, Field(min_length=3, max_length=40,
-                             description="any common notation; stored as E.164 (region DE)"),
-                  AfterValidator(_phone)]
+Email = Annotated[str, Field(max_length=254, description="e-mail address"), AfterValidator(_email)]
+Phone = Annotated[
+    str,
+    Field(
+        min_length=3, max_length=40, description="any common notation; stored as E.164 (region DE)"
+    ),
+    AfterValidator(_phone),
+]
 PostalCode = Annotated[str, Field(pattern=r"^[0-9]{5}$", description="five digits (PLZ)")]
-Icd10 = Annotated[str, Field(min_length=3, max_length=10, description="ICD-10, e.g. F32.1"),
-                  AfterValidator(_icd10)]
+Icd10 = Annotated[
+    str,
+    Field(min_length=3, max_length=10, description="ICD-10, e.g. F32.1"),
+    AfterValidator(_icd10),
+]
 LanguageCode = Annotated[str, Field(pattern=r"^[a-z]{2}$", description="ISO 639-1, lower case")]
 TherapistId = Annotated[int, Field(ge=1, le=2**63 - 1, strict=True)]
 WeeklyWindows = Annotated[

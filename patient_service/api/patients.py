@@ -46,7 +46,8 @@ def date_problems(body: PatientCreate | PatientUpdate, day: date) -> dict[str, l
     therapy = body.previous_therapy
     if therapy is not None and therapy.last_session_date is not None:
         problems["previous_therapy.last_session_date"] = domain.not_in_future(
-            therapy.last_session_date, day)
+            therapy.last_session_date, day
+        )
     consent = getattr(body, "consent", None)
     if consent is not None:
         problems["consent.given_at"] = domain.not_in_future(local_today(consent.given_at), day)
@@ -54,45 +55,70 @@ def date_problems(body: PatientCreate | PatientUpdate, day: date) -> dict[str, l
 
 
 class PatientListResource(Resource):
-    @operation("Patients (crisis and urgent first); filter by status, name, postal code, crisis",
-               roles=ROLES, query=PatientListQuery, tags=TAGS,
-               responses={200: ("One page of patients", PatientListRead)})
+    @operation(
+        "Patients (crisis and urgent first); filter by status, name, postal code, crisis",
+        roles=ROLES,
+        query=PatientListQuery,
+        tags=TAGS,
+        responses={200: ("One page of patients", PatientListRead)},
+    )
     def get(self, query: PatientListQuery) -> Any:
         refuse_repeated_query_params()
-        flt = ListFilter(query.status, query.q, query.postal_code, query.crisis,
-                         query.location_status)
+        flt = ListFilter(
+            query.status, query.q, query.postal_code, query.crisis, query.location_status
+        )
         rows, total = services.list_patients(context(), flt, query.offset, query.per_page)
         day = today()
         return page_body([patient_body(r, day) for r in rows], query, total)
 
-    @operation("Register a patient (status registered); coordinates come from geocoding",
-               roles=ROLES, body=PatientCreate, tags=TAGS,
-               responses={201: ("The registered patient", PatientRead), 415: NOT_JSON})
+    @operation(
+        "Register a patient (status registered); coordinates come from geocoding",
+        roles=ROLES,
+        body=PatientCreate,
+        tags=TAGS,
+        responses={201: ("The registered patient", PatientRead), 415: NOT_JSON},
+    )
     @idempotent
     def post(self, body: PatientCreate) -> Any:
         check_dates(date_problems(body, today()))
-        consent = (services.Consent(body.consent.version.strip(), body.consent.given_at)
-                   if body.consent else None)
+        consent = (
+            services.Consent(body.consent.version.strip(), body.consent.given_at)
+            if body.consent
+            else None
+        )
         row = services.register_patient(context(), column_values(body), consent, actor())
         return with_etag(patient_body(row, today()), 201)
 
 
 class PatientResource(Resource):
-    @operation("One patient", roles=READ_ROLES, tags=TAGS,
-               responses={200: ("The patient", PatientRead), 404: NOT_FOUND})
+    @operation(
+        "One patient",
+        roles=READ_ROLES,
+        tags=TAGS,
+        responses={200: ("The patient", PatientRead), 404: NOT_FOUND},
+    )
     def get(self, patient_id: int) -> Any:
         with service_errors():
             row = services.get_patient(context(), patient_id)
         return with_etag(patient_body(row, today()))
 
-    @operation("Change a patient's data (If-Match or version: optimistic locking)",
-               roles=ROLES, body=PatientUpdate, tags=TAGS,
-               responses={200: ("The changed patient", PatientRead), 404: NOT_FOUND,
-                          409: CONFLICT, 415: NOT_JSON})
+    @operation(
+        "Change a patient's data (If-Match or version: optimistic locking)",
+        roles=ROLES,
+        body=PatientUpdate,
+        tags=TAGS,
+        responses={
+            200: ("The changed patient", PatientRead),
+            404: NOT_FOUND,
+            409: CONFLICT,
+            415: NOT_JSON,
+        },
+    )
     def patch(self, patient_id: int, body: PatientUpdate) -> Any:
         version = requested_version(body.version)
         check_dates(date_problems(body, today()))
         with service_errors():
-            row = services.update_patient(context(), patient_id, column_values(body), version,
-                                          actor())
+            row = services.update_patient(
+                context(), patient_id, column_values(body), version, actor()
+            )
         return with_etag(patient_body(row, today()))

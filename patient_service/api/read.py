@@ -118,51 +118,76 @@ def _iso(value: date | datetime | None) -> str | None:
 def patient_body(row: dict[str, Any], today: date) -> dict[str, Any]:
     """A patient row as the API shows it (full data: staff only)."""
     return {
-        "id": row["id"], "status": row["status"], "version": row["version"],
-        "salutation": row["salutation"], "first_name": row["first_name"],
-        "last_name": row["last_name"], "gender": row["gender"],
-        "birth_date": _iso(row["birth_date"]), "age": domain.age_on(row["birth_date"], today),
-        "email": row["email"], "phone": row["phone"],
+        "id": row["id"],
+        "status": row["status"],
+        "version": row["version"],
+        "salutation": row["salutation"],
+        "first_name": row["first_name"],
+        "last_name": row["last_name"],
+        "gender": row["gender"],
+        "birth_date": _iso(row["birth_date"]),
+        "age": domain.age_on(row["birth_date"], today),
+        "email": row["email"],
+        "phone": row["phone"],
         "address": {k: row[k] for k in ("street", "house_number", "postal_code", "city")},
-        "insurance": {"type": row["insurance_type"], "insurer": row["insurer"],
-                      "number": row["insurance_number"]},
-        "symptoms": row["symptoms"], "complaint_groups": complaint_groups(row["symptoms"]),
-        "crisis": row["crisis"], "crisis_symptoms": crisis_symptoms(row["symptoms"]),
-        "urgent": row["urgent"], "diagnosis_icd10": row["diagnosis_icd10"],
+        "insurance": {
+            "type": row["insurance_type"],
+            "insurer": row["insurer"],
+            "number": row["insurance_number"],
+        },
+        "symptoms": row["symptoms"],
+        "complaint_groups": complaint_groups(row["symptoms"]),
+        "crisis": row["crisis"],
+        "crisis_symptoms": crisis_symptoms(row["symptoms"]),
+        "urgent": row["urgent"],
+        "diagnosis_icd10": row["diagnosis_icd10"],
         "initial_consultation_date": _iso(row["initial_consultation_date"]),
         "initial_consultation_waived": row["initial_consultation_waived"],
         "previous_therapy": _previous_therapy(row),
-        "preferences": row["preferences"], "availability": row["availability"],
-        "exclusions": row["exclusions"], "consent": _consent(row),
-        "location": _location(row), **_lifecycle(row),
+        "preferences": row["preferences"],
+        "availability": row["availability"],
+        "exclusions": row["exclusions"],
+        "consent": _consent(row),
+        "location": _location(row),
+        **_lifecycle(row),
     }
 
 
 def _previous_therapy(row: dict[str, Any]) -> dict[str, Any] | None:
     if row["had_therapy"] is None:
         return None
-    return {"had_therapy": row["had_therapy"],
-            "last_session_date": _iso(row["last_session_date"])}
+    return {"had_therapy": row["had_therapy"], "last_session_date": _iso(row["last_session_date"])}
 
 
 def _consent(row: dict[str, Any]) -> dict[str, Any] | None:
     if row["consent_version"] is None:
         return None
-    return {"version": row["consent_version"], "given_at": _iso(row["consent_given_at"]),
-            "withdrawn_at": _iso(row["consent_withdrawn_at"])}
+    return {
+        "version": row["consent_version"],
+        "given_at": _iso(row["consent_given_at"]),
+        "withdrawn_at": _iso(row["consent_withdrawn_at"]),
+    }
 
 
 def _location(row: dict[str, Any]) -> dict[str, Any]:
-    return {"status": row["location_status"], "latitude": row["latitude"],
-            "longitude": row["longitude"], "precision": row["location_precision"],
-            "source": row["location_source"], "checked_at": _iso(row["location_checked_at"])}
+    return {
+        "status": row["location_status"],
+        "latitude": row["latitude"],
+        "longitude": row["longitude"],
+        "precision": row["location_precision"],
+        "source": row["location_source"],
+        "checked_at": _iso(row["location_checked_at"]),
+    }
 
 
 def _lifecycle(row: dict[str, Any]) -> dict[str, Any]:
-    return {"search_started_at": _iso(row["search_started_at"]),
-            "placed_at": _iso(row["placed_at"]),
-            "placed_therapist_id": row["placed_therapist_id"],
-            "created_at": _iso(row["created_at"]), "updated_at": _iso(row["updated_at"])}
+    return {
+        "search_started_at": _iso(row["search_started_at"]),
+        "placed_at": _iso(row["placed_at"]),
+        "placed_therapist_id": row["placed_therapist_id"],
+        "created_at": _iso(row["created_at"]),
+        "updated_at": _iso(row["updated_at"]),
+    }
 
 
 def timeline_body(patient: dict[str, Any], entries: list[dict[str, Any]]) -> dict[str, Any]:

@@ -148,9 +148,11 @@ class PatientListQuery(PageQuery):
 
     status: PatientStatus | None = None
     q: Annotated[PlainText, Field(min_length=1, max_length=100)] | None = Field(
-        default=None, description="part of the first or last name")
+        default=None, description="part of the first or last name"
+    )
     postal_code: Annotated[str, Field(pattern=r"^[0-9]{1,5}$")] | None = Field(
-        default=None, description="postal code or its leading digits")
+        default=None, description="postal code or its leading digits"
+    )
     crisis: bool | None = None
     location_status: LocationStatus | None = None
 
@@ -170,11 +172,16 @@ def _flatten(name: str, value: Any, body: BaseModel) -> dict[str, Any]:
     if name == "address":
         return {k: value.get(k) for k in ("street", "house_number", "postal_code", "city")}
     if name == "insurance":
-        return {"insurance_type": value["type"], "insurer": value.get("insurer"),
-                "insurance_number": value.get("number")}
+        return {
+            "insurance_type": value["type"],
+            "insurer": value.get("insurer"),
+            "insurance_number": value.get("number"),
+        }
     if name == "previous_therapy":
-        return {"had_therapy": value and value["had_therapy"],
-                "last_session_date": typed.last_session_date if typed else None}
+        return {
+            "had_therapy": value and value["had_therapy"],
+            "last_session_date": typed.last_session_date if typed else None,
+        }
     if name == "urgent":
         return {"urgent_flagged": value}
     if name in ("birth_date", "initial_consultation_date"):

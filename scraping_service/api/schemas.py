@@ -19,8 +19,12 @@ class _Strict(BaseModel):
 class ImportQuery(_Strict):
     """Where the uploaded responses come from; only full runs count practices as missing."""
 
-    area: str = Field(default="upload", min_length=1, max_length=200,
-                      description="Area label; disappearance is tracked per area")
+    area: str = Field(
+        default="upload",
+        min_length=1,
+        max_length=200,
+        description="Area label; disappearance is tracked per area",
+    )
     full_run: bool = Field(default=False, description="The upload covers the whole area")
 
 

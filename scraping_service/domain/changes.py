@@ -92,7 +92,10 @@ def _classify(changes: ChangeSet, item: Seen, before: Known | None) -> None:
 
 
 def _count_misses(
-    changes: ChangeSet, known: Mapping[str, Known], present: set[str], area: str | None,
+    changes: ChangeSet,
+    known: Mapping[str, Known],
+    present: set[str],
+    area: str | None,
     threshold: int,
 ) -> None:
     """Only practices of this area that this full run did not list count as missed."""
@@ -101,7 +104,6 @@ def _count_misses(
             continue
         missed = state.missed_runs + 1
         if missed >= threshold:
-            changes.disappeared.append(
-                Disappearance(state.external_id, missed, state.last_seen_at))
+            changes.disappeared.append(Disappearance(state.external_id, missed, state.last_seen_at))
         else:
             changes.missed[state.external_id] = missed

@@ -10,13 +10,22 @@ from typing import Any
 from .text import as_list, clean
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_ABBREVIATIONS = {"mo": "mon", "di": "tue", "mi": "wed", "do": "thu", "fr": "fri", "sa": "sat",
-                  "so": "sun"}
+_ABBREVIATIONS = {
+    "mo": "mon",
+    "di": "tue",
+    "mi": "wed",
+    "do": "thu",
+    "fr": "fri",
+    "sa": "sat",
+    "so": "sun",
+}
 PHONE_TYPES = frozenset({"telefonische erreichbarkeit"})
-CONSULTATION_TYPES = frozenset({"sprechstunde", "sprechstunde mit termin",
-                                "sprechstunde ohne termin", "offene sprechstunde"})
-_RANGE = re.compile(r"^(\d{1,2})[:.](\d{2})\s*(?:-|–|bis)\s*(\d{1,2})[:.](\d{2})(?:\s*uhr)?$",
-                    re.IGNORECASE)
+CONSULTATION_TYPES = frozenset(
+    {"sprechstunde", "sprechstunde mit termin", "sprechstunde ohne termin", "offene sprechstunde"}
+)
+_RANGE = re.compile(
+    r"^(\d{1,2})[:.](\d{2})\s*(?:-|–|bis)\s*(\d{1,2})[:.](\d{2})(?:\s*uhr)?$", re.IGNORECASE
+)
 _SEPARATORS = re.compile(r"\s*(?:;|,|\bund\b)\s*")
 
 Windows = dict[str, list[str]]

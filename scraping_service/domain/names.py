@@ -7,8 +7,30 @@ from typing import Any
 
 from .text import PLACEHOLDERS, clean, tighten_hyphens
 
-PARTICLES = frozenset({"von", "van", "de", "der", "den", "del", "della", "di", "da", "du",
-                       "zu", "zum", "zur", "vom", "ter", "ten", "la", "le", "af", "dos"})
+PARTICLES = frozenset(
+    {
+        "von",
+        "van",
+        "de",
+        "der",
+        "den",
+        "del",
+        "della",
+        "di",
+        "da",
+        "du",
+        "zu",
+        "zum",
+        "zur",
+        "vom",
+        "ter",
+        "ten",
+        "la",
+        "le",
+        "af",
+        "dos",
+    }
+)
 _TITLE_WORDS = frozenset({"dr", "prof", "pd", "msc", "bsc", "ma", "phd", "dipl", "med", "phil"})
 _GENDERS = {"w": "female", "f": "female", "m": "male", "d": "diverse", "x": "diverse"}
 _SALUTATIONS = {"frau": "female", "herr": "male"}
@@ -31,13 +53,17 @@ def parse_person(anrede: Any, titel: Any, vorname: Any, name: Any) -> PersonName
     rest = _strip_prefix(full, title_words) if title_words else _drop_titles(full)
     first_words = _words(vorname)
     if first_words and rest[: len(first_words)] == first_words and len(rest) > len(first_words):
-        last_words = rest[len(first_words):]
+        last_words = rest[len(first_words) :]
     elif first_words:
         last_words = rest
     else:
         first_words, last_words = _split_first_last(rest)
-    return PersonName(clean(anrede), " ".join(title_words) or None,
-                      _join_name(first_words, particles=False), _join_name(last_words))
+    return PersonName(
+        clean(anrede),
+        " ".join(title_words) or None,
+        _join_name(first_words, particles=False),
+        _join_name(last_words),
+    )
 
 
 def _words(value: Any) -> list[str]:
@@ -59,12 +85,12 @@ def _is_title(word: str) -> bool:
 
 def _strip_prefix(words: list[str], prefix: list[str]) -> list[str]:
     if [w.lower() for w in words[: len(prefix)]] == [p.lower() for p in prefix]:
-        return words[len(prefix):]
+        return words[len(prefix) :]
     return _drop_titles(words)
 
 
 def _drop_titles(words: list[str]) -> list[str]:
-    return words[len(_leading_titles(words)):]
+    return words[len(_leading_titles(words)) :]
 
 
 def _split_first_last(words: list[str]) -> tuple[list[str], list[str]]:

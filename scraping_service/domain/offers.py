@@ -8,21 +8,54 @@ from .text import as_list, clean
 
 Offer = tuple[str, str, str]  # (procedure, age_group, setting)
 
-_PROCEDURES = (("verhaltens", "VT"), ("tiefenpsycholog", "TP"), ("analytisch", "AP"),
-               ("systemisch", "ST"))
-_AGE_GROUPS = (("erwachsen", "adults"), ("kinder", "children_adolescents"),
-               ("jugend", "children_adolescents"))
+_PROCEDURES = (
+    ("verhaltens", "VT"),
+    ("tiefenpsycholog", "TP"),
+    ("analytisch", "AP"),
+    ("systemisch", "ST"),
+)
+_AGE_GROUPS = (
+    ("erwachsen", "adults"),
+    ("kinder", "children_adolescents"),
+    ("jugend", "children_adolescents"),
+)
 _SETTINGS = (("einzel", "individual"), ("gruppe", "group"))
 LANGUAGES = {
-    "albanisch": "sq", "arabisch": "ar", "bosnisch": "bs", "bulgarisch": "bg",
-    "chinesisch": "zh", "dänisch": "da", "englisch": "en", "farsi": "fa", "finnisch": "fi",
-    "französisch": "fr", "griechisch": "el", "hebräisch": "he", "hindi": "hi",
-    "italienisch": "it", "japanisch": "ja", "koreanisch": "ko", "kroatisch": "hr",
-    "kurdisch": "ku", "niederländisch": "nl", "norwegisch": "no", "persisch": "fa",
-    "polnisch": "pl", "portugiesisch": "pt", "rumänisch": "ro", "russisch": "ru",
-    "schwedisch": "sv", "serbisch": "sr", "slowakisch": "sk", "spanisch": "es",
-    "tschechisch": "cs", "türkisch": "tr", "ukrainisch": "uk", "ungarisch": "hu",
-    "urdu": "ur", "vietnamesisch": "vi",
+    "albanisch": "sq",
+    "arabisch": "ar",
+    "bosnisch": "bs",
+    "bulgarisch": "bg",
+    "chinesisch": "zh",
+    "dänisch": "da",
+    "englisch": "en",
+    "farsi": "fa",
+    "finnisch": "fi",
+    "französisch": "fr",
+    "griechisch": "el",
+    "hebräisch": "he",
+    "hindi": "hi",
+    "italienisch": "it",
+    "japanisch": "ja",
+    "koreanisch": "ko",
+    "kroatisch": "hr",
+    "kurdisch": "ku",
+    "niederländisch": "nl",
+    "norwegisch": "no",
+    "persisch": "fa",
+    "polnisch": "pl",
+    "portugiesisch": "pt",
+    "rumänisch": "ro",
+    "russisch": "ru",
+    "schwedisch": "sv",
+    "serbisch": "sr",
+    "slowakisch": "sk",
+    "spanisch": "es",
+    "tschechisch": "cs",
+    "türkisch": "tr",
+    "ukrainisch": "uk",
+    "ungarisch": "hu",
+    "urdu": "ur",
+    "vietnamesisch": "vi",
 }
 NOT_LANGUAGES = frozenset({"deutsch", "gebärdensprache", "deutsche gebärdensprache"})
 _BARRIER_FREE = ("rollstuhl", "barrierefrei", "stufenlos", "ebenerdig")

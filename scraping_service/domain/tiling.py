@@ -32,10 +32,15 @@ def subdivide(tile: Tile) -> list[Tile]:
     children = [Tile(tile.lat, tile.lon, round(half * _MARGIN, 3), tile.depth + 1)]
     for k in range(6):
         angle = math.radians(60 * k)
-        lat, lon = offset(tile.lat, tile.lon, tile.radius_km * _RING * math.cos(angle),
-                          tile.radius_km * _RING * math.sin(angle))
-        children.append(Tile(round(lat, 5), round(lon, 5), round(half * _MARGIN, 3),
-                             tile.depth + 1))
+        lat, lon = offset(
+            tile.lat,
+            tile.lon,
+            tile.radius_km * _RING * math.cos(angle),
+            tile.radius_km * _RING * math.sin(angle),
+        )
+        children.append(
+            Tile(round(lat, 5), round(lon, 5), round(half * _MARGIN, 3), tile.depth + 1)
+        )
     return children
 
 

@@ -56,8 +56,14 @@ class _ContactEvent(DomainEvent):
     placement_request_ids: list[int] = Field(min_length=1)
 
 
-@register(example={"email_id": 88, "therapist_id": 7, "placement_request_ids": [501, 502],
-                   "sent_at": "2026-11-27T08:00:00Z"})
+@register(
+    example={
+        "email_id": 88,
+        "therapist_id": 7,
+        "placement_request_ids": [501, 502],
+        "sent_at": "2026-11-27T08:00:00Z",
+    }
+)
 class EmailSent(_ContactEvent):
     """An outreach e-mail holding these requests went out (first contact)."""
 
@@ -67,8 +73,14 @@ class EmailSent(_ContactEvent):
     sent_at: datetime
 
 
-@register(example={"call_id": 12, "therapist_id": 7, "placement_request_ids": [501],
-                   "scheduled_for": "2026-12-04T08:05:00Z"})
+@register(
+    example={
+        "call_id": 12,
+        "therapist_id": 7,
+        "placement_request_ids": [501],
+        "scheduled_for": "2026-12-04T08:05:00Z",
+    }
+)
 class CallScheduled(_ContactEvent):
     """A phone call about these requests was scheduled in the therapist's phone hours."""
 
@@ -78,8 +90,15 @@ class CallScheduled(_ContactEvent):
     scheduled_for: datetime
 
 
-@register(example={"call_id": 12, "therapist_id": 7, "placement_request_ids": [501],
-                   "attempt": 1, "completed_at": "2026-12-04T08:07:00Z"})
+@register(
+    example={
+        "call_id": 12,
+        "therapist_id": 7,
+        "placement_request_ids": [501],
+        "attempt": 1,
+        "completed_at": "2026-12-04T08:07:00Z",
+    }
+)
 class CallCompleted(_ContactEvent):
     """The therapist was reached on the phone about these requests."""
 
@@ -90,8 +109,16 @@ class CallCompleted(_ContactEvent):
     completed_at: datetime | None = None
 
 
-@register(example={"call_id": 12, "therapist_id": 7, "placement_request_ids": [501],
-                   "attempt": 3, "final": True, "failed_at": "2026-12-06T08:07:00Z"})
+@register(
+    example={
+        "call_id": 12,
+        "therapist_id": 7,
+        "placement_request_ids": [501],
+        "attempt": 3,
+        "final": True,
+        "failed_at": "2026-12-06T08:07:00Z",
+    }
+)
 class CallFailed(_ContactEvent):
     """The therapist was not reached; `final` after the last attempt (requests: no_response)."""
 

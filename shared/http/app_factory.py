@@ -101,8 +101,11 @@ class HealthChecks:
         self._at_head = False
 
     def report(self) -> dict[str, str]:
-        return {"database": self._database(), "migrations": self._migrations(),
-                "broker": "ok" if self._broker.reachable() else "unreachable"}
+        return {
+            "database": self._database(),
+            "migrations": self._migrations(),
+            "broker": "ok" if self._broker.reachable() else "unreachable",
+        }
 
     def _database(self) -> str:
         try:
@@ -130,15 +133,22 @@ class HealthResource(Resource):
 
 
 class ReadyResource(Resource):
-    @operation("Readiness: database, migrations, broker", roles=None, tags=("ops",),
-               responses={200: ("Ready", None), 503: ("Not ready", None)})
+    @operation(
+        "Readiness: database, migrations, broker",
+        roles=None,
+        tags=("ops",),
+        responses={200: ("Ready", None), 503: ("Not ready", None)},
+    )
     def get(self) -> Any:
         checks = current_app.extensions["health"].report()
         ready = all(v == "ok" for v in checks.values())
         body = {"status": "ready" if ready else "not_ready", "checks": checks}
         if not ready:
-            body["error"] = {"code": "service_unavailable", "message": "Not ready.",
-                             "details": checks}
+            body["error"] = {
+                "code": "service_unavailable",
+                "message": "Not ready.",
+                "details": checks,
+            }
         return body, 200 if ready else 503
 
 
@@ -163,21 +173,27 @@ class DocsResource(Resource):
 class JobListResource(Resource):
     @operation("Jobs this service runs", roles=("admin",), tags=("jobs",))
     def get(self) -> Any:
-        return {"items": [{"name": j.name, "interval_s": j.interval_s}
-                          for j in context().jobs.all()]}
+        return {
+            "items": [{"name": j.name, "interval_s": j.interval_s} for j in context().jobs.all()]
+        }
 
 
 class JobRunResource(Resource):
-    @operation("Run a job now (as_of only with ALLOW_CLOCK_OVERRIDE)", roles=("admin",),
-               tags=("jobs",), responses={200: ("Job result", None), 404: ("No such job", None)})
+    @operation(
+        "Run a job now (as_of only with ALLOW_CLOCK_OVERRIDE)",
+        roles=("admin",),
+        tags=("jobs",),
+        responses={200: ("Job result", None), 404: ("No such job", None)},
+    )
     def post(self, name: str) -> Any:
         ctx = context()
         job = ctx.jobs.get(name)
         if job is None:
             raise ApiError(404, f"No job named '{name}'.")
         as_of = _as_of_from_body(ctx)
-        runner = JobRunner(ctx.settings.service_name, ctx.session_factory,
-                           ctx.tables["job_runs"], ctx.clock)
+        runner = JobRunner(
+            ctx.settings.service_name, ctx.session_factory, ctx.tables["job_runs"], ctx.clock
+        )
         ctx.clock.pin(as_of)
         try:
             return runner.run(job, "api", as_of)
@@ -214,10 +230,14 @@ def render_docs(spec: dict[str, Any]) -> str:
     for path, item in spec["paths"].items():
         for method, op in item.items():
             roles = ", ".join(op.get("x-roles", [])) or "public"
-            rows.append(f"<tr><td>{method.upper()}</td><td><code>{html.escape(path)}</code></td>"
-                        f"<td>{html.escape(op['summary'])}</td><td>{roles}</td></tr>")
+            rows.append(
+                f"<tr><td>{method.upper()}</td><td><code>{html.escape(path)}</code></td>"
+                f"<td>{html.escape(op['summary'])}</td><td>{roles}</td></tr>"
+            )
     title = html.escape(spec["info"]["title"])
-    return (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{title}</title>"
-            f"</head><body><h1>{title}</h1><p><a href='/openapi.json'>openapi.json</a></p>"
-            f"<table border='1'><tr><th>Method</th><th>Path</th><th>Summary</th><th>Roles</th>"
-            f"</tr>{''.join(rows)}</table></body></html>")
+    return (
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{title}</title>"
+        f"</head><body><h1>{title}</h1><p><a href='/openapi.json'>openapi.json</a></p>"
+        f"<table border='1'><tr><th>Method</th><th>Path</th><th>Summary</th><th>Roles</th>"
+        f"</tr>{''.join(rows)}</table></body></html>"
+    )

@@ -65,8 +65,9 @@ def render_error(exc: BaseException) -> Response:
         status = exc.code or 500
         return error_response(status, _CODES.get(status, "error"), exc.description or exc.name)
     if isinstance(exc, DataError):
-        return error_response(400, "validation_error",
-                              "A value has invalid characters or is out of range.")
+        return error_response(
+            400, "validation_error", "A value has invalid characters or is out of range."
+        )
     if isinstance(exc, OperationalError | DBAPIError) and _is_outage(exc):
         log.warning("database unavailable: %s", exc.__class__.__name__)
         return error_response(503, "service_unavailable", "Database temporarily unavailable.")

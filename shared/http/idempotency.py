@@ -27,8 +27,10 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
             return view(*args, **kwargs)
         if not key.strip() or len(key) > MAX_KEY_LENGTH:
             raise ApiError(400, f"Idempotency-Key must be 1-{MAX_KEY_LENGTH} characters.")
-        store = IdempotencyStore(current_app.extensions["psymatch"].session_factory,
-                                 current_app.extensions["psymatch"].tables["idempotency_keys"])
+        store = IdempotencyStore(
+            current_app.extensions["psymatch"].session_factory,
+            current_app.extensions["psymatch"].tables["idempotency_keys"],
+        )
         subject = getattr(g, "principal", None)
         ident = (key, subject.subject if subject else "anonymous")
         replay = store.claim(*ident, request.method, request.path, _request_hash())
@@ -69,14 +71,17 @@ class IdempotencyStore:
         """None when this call owns the key; else the stored answer (or an error)."""
         with UnitOfWork(self._session_factory) as uow:
             inserted = uow.session.execute(
-                insert(self._t).values(key=key, subject=subject, method=method, path=path,
-                                       request_hash=digest)
-                .on_conflict_do_nothing().returning(self._t.c.key)).first()
+                insert(self._t)
+                .values(key=key, subject=subject, method=method, path=path, request_hash=digest)
+                .on_conflict_do_nothing()
+                .returning(self._t.c.key)
+            ).first()
             uow.commit()
             if inserted is not None:
                 return None
-            row = uow.session.execute(select(self._t).where(
-                self._t.c.key == key, self._t.c.subject == subject)).one()
+            row = uow.session.execute(
+                select(self._t).where(self._t.c.key == key, self._t.c.subject == subject)
+            ).one()
         if row.request_hash != digest:
             raise ApiError(422, "Idempotency-Key was used for a different request.")
         if row.status_code is None:
@@ -85,13 +90,16 @@ class IdempotencyStore:
 
     def save(self, key: str, subject: str, body: Any, status: int) -> None:
         with UnitOfWork(self._session_factory) as uow:
-            uow.session.execute(update(self._t).where(
-                self._t.c.key == key, self._t.c.subject == subject
-            ).values(status_code=status, response=body))
+            uow.session.execute(
+                update(self._t)
+                .where(self._t.c.key == key, self._t.c.subject == subject)
+                .values(status_code=status, response=body)
+            )
             uow.commit()
 
     def release(self, key: str, subject: str) -> None:
         with UnitOfWork(self._session_factory) as uow:
-            uow.session.execute(delete(self._t).where(
-                self._t.c.key == key, self._t.c.subject == subject))
+            uow.session.execute(
+                delete(self._t).where(self._t.c.key == key, self._t.c.subject == subject)
+            )
             uow.commit()

@@ -44,8 +44,9 @@ def build_openapi(app: Flask, title: str, version: str = "1.0.0") -> dict[str, A
         "paths": paths,
         "components": {
             "schemas": components,
-            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
-                                               "bearerFormat": "JWT"}},
+            "securitySchemes": {
+                "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+            },
         },
     }
 
@@ -77,15 +78,21 @@ def _operation(rule: str, method: str, spec: OperationSpec, components: dict) ->
         op["security"] = [{"bearerAuth": []}]
         op["x-roles"] = list(spec.roles)
     if spec.body is not None:
-        op["requestBody"] = {"required": True, "content": {
-            "application/json": {"schema": _ref(spec.body, components)}}}
+        op["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": _ref(spec.body, components)}},
+        }
     return op
 
 
 def _path_params(rule: str) -> list[dict[str, Any]]:
     return [
-        {"name": name, "in": "path", "required": True,
-         "schema": _TYPES.get(conv or "", {"type": "string"})}
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": _TYPES.get(conv or "", {"type": "string"}),
+        }
         for conv, name in _CONVERTER.findall(rule)
     ]
 
@@ -112,8 +119,13 @@ def _responses(spec: OperationSpec, components: dict) -> dict[str, Any]:
     if spec.roles is not None:
         errors.update({401: "Missing or invalid token", 403: "Role not allowed"})
     for status, description in errors.items():
-        out.setdefault(str(status), {"description": description, "content": {
-            "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})
+        out.setdefault(
+            str(status),
+            {
+                "description": description,
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+            },
+        )
     return out
 
 

@@ -34,8 +34,14 @@ def operation(
     tags: tuple[str, ...] = (),
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Guard a view with roles (None = public) and pass validated `body=` / `query=` to it."""
-    spec = OperationSpec(summary, tuple(roles) if roles is not None else None, body, query,
-                         responses or {200: ("OK", None)}, tags)
+    spec = OperationSpec(
+        summary,
+        tuple(roles) if roles is not None else None,
+        body,
+        query,
+        responses or {200: ("OK", None)},
+        tags,
+    )
 
     def wrap(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)
@@ -66,8 +72,12 @@ def query_arguments(model: type[BaseModel]) -> dict[str, Any]:
         else:
             data[key] = values[0]
     if repeated:
-        raise ApiError(400, "Invalid request.", "validation_error",
-                       {key: ["give this parameter once"] for key in repeated})
+        raise ApiError(
+            400,
+            "Invalid request.",
+            "validation_error",
+            {key: ["give this parameter once"] for key in repeated},
+        )
     return data
 
 

@@ -9,8 +9,11 @@ from kafka.errors import TopicAlreadyExistsError
 
 def ensure_topics(bootstrap_servers: str, topics: list[str], partitions: int) -> list[str]:
     """Create the topics that do not exist yet; return the ones created."""
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap_servers.split(","),
-                             client_id="psymatch-admin", request_timeout_ms=10000)
+    admin = KafkaAdminClient(
+        bootstrap_servers=bootstrap_servers.split(","),
+        client_id="psymatch-admin",
+        request_timeout_ms=10000,
+    )
     try:
         existing = set(admin.list_topics())
         missing = [t for t in topics if t not in existing]

@@ -141,8 +141,9 @@ class EventConsumer:
             except Exception as exc:  # noqa: BLE001 - sorted into retry, outage or poison
                 if is_infrastructure_error(exc):
                     raise InfrastructureError(str(exc)) from exc
-                log.warning("handler for %s failed (attempt %d): %s", envelope.event_type,
-                            attempt, exc)
+                log.warning(
+                    "handler for %s failed (attempt %d): %s", envelope.event_type, attempt, exc
+                )
                 if attempt == self._max_attempts:
                     return self._dead_letter(message, exc)
                 time.sleep(self._retry_backoff_s * attempt)
@@ -152,8 +153,9 @@ class EventConsumer:
         with UnitOfWork(self._session_factory) as uow:
             inserted = uow.session.execute(
                 insert(self._processed)
-                .values(event_id=envelope.event_id, event_type=envelope.event_type,
-                        topic=message.topic)
+                .values(
+                    event_id=envelope.event_id, event_type=envelope.event_type, topic=message.topic
+                )
                 .on_conflict_do_nothing()
                 .returning(self._processed.c.event_id)
             ).first()

@@ -33,8 +33,14 @@ def read_dead_letters(bootstrap: str, topic: str, idle_ms: int = 2000) -> Iterat
             for messages in batch.values():
                 for message in messages:
                     body = json.loads(message.value)
-                    yield DeadLetter(message.partition, message.offset, body["topic"],
-                                     body.get("key"), body.get("value"), body.get("error", ""))
+                    yield DeadLetter(
+                        message.partition,
+                        message.offset,
+                        body["topic"],
+                        body.get("key"),
+                        body.get("value"),
+                        body.get("error", ""),
+                    )
     finally:
         consumer.close()
 

@@ -7,16 +7,25 @@ import pytest
 
 from shared.events import EVENT_EXAMPLES, EVENT_SCHEMAS, TOPICS, Envelope, parse_payload
 
-FORBIDDEN_FIELDS = {"first_name", "last_name", "email", "phone", "insurance_number", "note",
-                    "street", "birth_date"}
+FORBIDDEN_FIELDS = {
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "insurance_number",
+    "note",
+    "street",
+    "birth_date",
+}
 
 
 @pytest.mark.parametrize("ident", sorted(EVENT_SCHEMAS), ids=lambda i: f"{i[0]}.v{i[1]}")
 def test_example_round_trips(ident):
     schema = EVENT_SCHEMAS[ident]
     event = schema.model_validate(EVENT_EXAMPLES[ident])
-    envelope = event.envelope(schema.event_type.split(".")[0] + "_service",
-                              datetime(2026, 11, 26, tzinfo=UTC))
+    envelope = event.envelope(
+        schema.event_type.split(".")[0] + "_service", datetime(2026, 11, 26, tzinfo=UTC)
+    )
     again = Envelope.from_bytes(envelope.to_bytes())
     assert parse_payload(again) == event
     assert re.fullmatch(r"[a-z_]+:\S+", event.key()), event.key()

@@ -32,20 +32,39 @@ pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
 DATABASE = "psymatch_e2e"
 MAIL = Path(tempfile.mkdtemp(prefix="psymatch-e2e-mail-"))
-URL = {name.removesuffix("_service"): f"http://127.0.0.1:{port}"
-       for name, port in SERVICE_PORTS.items()}
+URL = {
+    name.removesuffix("_service"): f"http://127.0.0.1:{port}"
+    for name, port in SERVICE_PORTS.items()
+}
 SMTP_PORT = free_port()
-ENV = {**os.environ, "ALLOW_CLOCK_OVERRIDE": "true", "JOBS_ENABLED": "false",
-       "SMTP_PORT": str(SMTP_PORT)}
+ENV = {
+    **os.environ,
+    "ALLOW_CLOCK_OVERRIDE": "true",
+    "JOBS_ENABLED": "false",
+    "SMTP_PORT": str(SMTP_PORT),
+}
 SURNAMES = {"Anna": "Ahrens", "Berta": "Brandt", "Carla": "Conrad"}
-WEEKDAY_PHONE = [{"d": f"{day:02d}.12.", "t": label, "tszDesTyps": [
-    {"typ": "Telefonische Erreichbarkeit", "sprechzeiten": [{"zeit": "08:00-09:00"}]}]}
-    for day, label in ((1, "Mo."), (2, "Di."), (3, "Mi."), (4, "Do."), (5, "Fr."))]
+WEEKDAY_PHONE = [
+    {
+        "d": f"{day:02d}.12.",
+        "t": label,
+        "tszDesTyps": [
+            {"typ": "Telefonische Erreichbarkeit", "sprechzeiten": [{"zeit": "08:00-09:00"}]}
+        ],
+    }
+    for day, label in ((1, "Mo."), (2, "Di."), (3, "Mi."), (4, "Do."), (5, "Fr."))
+]
 
 
 def stack(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "scripts/stack.py", *args], cwd=ROOT, env=ENV,
-                          text=True, capture_output=True, timeout=240)
+    return subprocess.run(
+        [sys.executable, "scripts/stack.py", *args],
+        cwd=ROOT,
+        env=ENV,
+        text=True,
+        capture_output=True,
+        timeout=240,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -85,11 +104,11 @@ class Api:
         self.staff = {"Authorization": f"Bearer {make_token('staff', 'e2e-staff')}"}
         self.admin = {"Authorization": f"Bearer {make_token('admin', 'e2e-admin')}"}
 
-    def call(self, method: str, service: str, path: str, status: int = 200, admin=False,
-             **kwargs):
+    def call(self, method: str, service: str, path: str, status: int = 200, admin=False, **kwargs):
         headers = self.admin if admin else self.staff
-        response = requests.request(method, URL[service] + path, headers=headers, timeout=30,
-                                    **kwargs)
+        response = requests.request(
+            method, URL[service] + path, headers=headers, timeout=30, **kwargs
+        )
         assert response.status_code == status, (method, path, response.text)
         return response.json() if response.content else None
 
@@ -98,30 +117,56 @@ class Api:
         return self.call("POST", service, f"/api/jobs/{name}/run", admin=True, json=body)
 
     def requests_of(self, patient_id: int) -> list[dict]:
-        page = self.call("GET", "matching", f"/api/placement-requests?patient_id={patient_id}"
-                                            "&per_page=100")
+        page = self.call(
+            "GET", "matching", f"/api/placement-requests?patient_id={patient_id}&per_page=100"
+        )
         return page["items"]
 
 
 def practice(tag: str, name: str, lat: float, lon: float) -> dict:
     """One Arztsuche item: VT for adults, phone hours every weekday morning."""
-    return {"id": f"{tag}-{name}", "arzt": False, "anrede": "Frau", "titel": "Dr.",
-            "vorname": name, "name": f"Dr. {name} {SURNAMES[name]}", "geschlecht": "W",
-            "strasse": "Lindenallee", "hausnummer": "12", "plz": "52062", "ort": "Aachen",
-            "tel": "0241 1234567", "handy": "", "fax": "",
-            "email": f"{name.lower()}-{tag}@praxis.example", "web": "", "kv": "Nordrhein",
-            "lat": lat, "lon": lon, "distance": 900, "keineSprechzeiten": False,
-            "ag": [{"key": "PP", "value": "Psychologische Psychotherapeuten"}],
-            "fg": ["Psychologische Psychotherapeutin"],
-            "psy": ["Verhaltenstherapie für Erwachsene in Einzeltherapie"], "fs": [],
-            "kvg": [], "tsz": WEEKDAY_PHONE}
+    return {
+        "id": f"{tag}-{name}",
+        "arzt": False,
+        "anrede": "Frau",
+        "titel": "Dr.",
+        "vorname": name,
+        "name": f"Dr. {name} {SURNAMES[name]}",
+        "geschlecht": "W",
+        "strasse": "Lindenallee",
+        "hausnummer": "12",
+        "plz": "52062",
+        "ort": "Aachen",
+        "tel": "0241 1234567",
+        "handy": "",
+        "fax": "",
+        "email": f"{name.lower()}-{tag}@praxis.example",
+        "web": "",
+        "kv": "Nordrhein",
+        "lat": lat,
+        "lon": lon,
+        "distance": 900,
+        "keineSprechzeiten": False,
+        "ag": [{"key": "PP", "value": "Psychologische Psychotherapeuten"}],
+        "fg": ["Psychologische Psychotherapeutin"],
+        "psy": ["Verhaltenstherapie für Erwachsene in Einzeltherapie"],
+        "fs": [],
+        "kvg": [],
+        "tsz": WEEKDAY_PHONE,
+    }
 
 
 def import_practices(api: Api, tag: str, items: list[dict]) -> dict[str, int]:
     """Upload through scraping, run its job, wait for therapist ids (by e-mail address)."""
     body = {"arztPraxisDatas": items, "moreResults": False}
-    api.call("POST", "scraping", f"/api/imports?area=e2e-{tag}&full_run=false", status=202,
-             admin=True, json=body)
+    api.call(
+        "POST",
+        "scraping",
+        f"/api/imports?area=e2e-{tag}&full_run=false",
+        status=202,
+        admin=True,
+        json=body,
+    )
     api.job("scraping", "process-imports")
     wanted = {item["email"] for item in items}
 
@@ -135,24 +180,39 @@ def import_practices(api: Api, tag: str, items: list[dict]) -> dict[str, int]:
 
 def register(api: Api, first_name: str, tag: str) -> int:
     """A complete statutory patient in Aachen, then the search starts."""
-    body = {"salutation": "Frau", "first_name": first_name, "last_name": "Geheimname",
-            "gender": "female", "birth_date": "1990-05-01",
-            "email": f"{first_name.lower()}-{tag}@patient.example", "phone": "0241 7654321",
-            "address": {"street": "Lindenallee", "house_number": "3", "postal_code": "52062",
-                        "city": "Aachen"},
-            "insurance": {"type": "statutory", "insurer": "AOK", "number": "A123456789"},
-            "symptoms": ["depressed_mood"], "initial_consultation_date": "2025-12-15",
-            "preferences": {"procedures": ["VT"], "max_distance_km": 25},
-            "consent": {"version": "2026-01", "given_at": "2026-01-02T10:00:00+01:00"}}
+    body = {
+        "salutation": "Frau",
+        "first_name": first_name,
+        "last_name": "Geheimname",
+        "gender": "female",
+        "birth_date": "1990-05-01",
+        "email": f"{first_name.lower()}-{tag}@patient.example",
+        "phone": "0241 7654321",
+        "address": {
+            "street": "Lindenallee",
+            "house_number": "3",
+            "postal_code": "52062",
+            "city": "Aachen",
+        },
+        "insurance": {"type": "statutory", "insurer": "AOK", "number": "A123456789"},
+        "symptoms": ["depressed_mood"],
+        "initial_consultation_date": "2025-12-15",
+        "preferences": {"procedures": ["VT"], "max_distance_km": 25},
+        "consent": {"version": "2026-01", "given_at": "2026-01-02T10:00:00+01:00"},
+    }
     patient = api.call("POST", "patient", "/api/patients", status=201, json=body)
-    api.call("PUT", "patient", f"/api/patients/{patient['id']}/status",
-             json={"status": "searching"})
+    api.call(
+        "PUT", "patient", f"/api/patients/{patient['id']}/status", json={"status": "searching"}
+    )
     return int(patient["id"])
 
 
 def new_mails(before: set[str]) -> list[email.message.EmailMessage]:
-    return [email.message_from_bytes(p.read_bytes(), policy=policy.default)
-            for p in sorted(MAIL.glob("*.eml")) if p.name not in before]
+    return [
+        email.message_from_bytes(p.read_bytes(), policy=policy.default)
+        for p in sorted(MAIL.glob("*.eml"))
+        if p.name not in before
+    ]
 
 
 def text_of(message) -> str:
@@ -166,8 +226,9 @@ def mails_to(before: set[str], address: str) -> list:
 def test_the_placement_loop_end_to_end(running):
     api, tag = Api(), uuid.uuid4().hex[:8]
     before = {p.name for p in MAIL.glob("*.eml")}
-    ids = import_practices(api, tag, [practice(tag, "Anna", 50.7770, 6.0850),
-                                      practice(tag, "Berta", 50.7800, 6.0900)])
+    ids = import_practices(
+        api, tag, [practice(tag, "Anna", 50.7770, 6.0850), practice(tag, "Berta", 50.7800, 6.0900)]
+    )
     a_mail, b_mail = sorted(ids)
     first, second = register(api, "Paula", tag), register(api, "Petra", tag)
     # no matching job here: the search start (or a therapist arriving later) creates requests
@@ -188,46 +249,75 @@ def test_the_placement_loop_end_to_end(running):
 
     late = practice(tag, "Carla", 50.7790, 6.0870)
     carla = import_practices(api, tag, [late])[late["email"]]
-    until(lambda: all(carla in {r["therapist_id"] for r in api.requests_of(p)}
-                      for p in (first, second)), "requests for the new therapist Carla")
+    until(
+        lambda: all(
+            carla in {r["therapist_id"] for r in api.requests_of(p)} for p in (first, second)
+        ),
+        "requests for the new therapist Carla",
+    )
     until(lambda: carried(api, carla) == 2, "Carla's unsent e-mail with both patients")
     draft = drafts_of(api, carla)[0]
 
     week_later = sent_at + timedelta(days=7, minutes=5)
     scheduled = api.job("communication", "follow-ups", week_later)["result"]["follow_up"]
     assert scheduled == {"scheduled": 2}, scheduled
-    [call] = api.call("GET", "communication",
-                      f"/api/phone-calls?therapist_id={ids[a_mail]}")["items"]
+    [call] = api.call("GET", "communication", f"/api/phone-calls?therapist_id={ids[a_mail]}")[
+        "items"
+    ]
     day = datetime.fromisoformat(call["slot_start"]).astimezone(infra_berlin()).date()
     listed = api.call("GET", "communication", f"/api/phone-calls?date={day.isoformat()}")
     assert call["id"] in [c["id"] for c in listed["items"]]
     assert call["therapist"]["phone"] == "+492411234567"
     assert {p["patient_id"] for p in call["patients"]} == {first, second}
-    until(lambda: api.call("GET", "matching", f"/api/placement-requests/"
-                                              f"{first_request[ids[a_mail]]['id']}")
-          ["status"] == "follow_up_scheduled", "matching sees the follow-up call")
+    until(
+        lambda: (
+            api.call(
+                "GET", "matching", f"/api/placement-requests/{first_request[ids[a_mail]]['id']}"
+            )["status"]
+            == "follow_up_scheduled"
+        ),
+        "matching sees the follow-up call",
+    )
 
-    accepted = {"reached": True, "note": "Zusage am Telefon", "outcomes": [
-        {"placement_request_id": first_request[ids[a_mail]]["id"], "outcome": "accepted"}]}
-    done = api.call("PUT", "communication", f"/api/phone-calls/{call['id']}/outcome",
-                    json=accepted)
+    accepted = {
+        "reached": True,
+        "note": "Zusage am Telefon",
+        "outcomes": [
+            {"placement_request_id": first_request[ids[a_mail]]["id"], "outcome": "accepted"}
+        ],
+    }
+    done = api.call("PUT", "communication", f"/api/phone-calls/{call['id']}/outcome", json=accepted)
     assert done["state"] == "completed"
 
-    until(lambda: api.call("GET", "patient", f"/api/patients/{first}")["status"] == "placed",
-          "patient placed")
+    until(
+        lambda: api.call("GET", "patient", f"/api/patients/{first}")["status"] == "placed",
+        "patient placed",
+    )
     statuses = until(lambda: settled(api, first), "the other requests cancelled")
     assert statuses == {ids[a_mail]: "accepted", ids[b_mail]: "cancelled", carla: "cancelled"}
-    shrunk = until(lambda: len(api.call("GET", "communication", f"/api/emails/{draft['id']}")
-                               ["placement_request_ids"]) == 1, "Carla's e-mail shrinks")
+    shrunk = until(
+        lambda: (
+            len(
+                api.call("GET", "communication", f"/api/emails/{draft['id']}")[
+                    "placement_request_ids"
+                ]
+            )
+            == 1
+        ),
+        "Carla's e-mail shrinks",
+    )
     assert shrunk
-    [b_call] = api.call("GET", "communication",
-                        f"/api/phone-calls?therapist_id={ids[b_mail]}")["items"]
+    [b_call] = api.call("GET", "communication", f"/api/phone-calls?therapist_id={ids[b_mail]}")[
+        "items"
+    ]
     assert [p["patient_id"] for p in b_call["patients"]] == [second]
 
     api.job("communication", "send-emails")
     patient_mail = f"paula-{tag}@patient.example"
-    found = until(lambda: [m for m in mails_to(before, patient_mail)
-                           if "Ahrens" in text_of(m)], "the placement-found e-mail")
+    found = until(
+        lambda: [m for m in mails_to(before, patient_mail) if "Ahrens" in text_of(m)],
+        "the placement-found e-mail",
+    )
     assert "0241" in text_of(found[0]) or "+49241" in text_of(found[0])
     carla_mail = until(lambda: mails_to(before, late["email"]), "Carla's e-mail")[0]
     to_carla = {r["therapist_id"]: r["id"] for r in api.requests_of(first)}[carla]
@@ -245,9 +335,13 @@ def test_the_placement_loop_end_to_end(running):
     stats = api.call("GET", "matching", "/api/statistics")
     assert stats["placements"] >= 1
     api.job("communication", "outreach", datetime.now(UTC) + timedelta(days=21))
-    assert not [e for e in api.call("GET", "communication",
-                                    f"/api/emails?therapist_id={ids[a_mail]}")["items"]
-                if e["state"] in ("draft", "queued")]
+    assert not [
+        e
+        for e in api.call("GET", "communication", f"/api/emails?therapist_id={ids[a_mail]}")[
+            "items"
+        ]
+        if e["state"] in ("draft", "queued")
+    ]
 
 
 def drafts_of(api: Api, therapist_id: int) -> list[dict]:

@@ -16,13 +16,21 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def stack(*args, timeout=240):
-    return subprocess.run([sys.executable, "scripts/stack.py", *args], cwd=ROOT, text=True,
-                          capture_output=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "scripts/stack.py", *args],
+        cwd=ROOT,
+        text=True,
+        capture_output=True,
+        timeout=timeout,
+    )
 
 
 def recorded_pids():
-    return {p.stem: int(p.read_text()) for p in infra.PIDS.glob("*.pid")
-            if p.exists() and p.read_text().strip().isdigit()}
+    return {
+        p.stem: int(p.read_text())
+        for p in infra.PIDS.glob("*.pid")
+        if p.exists() and p.read_text().strip().isdigit()
+    }
 
 
 def alive(pid):
@@ -49,8 +57,9 @@ def test_up_twice_then_down():
     second = stack("up", "--database", "psymatch_e2e")
     assert second.returncode == 0, second.stdout + second.stderr
     assert recorded_pids() == pids, "a second `up` must not start anything twice"
-    jobs = requests.get("http://127.0.0.1:8001/api/jobs", timeout=5,
-                        headers={"Authorization": f"Bearer {token}"})
+    jobs = requests.get(
+        "http://127.0.0.1:8001/api/jobs", timeout=5, headers={"Authorization": f"Bearer {token}"}
+    )
     assert jobs.status_code == 403, "the printed staff token is valid (and not an admin's)"
     down = stack("down")
     assert down.returncode == 0, down.stdout + down.stderr

@@ -31,7 +31,7 @@ def written_pairs():
 def writer(scratch, topic, pairs, stop):
     """Write the events in 50 transactions while the broker comes and goes."""
     for start in range(0, len(pairs), 100):
-        write_events(scratch, topic, pairs[start:start + 100])
+        write_events(scratch, topic, pairs[start : start + 100])
         if stop.wait(0.05):
             return
 
@@ -69,13 +69,19 @@ def check_history(history, pairs):
 
 
 def test_three_outages_lose_nothing_and_apply_everything_once_in_order(
-        clean_scratch, private_broker):
+    clean_scratch, private_broker
+):
     bootstrap, topic = private_broker.bootstrap, "things"
     ensure_topics(bootstrap, [topic, dlq_topic(topic)], 3)
     pairs = written_pairs()
     relay = relay_for(clean_scratch, fast_producer(bootstrap))
-    consumer = make_consumer(clean_scratch, bootstrap, [topic], "outage-group",
-                             {"thing.changed": recording_handler(clean_scratch)})
+    consumer = make_consumer(
+        clean_scratch,
+        bootstrap,
+        [topic],
+        "outage-group",
+        {"thing.changed": recording_handler(clean_scratch)},
+    )
     relay_thread, stop_relay = run_in_thread(lambda s: relay.run(s, 0.1, 1.0))
     consumer_thread, stop_consumer = run_in_thread(lambda s: consumer.run(s, 2.0))
     stop_writer = threading.Event()
@@ -84,8 +90,11 @@ def test_three_outages_lose_nothing_and_apply_everything_once_in_order(
         writing.start()
         outages(private_broker, OUTAGES)
         writing.join(timeout=120)
-        wait_until(lambda: applied_count(clean_scratch) >= len(pairs), 180,
-                   "consumers to catch up by themselves")
+        wait_until(
+            lambda: applied_count(clean_scratch) >= len(pairs),
+            180,
+            "consumers to catch up by themselves",
+        )
         time.sleep(2)  # any late duplicate would show up here
     finally:
         for stop in (stop_writer, stop_relay, stop_consumer):

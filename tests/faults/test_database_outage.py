@@ -19,8 +19,9 @@ def pgbouncer():
 
 
 def test_database_outage_gives_503_and_recovers_without_restart(migrated_db, pgbouncer):
-    app = create_app(Settings(db_name="psymatch_test", db_port=pgbouncer.port, jwt_secret=SECRET,
-                              _env_file=None))
+    app = create_app(
+        Settings(db_name="psymatch_test", db_port=pgbouncer.port, jwt_secret=SECRET, _env_file=None)
+    )
     client = app.test_client()
     headers = {"Authorization": f"Bearer {issue_token(SECRET, 'staff-1', 'staff')}"}
     assert client.get("/api/patients", headers=headers).status_code == 200

@@ -46,12 +46,15 @@ def scratch(migrated_db) -> Scratch:
     admin.dispose()
     metadata = MetaData(schema=SCRATCH_SCHEMA)
     tables = infrastructure_tables(metadata)
-    applied = Table("applied", metadata,
-                    Column("id", BigInteger, primary_key=True, autoincrement=True),
-                    Column("event_id", String(64), nullable=False),
-                    Column("aggregate", String(64), nullable=False),
-                    Column("seq", Integer, nullable=False))
-    url = (f"postgresql+psycopg2://{SCRATCH_ROLE}:{SCRATCH_ROLE}-dev@127.0.0.1:6432/{TEST_DB}")
+    applied = Table(
+        "applied",
+        metadata,
+        Column("id", BigInteger, primary_key=True, autoincrement=True),
+        Column("event_id", String(64), nullable=False),
+        Column("aggregate", String(64), nullable=False),
+        Column("seq", Integer, nullable=False),
+    )
+    url = f"postgresql+psycopg2://{SCRATCH_ROLE}:{SCRATCH_ROLE}-dev@127.0.0.1:6432/{TEST_DB}"
     engine = make_engine(url, pool_size=5)
     metadata.create_all(engine)
     yield Scratch(engine, make_session_factory(engine), tables, applied)
@@ -61,9 +64,13 @@ def scratch(migrated_db) -> Scratch:
 @pytest.fixture
 def clean_scratch(scratch) -> Scratch:
     with scratch.engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {SCRATCH_SCHEMA}.outbox, {SCRATCH_SCHEMA}.processed_events, "
-                          f"{SCRATCH_SCHEMA}.applied, {SCRATCH_SCHEMA}.idempotency_keys, "
-                          f"{SCRATCH_SCHEMA}.job_runs RESTART IDENTITY"))
+        conn.execute(
+            text(
+                f"TRUNCATE {SCRATCH_SCHEMA}.outbox, {SCRATCH_SCHEMA}.processed_events, "
+                f"{SCRATCH_SCHEMA}.applied, {SCRATCH_SCHEMA}.idempotency_keys, "
+                f"{SCRATCH_SCHEMA}.job_runs RESTART IDENTITY"
+            )
+        )
     return scratch
 
 

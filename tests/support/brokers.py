@@ -25,9 +25,18 @@ class PrivateBroker:
         self.port = free_port()
         url = f"tcp://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
-            [str(tansu_binary()), "broker", "--listener-url", url,
-             "--advertised-listener-url", url],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+            [
+                str(tansu_binary()),
+                "broker",
+                "--listener-url",
+                url,
+                "--advertised-listener-url",
+                url,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + 20
         while not api_versions_round_trip("127.0.0.1", self.port, 0.5):
             assert time.monotonic() < deadline, "private broker did not start"

@@ -29,8 +29,11 @@ class PrivatePgBouncer:
         self.start()
 
     def start(self) -> None:
-        command = [shutil.which("pgbouncer") or "/usr/sbin/pgbouncer", "-d",
-                   str(self.dir / "pgbouncer.ini")]
+        command = [
+            shutil.which("pgbouncer") or "/usr/sbin/pgbouncer",
+            "-d",
+            str(self.dir / "pgbouncer.ini"),
+        ]
         if infra.is_root():
             command[1:1] = ["-u", "postgres"]
         subprocess.run(command, check=True)

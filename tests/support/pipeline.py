@@ -26,8 +26,9 @@ class ThingChanged(DomainEvent):
 
 
 def fast_producer(bootstrap: str) -> RobustKafkaProducer:
-    return RobustKafkaProducer(bootstrap, "test", delivery_timeout_ms=3000,
-                               request_timeout_ms=1000, max_block_ms=2000)
+    return RobustKafkaProducer(
+        bootstrap, "test", delivery_timeout_ms=3000, request_timeout_ms=1000, max_block_ms=2000
+    )
 
 
 def write_events(scratch, topic: str, pairs, commit: bool = True, per_tx: int = 100) -> None:
@@ -36,31 +37,43 @@ def write_events(scratch, topic: str, pairs, commit: bool = True, per_tx: int = 
     pairs = list(pairs)
     for start in range(0, len(pairs), per_tx):
         with UnitOfWork(scratch.session_factory) as uow:
-            for thing_id, seq in pairs[start:start + per_tx]:
-                writer.add(uow.session, ThingChanged(thing_id=thing_id, seq=seq),
-                           datetime.now(UTC))
+            for thing_id, seq in pairs[start : start + per_tx]:
+                writer.add(uow.session, ThingChanged(thing_id=thing_id, seq=seq), datetime.now(UTC))
             if commit:
                 uow.commit()
 
 
 def recording_handler(scratch):
     def handle(session, envelope):
-        session.execute(insert(scratch.applied).values(
-            event_id=envelope.event_id, aggregate=str(envelope.payload["thing_id"]),
-            seq=envelope.payload["seq"]))
+        session.execute(
+            insert(scratch.applied).values(
+                event_id=envelope.event_id,
+                aggregate=str(envelope.payload["thing_id"]),
+                seq=envelope.payload["seq"],
+            )
+        )
+
     return handle
 
 
 def make_consumer(scratch, bootstrap, topics, group, handlers, dlq=None) -> EventConsumer:
     return EventConsumer(
-        bootstrap_servers=bootstrap, group_id=group, topics=topics, handlers=handlers,
-        session_factory=scratch.session_factory, processed_table=scratch.tables["processed_events"],
-        dlq_producer=dlq or fast_producer(bootstrap), max_attempts=2, retry_backoff_s=0.05)
+        bootstrap_servers=bootstrap,
+        group_id=group,
+        topics=topics,
+        handlers=handlers,
+        session_factory=scratch.session_factory,
+        processed_table=scratch.tables["processed_events"],
+        dlq_producer=dlq or fast_producer(bootstrap),
+        max_attempts=2,
+        retry_backoff_s=0.05,
+    )
 
 
 def relay_for(scratch, producer) -> OutboxRelay:
-    return OutboxRelay(scratch.session_factory, scratch.tables["outbox"], producer, "test",
-                       batch_size=500)
+    return OutboxRelay(
+        scratch.session_factory, scratch.tables["outbox"], producer, "test", batch_size=500
+    )
 
 
 def applied_count(scratch) -> int:

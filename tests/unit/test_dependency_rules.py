@@ -7,8 +7,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = ["patient_service", "therapist_service", "matching_service",
-            "communication_service", "geocoding_service", "scraping_service"]
+SERVICES = [
+    "patient_service",
+    "therapist_service",
+    "matching_service",
+    "communication_service",
+    "geocoding_service",
+    "scraping_service",
+]
 PACKAGES = SERVICES + ["shared"]
 
 
@@ -45,15 +51,23 @@ def test_only_shared_kafka_imports_kafka(package):
 
 
 # Pure shared modules (standard library only, checked below) that domain code may use.
-PURE_SHARED = {"shared.vocabulary", "shared.patient_vocabulary", "shared.weekly_windows",
-               "shared.rules", "shared.geo"}
+PURE_SHARED = {
+    "shared.vocabulary",
+    "shared.patient_vocabulary",
+    "shared.weekly_windows",
+    "shared.rules",
+    "shared.geo",
+}
 
 
 def is_pure_import(name: str, own_domain: str) -> bool:
     head = name.split(".")[0]
     pure = (own_domain, *PURE_SHARED)
-    return (head in sys.stdlib_module_names or head == "__future__"
-            or any(name == p or name.startswith(p + ".") for p in pure))
+    return (
+        head in sys.stdlib_module_names
+        or head == "__future__"
+        or any(name == p or name.startswith(p + ".") for p in pure)
+    )
 
 
 @pytest.mark.parametrize("service", SERVICES)

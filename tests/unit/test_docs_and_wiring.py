@@ -11,8 +11,9 @@ from shared.events import EVENT_SCHEMAS
 
 @pytest.mark.parametrize("name", sorted(GENERATED))
 def test_generated_docs_are_current(name):
-    assert (DOCS / name).read_text() == GENERATED[name](), \
+    assert (DOCS / name).read_text() == GENERATED[name](), (
         f"docs/{name} is stale: run `python scripts/gen_docs.py`"
+    )
 
 
 @pytest.mark.parametrize("service", SERVICE_NAMES)

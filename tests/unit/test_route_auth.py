@@ -25,8 +25,11 @@ def api_routes(app):
     for rule, method, spec in documented_routes(app):
         path = rule.rule
         for arg in rule.arguments:
-            path = path.replace(f"<int:{arg}>", "1").replace(f"<string:{arg}>", "x") \
-                       .replace(f"<{arg}>", "x")
+            path = (
+                path.replace(f"<int:{arg}>", "1")
+                .replace(f"<string:{arg}>", "x")
+                .replace(f"<{arg}>", "x")
+            )
         yield path, method, spec
 
 
@@ -45,8 +48,9 @@ def test_every_api_route_declares_roles(service):
 @pytest.mark.parametrize("service", SERVICE_NAMES)
 def test_missing_expired_and_forged_tokens_get_401(service):
     client = APPS[service].test_client()
-    expired = issue_token(SECRET, "x", "admin", ttl=timedelta(minutes=1),
-                          now=datetime.now(UTC) - timedelta(hours=1))
+    expired = issue_token(
+        SECRET, "x", "admin", ttl=timedelta(minutes=1), now=datetime.now(UTC) - timedelta(hours=1)
+    )
     forged = issue_token("not-the-secret-not-the-secret-xx", "x", "admin")
     for path, method, spec in api_routes(APPS[service]):
         if spec.roles is None:
@@ -88,6 +92,9 @@ def test_unknown_routes_and_methods_get_json_errors(service):
 def test_as_of_needs_the_clock_override_setting():
     client = APPS["patient_service"].test_client()
     token = issue_token(SECRET, "x", "admin")
-    response = client.post("/api/jobs/nope/run", json={"as_of": "2026-01-01T00:00:00Z"},
-                           headers={"Authorization": f"Bearer {token}"})
+    response = client.post(
+        "/api/jobs/nope/run",
+        json={"as_of": "2026-01-01T00:00:00Z"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
     assert response.status_code == 404

@@ -49,8 +49,10 @@ BEGIN
     RETURN NEW;
 END $$;
 """
-UNCHANGED = ("NEW.blocks_from IS NOT DISTINCT FROM OLD.blocks_from AND NEW.kind = OLD.kind "
-             "AND OLD.voided_at IS NULL")
+UNCHANGED = (
+    "NEW.blocks_from IS NOT DISTINCT FROM OLD.blocks_from AND NEW.kind = OLD.kind "
+    "AND OLD.voided_at IS NULL"
+)
 
 
 def _in(column: str, allowed: tuple[str, ...]) -> str:
@@ -60,8 +62,15 @@ def _in(column: str, allowed: tuple[str, ...]) -> str:
 def upgrade() -> None:
     _create_calls()
     op.execute(GUARD.format(kinds="'outreach', 'follow_up'", unchanged=UNCHANGED))
-    op.create_foreign_key("fk_contact_ledger_call", "contact_ledger", "calls", ["call_id"],
-                          ["id"], source_schema=SCHEMA, referent_schema=SCHEMA)
+    op.create_foreign_key(
+        "fk_contact_ledger_call",
+        "contact_ledger",
+        "calls",
+        ["call_id"],
+        ["id"],
+        source_schema=SCHEMA,
+        referent_schema=SCHEMA,
+    )
     op.create_index("ix_contact_ledger_call", "contact_ledger", ["call_id"], schema=SCHEMA)
 
 
@@ -89,34 +98,46 @@ def _create_calls() -> None:
         sa.CheckConstraint(_in("state", CALL_STATES), name="ck_calls_state"),
         sa.CheckConstraint(_in("purpose", CALL_PURPOSES), name="ck_calls_purpose"),
         sa.CheckConstraint("attempt >= 1", name="ck_calls_attempt"),
-        sa.CheckConstraint("purpose <> 'follow_up' OR email_id IS NOT NULL",
-                           name="ck_calls_follow_up_email"),
+        sa.CheckConstraint(
+            "purpose <> 'follow_up' OR email_id IS NOT NULL", name="ck_calls_follow_up_email"
+        ),
         schema=SCHEMA,
     )
-    op.create_index("uq_calls_scheduled_slot", "calls", ["slot_start"], unique=True,
-                    schema=SCHEMA, postgresql_where=sa.text("state = 'scheduled'"))
+    op.create_index(
+        "uq_calls_scheduled_slot",
+        "calls",
+        ["slot_start"],
+        unique=True,
+        schema=SCHEMA,
+        postgresql_where=sa.text("state = 'scheduled'"),
+    )
     op.create_index("ix_calls_therapist", "calls", ["therapist_id", "state"], schema=SCHEMA)
     op.create_table(
         "call_requests",
-        sa.Column("call_id", sa.BigInteger, sa.ForeignKey(f"{SCHEMA}.calls.id"),
-                  primary_key=True),
-        sa.Column("placement_request_id", sa.BigInteger,
-                  sa.ForeignKey(f"{SCHEMA}.outreach_requests.placement_request_id"),
-                  primary_key=True),
+        sa.Column("call_id", sa.BigInteger, sa.ForeignKey(f"{SCHEMA}.calls.id"), primary_key=True),
+        sa.Column(
+            "placement_request_id",
+            sa.BigInteger,
+            sa.ForeignKey(f"{SCHEMA}.outreach_requests.placement_request_id"),
+            primary_key=True,
+        ),
         sa.Column("position", sa.SmallInteger, nullable=False),
         schema=SCHEMA,
     )
-    op.create_index("ix_call_requests_request", "call_requests", ["placement_request_id"],
-                    schema=SCHEMA)
+    op.create_index(
+        "ix_call_requests_request", "call_requests", ["placement_request_id"], schema=SCHEMA
+    )
 
 
 def downgrade() -> None:
     # The ledger keeps its phone contacts, without the link to the dropped calls.
-    op.execute("UPDATE communication_service.contact_ledger SET call_id = NULL "
-               "WHERE call_id IS NOT NULL")
+    op.execute(
+        "UPDATE communication_service.contact_ledger SET call_id = NULL WHERE call_id IS NOT NULL"
+    )
     op.drop_index("ix_contact_ledger_call", "contact_ledger", schema=SCHEMA)
-    op.drop_constraint("fk_contact_ledger_call", "contact_ledger", schema=SCHEMA,
-                       type_="foreignkey")
+    op.drop_constraint(
+        "fk_contact_ledger_call", "contact_ledger", schema=SCHEMA, type_="foreignkey"
+    )
     op.execute(GUARD.format(kinds="'outreach'", unchanged="FALSE"))
     op.drop_table("call_requests", schema=SCHEMA)
     op.drop_table("calls", schema=SCHEMA)

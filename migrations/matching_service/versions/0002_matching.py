@@ -16,8 +16,17 @@ depends_on = None
 
 SCHEMA = "matching_service"
 TS = sa.DateTime(timezone=True)
-REQUEST_STATUSES = ("proposed", "queued", "contacted", "follow_up_scheduled", "accepted",
-                    "rejected", "no_response", "expired", "cancelled")
+REQUEST_STATUSES = (
+    "proposed",
+    "queued",
+    "contacted",
+    "follow_up_scheduled",
+    "accepted",
+    "rejected",
+    "no_response",
+    "expired",
+    "cancelled",
+)
 OPEN_STATUSES = "('proposed', 'queued', 'contacted', 'follow_up_scheduled')"
 
 
@@ -37,7 +46,9 @@ def _create_patients() -> None:
         sa.Column("longitude", sa.Float, nullable=True),
         sa.Column("location_status", sa.String(20), nullable=False),
         sa.Column("insurance_type", sa.String(20), nullable=False),
-        _json("preferences", "{}"), _json("availability", "{}"), _json("exclusions", "[]"),
+        _json("preferences", "{}"),
+        _json("availability", "{}"),
+        _json("exclusions", "[]"),
         _json("complaint_groups", "[]"),
         sa.Column("urgent", sa.Boolean, nullable=False, server_default=sa.false()),
         sa.Column("search_started_at", TS, nullable=True),
@@ -60,12 +71,15 @@ def _create_therapists() -> None:
         sa.Column("postal_code", sa.String(5), nullable=True),
         sa.Column("latitude", sa.Float, nullable=True),
         sa.Column("longitude", sa.Float, nullable=True),
-        _json("offers", "[]"), _json("languages", "[]"), _json("consultation_hours", "{}"),
+        _json("offers", "[]"),
+        _json("languages", "[]"),
+        _json("consultation_hours", "{}"),
         _json("patient_genders", "[]"),
         sa.Column("statutory_licence", sa.Boolean, nullable=False, server_default=sa.true()),
         sa.Column("barrier_free", sa.Boolean, nullable=False, server_default=sa.false()),
-        sa.Column("accepting_new_patients", sa.String(10), nullable=False,
-                  server_default="unknown"),
+        sa.Column(
+            "accepting_new_patients", sa.String(10), nullable=False, server_default="unknown"
+        ),
         sa.Column("capacity_as_of", sa.Date, nullable=True),
         sa.Column("age_min", sa.Integer, nullable=True),
         sa.Column("age_max", sa.Integer, nullable=True),
@@ -81,8 +95,9 @@ def _create_therapists() -> None:
         sa.Column("updated_at", TS, nullable=False, server_default=sa.func.now()),
         schema=SCHEMA,
     )
-    op.create_index("ix_therapists_location", "therapists", ["latitude", "longitude"],
-                    schema=SCHEMA)
+    op.create_index(
+        "ix_therapists_location", "therapists", ["latitude", "longitude"], schema=SCHEMA
+    )
 
 
 def _create_runs_and_requests() -> None:
@@ -120,11 +135,18 @@ def _create_runs_and_requests() -> None:
         schema=SCHEMA,
     )
     # (patient_id, ...) lookups use the unique pair index and the partial open index.
-    for name, cols in (("ix_placement_requests_therapist", ["therapist_id", "status"]),
-                       ("ix_placement_requests_status", ["status", "contacted_at"])):
+    for name, cols in (
+        ("ix_placement_requests_therapist", ["therapist_id", "status"]),
+        ("ix_placement_requests_status", ["status", "contacted_at"]),
+    ):
         op.create_index(name, "placement_requests", cols, schema=SCHEMA)
-    op.create_index("ix_placement_requests_open", "placement_requests", ["patient_id"],
-                    schema=SCHEMA, postgresql_where=sa.text(f"status IN {OPEN_STATUSES}"))
+    op.create_index(
+        "ix_placement_requests_open",
+        "placement_requests",
+        ["patient_id"],
+        schema=SCHEMA,
+        postgresql_where=sa.text(f"status IN {OPEN_STATUSES}"),
+    )
 
 
 def _create_exclusions_and_cooling() -> None:
@@ -157,6 +179,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("cooling_periods", "exclusions", "placement_requests", "matching_runs",
-                  "therapists", "patients"):
+    for table in (
+        "cooling_periods",
+        "exclusions",
+        "placement_requests",
+        "matching_runs",
+        "therapists",
+        "patients",
+    ):
         op.drop_table(table, schema=SCHEMA)

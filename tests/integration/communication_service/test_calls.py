@@ -41,14 +41,18 @@ def events(ctx, event_type: str) -> list[dict]:
     t = infrastructure["outbox"]
     topic = ctx.settings.topic("communication-events")
     with ctx.engine.connect() as conn:
-        rows = conn.execute(select(t.c.envelope).where(
-            t.c.topic == topic, t.c.event_type == event_type).order_by(t.c.id)).scalars()
+        rows = conn.execute(
+            select(t.c.envelope)
+            .where(t.c.topic == topic, t.c.event_type == event_type)
+            .order_by(t.c.id)
+        ).scalars()
         return [dict(r["payload"]) for r in rows]
 
 
 def run_job(client, admin, as_of):
-    response = client.post("/api/jobs/follow-ups/run", json={"as_of": as_of.isoformat()},
-                           headers=admin)
+    response = client.post(
+        "/api/jobs/follow-ups/run", json={"as_of": as_of.isoformat()}, headers=admin
+    )
     assert response.status_code == 200, response.json
     return response.json["result"]
 
@@ -66,8 +70,9 @@ def outcome(client, staff, call_id, **body):
 def request_state(ctx, request_id) -> tuple[str, str | None]:
     r = outreach_requests
     with ctx.engine.connect() as conn:
-        row = conn.execute(select(r.c.state, r.c.close_reason).where(
-            r.c.placement_request_id == request_id)).one()
+        row = conn.execute(
+            select(r.c.state, r.c.close_reason).where(r.c.placement_request_id == request_id)
+        ).one()
     return row[0], row[1]
 
 
@@ -99,15 +104,19 @@ def test_unanswered_email_gets_exactly_one_call_in_the_next_window_after_seven_d
 
 def test_an_answered_email_gets_no_follow_up_call(ctx, handlers, client, staff, admin, therapist):
     tid, [item] = sent_email(ctx, handlers, therapist)
-    body = {"therapist_id": tid, "channel": "email", "outcomes": [
-        {"placement_request_id": item["placement_request_id"], "outcome": "rejected_other"}]}
+    body = {
+        "therapist_id": tid,
+        "channel": "email",
+        "outcomes": [
+            {"placement_request_id": item["placement_request_id"], "outcome": "rejected_other"}
+        ],
+    }
     assert client.post("/api/responses", json=body, headers=staff).status_code == 201
     assert run_job(client, admin, START + 2 * WEEK)["follow_up"] == {}
     assert calls_of(client, staff, tid) == []
 
 
-def test_two_therapists_never_share_the_desks_slot(ctx, handlers, client, staff, admin,
-                                                  therapist):
+def test_two_therapists_never_share_the_desks_slot(ctx, handlers, client, staff, admin, therapist):
     first, _ = sent_email(ctx, handlers, therapist)
     second, _ = sent_email(ctx, handlers, therapist)
     assert run_job(client, admin, START + WEEK)["follow_up"] == {"scheduled": 2}
@@ -136,8 +145,9 @@ def test_not_reached_three_times_fails_for_good(ctx, handlers, client, staff, ad
     assert len(made) == 3
 
 
-def test_reached_call_records_answers_like_a_response(ctx, handlers, client, staff, admin,
-                                                     therapist):
+def test_reached_call_records_answers_like_a_response(
+    ctx, handlers, client, staff, admin, therapist
+):
     tid, [item, other] = sent_email(ctx, handlers, therapist, count=2)
     run_job(client, admin, START + WEEK)
     [call] = calls_of(client, staff, tid)
@@ -164,11 +174,16 @@ def test_reached_call_records_answers_like_a_response(ctx, handlers, client, sta
     assert request_state(ctx, other["placement_request_id"])[0] == "in_email"
 
 
-def test_phone_preferring_therapist_gets_a_first_contact_call(ctx, handlers, client, staff,
-                                                             admin, therapist):
+def test_phone_preferring_therapist_gets_a_first_contact_call(
+    ctx, handlers, client, staff, admin, therapist
+):
     tid = therapist()
-    feed(ctx, handlers, therapist_created(tid, preferred_channel="phone"),
-         producer="therapist_service")
+    feed(
+        ctx,
+        handlers,
+        therapist_created(tid, preferred_channel="phone"),
+        producer="therapist_service",
+    )
     first = request_item(tid)
     feed(ctx, handlers, requests_created(first))
     assert request_state(ctx, first["placement_request_id"])[0] == "phone_pending"
@@ -181,8 +196,9 @@ def test_phone_preferring_therapist_gets_a_first_contact_call(ctx, handlers, cli
     assert call["purpose"] == "first_contact" and call["email_id"] is None
     assert call["slot_start"].startswith("2026-03-02T11:30:00")
     assert len(call["patients"]) == 2
-    answer = [{"placement_request_id": later["placement_request_id"],
-               "outcome": "rejected_no_capacity"}]
+    answer = [
+        {"placement_request_id": later["placement_request_id"], "outcome": "rejected_no_capacity"}
+    ]
     assert outcome(client, staff, call["id"], reached=True, outcomes=answer).status_code == 200
     history = client.get(f"/api/therapists/{tid}/contact-history", headers=staff).json
     assert ("phone", "outreach") in {(c["channel"], c["kind"]) for c in history["contacts"]}
@@ -204,9 +220,13 @@ def test_a_cancelled_request_leaves_the_call_and_an_empty_call_is_cancelled(
     tid, [item] = sent_email(ctx, handlers, therapist)
     run_job(client, admin, START + WEEK)
     gone = PlacementRequestCancelled(
-        placement_request_id=item["placement_request_id"], patient_id=item["patient_id"],
-        therapist_id=tid, previous_status="follow_up_scheduled", reason="patient_paused",
-        cancelled_at=START + WEEK)
+        placement_request_id=item["placement_request_id"],
+        patient_id=item["patient_id"],
+        therapist_id=tid,
+        previous_status="follow_up_scheduled",
+        reason="patient_paused",
+        cancelled_at=START + WEEK,
+    )
     feed(ctx, handlers, gone)
     [call] = calls_of(client, staff, tid)
     assert (call["state"], call["patients"]) == ("cancelled", [])

@@ -25,8 +25,18 @@ pytestmark = pytest.mark.integration
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 AACHEN = (50.777, 6.085)
-TABLES = ("placement_requests", "matching_runs", "patients", "therapists", "exclusions",
-          "cooling_periods", "outbox", "processed_events", "job_runs", "idempotency_keys")
+TABLES = (
+    "placement_requests",
+    "matching_runs",
+    "patients",
+    "therapists",
+    "exclusions",
+    "cooling_periods",
+    "outbox",
+    "processed_events",
+    "job_runs",
+    "idempotency_keys",
+)
 _offsets = itertools.count()
 
 
@@ -36,8 +46,13 @@ def migrated_database(migrated_db: str) -> str:
 
 
 def settings(prefix: str = "", **overrides: Any) -> Settings:
-    return Settings(_env_file=None, db_name="psymatch_test", kafka_topic_prefix=prefix,
-                    allow_clock_override=True, **overrides)
+    return Settings(
+        _env_file=None,
+        db_name="psymatch_test",
+        kafka_topic_prefix=prefix,
+        allow_clock_override=True,
+        **overrides,
+    )
 
 
 @pytest.fixture
@@ -50,8 +65,13 @@ def app(clock, topic_prefix):
     app = create_app(settings(topic_prefix), clock=clock)
     ctx = app.extensions["psymatch"]
     with ctx.engine.begin() as conn:
-        conn.execute(text("TRUNCATE " + ", ".join(f"matching_service.{t}" for t in TABLES)
-                          + " RESTART IDENTITY CASCADE"))
+        conn.execute(
+            text(
+                "TRUNCATE "
+                + ", ".join(f"matching_service.{t}" for t in TABLES)
+                + " RESTART IDENTITY CASCADE"
+            )
+        )
     yield app
     ctx.engine.dispose()
 
@@ -67,17 +87,27 @@ class Feeder:
     def __init__(self, ctx, clock) -> None:
         self.ctx, self.clock = ctx, clock
         self.consumer = EventConsumer(
-            bootstrap_servers="127.0.0.1:9092", group_id=f"test-{uuid.uuid4().hex[:6]}",
-            topics=[], handlers=build_handlers(ctx), session_factory=ctx.session_factory,
+            bootstrap_servers="127.0.0.1:9092",
+            group_id=f"test-{uuid.uuid4().hex[:6]}",
+            topics=[],
+            handlers=build_handlers(ctx),
+            session_factory=ctx.session_factory,
             processed_table=ctx.tables["processed_events"],
-            dlq_producer=fast_producer("127.0.0.1:9092"), max_attempts=1)
+            dlq_producer=fast_producer("127.0.0.1:9092"),
+            max_attempts=1,
+        )
 
     def envelope(self, event, at: datetime | None = None):
         return event.envelope("test", at or self.clock.now())
 
     def deliver(self, envelope) -> str:
-        message = SimpleNamespace(topic="test-events", partition=0, offset=next(_offsets),
-                                  key=b"k", value=envelope.to_bytes())
+        message = SimpleNamespace(
+            topic="test-events",
+            partition=0,
+            offset=next(_offsets),
+            key=b"k",
+            value=envelope.to_bytes(),
+        )
         return self.consumer.handle_message(message)
 
     def send(self, event, at: datetime | None = None) -> str:
@@ -90,18 +120,32 @@ def feed(ctx, clock) -> Feeder:
 
 
 def therapist(therapist_id: int, km_north: float = 1.0, **changes: Any) -> TherapistCreated:
-    base = {"therapist_id": therapist_id, "gender": "female",
-            "latitude": AACHEN[0] + km_north / 111.19, "longitude": AACHEN[1],
-            "offers": [OfferItem(procedure="VT", age_group="adults", setting="individual")],
-            "statutory_licence": True, "status": "active", "has_email": True}
+    base = {
+        "therapist_id": therapist_id,
+        "gender": "female",
+        "latitude": AACHEN[0] + km_north / 111.19,
+        "longitude": AACHEN[1],
+        "offers": [OfferItem(procedure="VT", age_group="adults", setting="individual")],
+        "statutory_licence": True,
+        "status": "active",
+        "has_email": True,
+    }
     return TherapistCreated(**{**base, **changes})
 
 
 def patient(patient_id: int, cls=PatientSearchStarted, **changes: Any):
-    base = {"patient_id": patient_id, "status": "searching", "age": 34, "gender": "female",
-            "postal_code": "52062", "latitude": AACHEN[0], "longitude": AACHEN[1],
-            "location_status": "resolved", "insurance_type": "statutory",
-            "search_started_at": START - timedelta(days=3)}
+    base = {
+        "patient_id": patient_id,
+        "status": "searching",
+        "age": 34,
+        "gender": "female",
+        "postal_code": "52062",
+        "latitude": AACHEN[0],
+        "longitude": AACHEN[1],
+        "location_status": "resolved",
+        "insurance_type": "statutory",
+        "search_started_at": START - timedelta(days=3),
+    }
     return cls(**{**base, **changes})
 
 
@@ -131,4 +175,5 @@ def auth():
     def headers(role: str = "staff") -> dict[str, str]:
         token = issue_token(Settings(_env_file=None).jwt_secret.get_secret_value(), "t", role)
         return {"Authorization": f"Bearer {token}"}
+
     return headers

@@ -17,8 +17,9 @@ def seeded(feed, builders, count=12):
 def test_list_filter_and_get_requests(app, feed, builders, auth):
     seeded(feed, builders)
     client = app.test_client()
-    page = client.get("/api/placement-requests?patient_id=1&status=proposed&per_page=3",
-                      headers=auth()).json
+    page = client.get(
+        "/api/placement-requests?patient_id=1&status=proposed&per_page=3", headers=auth()
+    ).json
     assert page["total"] == 10 and len(page["items"]) == 3
     one = client.get(f"/api/placement-requests/{page['items'][0]['id']}", headers=auth("service"))
     assert one.status_code == 200 and one.json["patient_id"] == 1
@@ -27,8 +28,9 @@ def test_list_filter_and_get_requests(app, feed, builders, auth):
     assert bad.status_code == 400
 
 
-def test_staff_cancel_proposes_a_replacement_and_a_closed_request_is_a_conflict(app, feed,
-                                                                                builders, auth):
+def test_staff_cancel_proposes_a_replacement_and_a_closed_request_is_a_conflict(
+    app, feed, builders, auth
+):
     seeded(feed, builders)
     client = app.test_client()
     first = client.get("/api/placement-requests?therapist_id=1", headers=auth()).json["items"][0]
@@ -36,8 +38,9 @@ def test_staff_cancel_proposes_a_replacement_and_a_closed_request_is_a_conflict(
     assert response.status_code == 200 and response.json["status"] == "cancelled"
     again = client.post(f"/api/placement-requests/{first['id']}/cancel", headers=auth())
     assert again.status_code == 409
-    open_ids = client.get("/api/placement-requests?patient_id=1&status=proposed",
-                          headers=auth()).json["items"]
+    open_ids = client.get(
+        "/api/placement-requests?patient_id=1&status=proposed", headers=auth()
+    ).json["items"]
     assert 11 in {r["therapist_id"] for r in open_ids}
 
 
@@ -70,8 +73,9 @@ def test_matching_round_job_fills_patients(app, feed, builders, auth, db, ctx):
         feed.send(builders.therapist(tid, km_north=tid))
     with ctx.engine.begin() as conn:
         conn.exec_driver_sql("DELETE FROM matching_service.placement_requests")
-    result = app.test_client().post("/api/jobs/matching-round/run", json={},
-                                    headers=auth("admin")).json
+    result = (
+        app.test_client().post("/api/jobs/matching-round/run", json={}, headers=auth("admin")).json
+    )
     assert result["result"]["requests_created"] == 3
 
 
@@ -79,8 +83,9 @@ def test_expire_requests_28_days_after_first_contact(app, feed, builders, auth, 
     seeded(feed, builders)
     first = db.rows(ctx, "placement_requests", therapist_id=1)[0]
     sent = feed.clock.now()
-    feed.send(EmailSent(email_id=1, therapist_id=1, placement_request_ids=[first["id"]],
-                        sent_at=sent))
+    feed.send(
+        EmailSent(email_id=1, therapist_id=1, placement_request_ids=[first["id"]], sent_at=sent)
+    )
     client = app.test_client()
     early = (sent + timedelta(days=28) - timedelta(seconds=1)).isoformat()
     client.post("/api/jobs/expire-requests/run", json={"as_of": early}, headers=auth("admin"))
@@ -88,5 +93,6 @@ def test_expire_requests_28_days_after_first_contact(app, feed, builders, auth, 
     due = (sent + timedelta(days=28)).isoformat()
     client.post("/api/jobs/expire-requests/run", json={"as_of": due}, headers=auth("admin"))
     assert db.rows(ctx, "placement_requests", id=first["id"])[0]["status"] == "expired"
-    assert [e["placement_request_id"] for e in db.outbox(
-        ctx, "matching.placement_request_expired")] == [first["id"]]
+    assert [
+        e["placement_request_id"] for e in db.outbox(ctx, "matching.placement_request_expired")
+    ] == [first["id"]]

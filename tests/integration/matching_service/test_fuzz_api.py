@@ -20,12 +20,18 @@ from shared.http.auth import issue_token
 
 pytestmark = pytest.mark.integration
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance, negative_data_rejection]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    negative_data_rejection,
+]
 # Building the app opens no connection; the session fixture migrates before the first request.
 APP = create_app(Settings(_env_file=None, db_name="psymatch_test"), clock=FakeClock())
 schema = schemathesis.openapi.from_wsgi("/openapi.json", APP).include(
-    path_regex="^/api/(placement-requests|patients|statistics)")
+    path_regex="^/api/(placement-requests|patients|statistics)"
+)
 
 
 @schema.parametrize()

@@ -21,31 +21,45 @@ def scenario(feed, builders):
         out.append(feed.envelope(builders.therapist(tid, km_north=tid), t0 + timedelta(seconds=i)))
     far = builders.therapist(5, km_north=60).model_dump()
     out.append(feed.envelope(TherapistUpdated(**far), t0 + timedelta(minutes=1)))
-    out.append(feed.envelope(TherapistBlocked(therapist_id=7, blocked_at=t0),
-                             t0 + timedelta(minutes=2)))
-    out.append(feed.envelope(TherapistUnblocked(therapist_id=7, unblocked_at=t0),
-                             t0 + timedelta(minutes=3)))
+    out.append(
+        feed.envelope(TherapistBlocked(therapist_id=7, blocked_at=t0), t0 + timedelta(minutes=2))
+    )
+    out.append(
+        feed.envelope(
+            TherapistUnblocked(therapist_id=7, unblocked_at=t0), t0 + timedelta(minutes=3)
+        )
+    )
     out.append(feed.envelope(builders.patient(1), t0 + timedelta(minutes=4)))
     return out
 
 
 def final_state(ctx):
     with ctx.engine.connect() as conn:
-        therapists = conn.execute(text(
-            "SELECT therapist_id, status, round(latitude::numeric, 4) FROM "
-            "matching_service.therapists ORDER BY 1")).all()
-        requests = conn.execute(text(
-            "SELECT patient_id, therapist_id, status FROM matching_service.placement_requests "
-            "WHERE status <> 'cancelled' ORDER BY 1, 2")).all()
+        therapists = conn.execute(
+            text(
+                "SELECT therapist_id, status, round(latitude::numeric, 4) FROM "
+                "matching_service.therapists ORDER BY 1"
+            )
+        ).all()
+        requests = conn.execute(
+            text(
+                "SELECT patient_id, therapist_id, status FROM matching_service.placement_requests "
+                "WHERE status <> 'cancelled' ORDER BY 1, 2"
+            )
+        ).all()
     return therapists, requests
 
 
 def reset(ctx):
     with ctx.engine.begin() as conn:
-        conn.execute(text("TRUNCATE matching_service.placement_requests, "
-                          "matching_service.matching_runs, matching_service.patients, "
-                          "matching_service.therapists, matching_service.processed_events "
-                          "RESTART IDENTITY CASCADE"))
+        conn.execute(
+            text(
+                "TRUNCATE matching_service.placement_requests, "
+                "matching_service.matching_runs, matching_service.patients, "
+                "matching_service.therapists, matching_service.processed_events "
+                "RESTART IDENTITY CASCADE"
+            )
+        )
 
 
 def test_duplicated_and_reordered_events_give_the_same_final_state(feed, builders, ctx):
@@ -69,10 +83,20 @@ def test_a_second_acceptance_in_either_order_never_places_twice(feed, builders, 
     for envelope in scenario(feed, builders):
         feed.deliver(envelope)
     reqs = {r["therapist_id"]: r for r in db.rows(ctx, "placement_requests", patient_id=1)}
-    answers = [TherapistResponseRecorded(
-        therapist_id=tid, response_id=tid, channel="phone", recorded_at=feed.clock.now(),
-        outcomes=[ResponseOutcomeItem(placement_request_id=reqs[tid]["id"], patient_id=1,
-                                      outcome="accepted")]) for tid in (2, 3)]
+    answers = [
+        TherapistResponseRecorded(
+            therapist_id=tid,
+            response_id=tid,
+            channel="phone",
+            recorded_at=feed.clock.now(),
+            outcomes=[
+                ResponseOutcomeItem(
+                    placement_request_id=reqs[tid]["id"], patient_id=1, outcome="accepted"
+                )
+            ],
+        )
+        for tid in (2, 3)
+    ]
     for answer in reversed(answers):
         feed.send(answer)
     statuses = {r["therapist_id"]: r["status"] for r in db.rows(ctx, "placement_requests")}
@@ -85,16 +109,24 @@ def test_events_from_the_real_broker_create_requests(app, ctx, feed, builders, d
     producer = fast_producer(broker)
     events = [builders.therapist(tid, km_north=tid) for tid in range(1, 4)]
     for event in events:
-        producer.send_and_wait(settings.topic(TOPICS["therapist_service"]), event.key(),
-                               feed.envelope(event).to_bytes())
+        producer.send_and_wait(
+            settings.topic(TOPICS["therapist_service"]),
+            event.key(),
+            feed.envelope(event).to_bytes(),
+        )
     patient = builders.patient(1)
-    producer.send_and_wait(settings.topic(TOPICS["patient_service"]), patient.key(),
-                           feed.envelope(patient).to_bytes())
+    producer.send_and_wait(
+        settings.topic(TOPICS["patient_service"]), patient.key(), feed.envelope(patient).to_bytes()
+    )
     consumer = EventConsumer(
-        bootstrap_servers=broker, group_id=f"{settings.kafka_topic_prefix}matching",
+        bootstrap_servers=broker,
+        group_id=f"{settings.kafka_topic_prefix}matching",
         topics=[settings.topic(TOPICS[s]) for s in ("therapist_service", "patient_service")],
-        handlers=feed.consumer._handlers, session_factory=ctx.session_factory,
-        processed_table=ctx.tables["processed_events"], dlq_producer=producer)
+        handlers=feed.consumer._handlers,
+        session_factory=ctx.session_factory,
+        processed_table=ctx.tables["processed_events"],
+        dlq_producer=producer,
+    )
     stop = threading.Event()
     thread = threading.Thread(target=consumer.run, args=(stop,), daemon=True)
     thread.start()

@@ -15,8 +15,11 @@ from shared.events.therapist import TherapistBlocked
 
 
 def open_requests(db, ctx, patient_id):
-    return [r for r in db.rows(ctx, "placement_requests", patient_id=patient_id)
-            if r["status"] in ("proposed", "queued", "contacted", "follow_up_scheduled")]
+    return [
+        r
+        for r in db.rows(ctx, "placement_requests", patient_id=patient_id)
+        if r["status"] in ("proposed", "queued", "contacted", "follow_up_scheduled")
+    ]
 
 
 def setup_patient_with_therapists(feed, builders, count=12):
@@ -27,9 +30,15 @@ def setup_patient_with_therapists(feed, builders, count=12):
 
 def respond(feed, therapist_id, request, outcome, response_id):
     item = ResponseOutcomeItem(placement_request_id=request["id"], patient_id=1, outcome=outcome)
-    feed.send(TherapistResponseRecorded(therapist_id=therapist_id, response_id=response_id,
-                                        channel="email", outcomes=[item],
-                                        recorded_at=feed.clock.now()))
+    feed.send(
+        TherapistResponseRecorded(
+            therapist_id=therapist_id,
+            response_id=response_id,
+            channel="email",
+            outcomes=[item],
+            recorded_at=feed.clock.now(),
+        )
+    )
 
 
 def test_search_started_creates_the_ten_best_requests(feed, builders, ctx, db):
@@ -45,12 +54,17 @@ def test_search_started_creates_the_ten_best_requests(feed, builders, ctx, db):
     assert "latitude" not in items[0]["patient"]
 
 
-def test_blocked_therapist_cancels_uncontacted_requests_and_marks_the_rest(feed, builders, ctx,
-                                                                           db):
+def test_blocked_therapist_cancels_uncontacted_requests_and_marks_the_rest(feed, builders, ctx, db):
     setup_patient_with_therapists(feed, builders)
     by_tid = {r["therapist_id"]: r for r in open_requests(db, ctx, 1)}
-    feed.send(EmailSent(email_id=1, therapist_id=2, placement_request_ids=[by_tid[2]["id"]],
-                        sent_at=feed.clock.now()))
+    feed.send(
+        EmailSent(
+            email_id=1,
+            therapist_id=2,
+            placement_request_ids=[by_tid[2]["id"]],
+            sent_at=feed.clock.now(),
+        )
+    )
     feed.send(TherapistBlocked(therapist_id=1, blocked_at=feed.clock.now()))
     feed.send(TherapistBlocked(therapist_id=2, blocked_at=feed.clock.now()))
     after = {r["therapist_id"]: r for r in db.rows(ctx, "placement_requests", patient_id=1)}
@@ -97,8 +111,15 @@ def test_paused_search_cancels_open_requests(feed, builders, ctx, db):
 def test_final_failed_call_ends_requests_as_no_response(feed, builders, ctx, db):
     setup_patient_with_therapists(feed, builders)
     by_tid = {r["therapist_id"]: r for r in open_requests(db, ctx, 1)}
-    feed.send(CallFailed(call_id=1, therapist_id=6, placement_request_ids=[by_tid[6]["id"]],
-                         attempt=3, final=True))
+    feed.send(
+        CallFailed(
+            call_id=1,
+            therapist_id=6,
+            placement_request_ids=[by_tid[6]["id"]],
+            attempt=3,
+            final=True,
+        )
+    )
     assert db.rows(ctx, "placement_requests", id=by_tid[6]["id"])[0]["status"] == "no_response"
     assert len(open_requests(db, ctx, 1)) == 10
 

@@ -16,11 +16,14 @@ def test_a_role_can_use_its_own_schema(migrated_db):
         assert conn.execute(text("SELECT count(*) FROM matching_service.outbox")).scalar() >= 0
 
 
-@pytest.mark.parametrize("statement", [
-    "SELECT count(*) FROM patient_service.outbox",
-    "CREATE TABLE patient_service.intruder (id int)",
-    "CREATE TABLE public.intruder (id int)",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "SELECT count(*) FROM patient_service.outbox",
+        "CREATE TABLE patient_service.intruder (id int)",
+        "CREATE TABLE public.intruder (id int)",
+    ],
+)
 def test_a_role_cannot_touch_another_schema(migrated_db, statement):
     with engine_for("matching_service").connect() as conn, pytest.raises(ProgrammingError):
         conn.execute(text(statement))

@@ -30,7 +30,15 @@ def test_replayed_dead_letter_is_applied_after_the_fix(clean_scratch, broker, to
     first.close()
 
     assert replay_main([topic, "--bootstrap", broker, "--replay"]) == 0
-    fixed = make_consumer(clean_scratch, broker, [topic], f"{topic_prefix}g",
-                          {"thing.changed": recording_handler(clean_scratch)})
-    wait_until(lambda: fixed.poll_once() >= 0 and applied_count(clean_scratch) == 1, 30,
-               "the replayed event")
+    fixed = make_consumer(
+        clean_scratch,
+        broker,
+        [topic],
+        f"{topic_prefix}g",
+        {"thing.changed": recording_handler(clean_scratch)},
+    )
+    wait_until(
+        lambda: fixed.poll_once() >= 0 and applied_count(clean_scratch) == 1,
+        30,
+        "the replayed event",
+    )

@@ -28,21 +28,31 @@ pytestmark = pytest.mark.integration
 def unpublished(scratch) -> int:
     t = scratch.tables["outbox"]
     with scratch.engine.connect() as conn:
-        return conn.execute(select(func.count()).select_from(t)
-                            .where(t.c.published_at.is_(None))).scalar_one()
+        return conn.execute(
+            select(func.count()).select_from(t).where(t.c.published_at.is_(None))
+        ).scalar_one()
 
 
 def test_committed_event_reaches_a_consumer_and_rolled_back_one_does_not(
-        clean_scratch, broker, topic_prefix):
+    clean_scratch, broker, topic_prefix
+):
     topic = f"{topic_prefix}things"
     ensure_topics(broker, [topic, dlq_topic(topic)], 3)
     write_events(clean_scratch, topic, [(1, 1)], commit=True)
     write_events(clean_scratch, topic, [(2, 1)], commit=False)
     assert relay_for(clean_scratch, fast_producer(broker)).publish_once() == 1
-    consumer = make_consumer(clean_scratch, broker, [topic], f"{topic_prefix}g",
-                             {"thing.changed": recording_handler(clean_scratch)})
-    wait_until(lambda: consumer.poll_once() >= 0 and applied_count(clean_scratch) >= 1, 30,
-               "the committed event")
+    consumer = make_consumer(
+        clean_scratch,
+        broker,
+        [topic],
+        f"{topic_prefix}g",
+        {"thing.changed": recording_handler(clean_scratch)},
+    )
+    wait_until(
+        lambda: consumer.poll_once() >= 0 and applied_count(clean_scratch) >= 1,
+        30,
+        "the committed event",
+    )
     messages = read_topic(broker, topic, expected=1, timeout_s=3)
     assert [json.loads(m.value)["payload"]["thing_id"] for m in messages] == [1]
     assert messages[0].key == b"thing:1"
@@ -66,8 +76,11 @@ def test_outage_2000_events_wait_and_are_applied_exactly_once(clean_scratch, pri
         thread.join(timeout=20)
     handlers = {"thing.changed": recording_handler(clean_scratch)}
     first = make_consumer(clean_scratch, bootstrap, [topic], "g1", handlers)
-    wait_until(lambda: first.poll_once() >= 0 and applied_count(clean_scratch) >= 2000, 90,
-               "all events applied")
+    wait_until(
+        lambda: first.poll_once() >= 0 and applied_count(clean_scratch) >= 2000,
+        90,
+        "all events applied",
+    )
     again = make_consumer(clean_scratch, bootstrap, [topic], "g2", handlers)
     outcomes = [again.handle_message(m) for m in read_topic(bootstrap, topic, 2000)]
     assert outcomes.count("duplicate") >= 2000
@@ -76,8 +89,11 @@ def test_outage_2000_events_wait_and_are_applied_exactly_once(clean_scratch, pri
 
 def assert_exactly_once_in_order(scratch, pairs) -> None:
     with scratch.engine.connect() as conn:
-        rows = conn.execute(select(scratch.applied.c.aggregate, scratch.applied.c.seq)
-                            .order_by(scratch.applied.c.id)).all()
+        rows = conn.execute(
+            select(scratch.applied.c.aggregate, scratch.applied.c.seq).order_by(
+                scratch.applied.c.id
+            )
+        ).all()
     assert len(rows) == len(pairs)
     assert sorted((int(a), s) for a, s in rows) == sorted(pairs)
     per_aggregate = defaultdict(list)
@@ -87,7 +103,8 @@ def assert_exactly_once_in_order(scratch, pairs) -> None:
 
 
 def test_poison_messages_go_to_the_dlq_and_the_consumer_keeps_going(
-        clean_scratch, broker, topic_prefix):
+    clean_scratch, broker, topic_prefix
+):
     topic = f"{topic_prefix}things"
     ensure_topics(broker, [topic, dlq_topic(topic)], 3)
     producer = fast_producer(broker)
@@ -101,10 +118,19 @@ def test_poison_messages_go_to_the_dlq_and_the_consumer_keeps_going(
             raise ValueError("cannot apply thing 7")
         recording_handler(clean_scratch)(session, envelope)
 
-    consumer = make_consumer(clean_scratch, broker, [topic], f"{topic_prefix}g",
-                             {"thing.changed": explode_on_seven}, dlq=producer)
-    wait_until(lambda: consumer.poll_once() >= 0 and applied_count(clean_scratch) >= 1, 30,
-               "the good event after the poison ones")
+    consumer = make_consumer(
+        clean_scratch,
+        broker,
+        [topic],
+        f"{topic_prefix}g",
+        {"thing.changed": explode_on_seven},
+        dlq=producer,
+    )
+    wait_until(
+        lambda: consumer.poll_once() >= 0 and applied_count(clean_scratch) >= 1,
+        30,
+        "the good event after the poison ones",
+    )
     dead = [json.loads(m.value) for m in read_topic(broker, dlq_topic(topic), expected=2)]
     assert sorted(d["error"].split(":")[0] for d in dead) == ["EnvelopeError", "ValueError"]
     assert all(d["topic"] == topic and d["consumer_group"] for d in dead)

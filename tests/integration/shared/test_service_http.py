@@ -24,7 +24,8 @@ SECRET = "integration-secret-integration-secret"
 
 def service_app(service, **overrides):
     settings = importlib.import_module(f"{service}.config").Settings(
-        db_name="psymatch_test", jwt_secret=SECRET, _env_file=None, **overrides)
+        db_name="psymatch_test", jwt_secret=SECRET, _env_file=None, **overrides
+    )
     return importlib.import_module(f"{service}.app").create_app(settings)
 
 
@@ -40,8 +41,9 @@ def test_every_service_is_ready_on_the_migrated_database(service, migrated_db, b
 
 
 def test_ready_is_503_with_reasons_when_database_and_broker_are_down(migrated_db):
-    app = service_app("patient_service", db_port=free_port(),
-                      kafka_bootstrap_servers=f"127.0.0.1:{free_port()}")
+    app = service_app(
+        "patient_service", db_port=free_port(), kafka_bootstrap_servers=f"127.0.0.1:{free_port()}"
+    )
     response = app.test_client().get("/ready")
     assert response.status_code == 503
     checks = response.json["checks"]
@@ -61,13 +63,23 @@ class CounterResource(Resource):
 
 
 def scratch_app(scratch, allow_override):
-    settings = BaseServiceSettings(service_name="patient_service", jwt_secret=SECRET,
-                                   allow_clock_override=allow_override, _env_file=None)
+    settings = BaseServiceSettings(
+        service_name="patient_service",
+        jwt_secret=SECRET,
+        allow_clock_override=allow_override,
+        _env_file=None,
+    )
     seen = []
     jobs = JobRegistry([Job("remember", lambda now: seen.append(now) or {"now": str(now)}, 60)])
-    ctx = ServiceContext(settings, scratch.engine, scratch.session_factory, scratch.tables,
-                         OverridableClock(FakeClock()), OutboxWriter(scratch.tables["outbox"],
-                         "test", "t"), jobs)
+    ctx = ServiceContext(
+        settings,
+        scratch.engine,
+        scratch.session_factory,
+        scratch.tables,
+        OverridableClock(FakeClock()),
+        OutboxWriter(scratch.tables["outbox"], "test", "t"),
+        jobs,
+    )
     app = create_service_app(ctx, "t", lambda api: api.add_resource(CounterResource, "/api/count"))
     return app, seen
 
@@ -98,8 +110,11 @@ def test_job_endpoint_runs_now_and_records_the_run(clean_scratch):
 
 def test_as_of_is_refused_unless_clock_override_is_allowed(clean_scratch):
     body = {"as_of": "2027-01-04T08:00:00+00:00"}
-    refused = scratch_app(clean_scratch, False)[0].test_client().post(
-        "/api/jobs/remember/run", json=body, headers=bearer("admin"))
+    refused = (
+        scratch_app(clean_scratch, False)[0]
+        .test_client()
+        .post("/api/jobs/remember/run", json=body, headers=bearer("admin"))
+    )
     assert refused.status_code == 403
     app, seen = scratch_app(clean_scratch, True)
     allowed = app.test_client().post("/api/jobs/remember/run", json=body, headers=bearer("admin"))
@@ -111,7 +126,8 @@ def test_as_of_is_refused_unless_clock_override_is_allowed(clean_scratch):
 
 def test_invalid_as_of_is_a_400_not_a_500(clean_scratch):
     app, _ = scratch_app(clean_scratch, True)
-    response = app.test_client().post("/api/jobs/remember/run", json={"as_of": "soon"},
-                                      headers=bearer("admin"))
+    response = app.test_client().post(
+        "/api/jobs/remember/run", json={"as_of": "soon"}, headers=bearer("admin")
+    )
     assert response.status_code == 400
     assert "as_of" in response.json["error"]["details"]

@@ -47,7 +47,11 @@ def test_a_failed_first_attempt_moves_to_the_next_window_as_attempt_two():
     plan = after_failed_call(1, slot, HOURS, [], slot, CallRules())
     change = after_not_reached(plan, False, None)
     assert (change.state, change.attempt, change.final, change.rescheduled) == (
-        CallState.SCHEDULED, 2, False, True)
+        CallState.SCHEDULED,
+        2,
+        False,
+        True,
+    )
     assert change.slot_start == datetime(2026, 3, 4, 13, 0, tzinfo=UTC)  # Wednesday 14:00
 
 
@@ -62,7 +66,11 @@ def test_no_window_left_hands_the_call_to_staff_without_a_slot():
     plan = after_failed_call(1, MONDAY, {}, [], MONDAY, CallRules())
     change = after_not_reached(plan, False, None)
     assert (change.state, change.slot_start, change.flagged_for_staff, change.flag_reason) == (
-        CallState.SCHEDULED, None, True, "no_slot")
+        CallState.SCHEDULED,
+        None,
+        True,
+        "no_slot",
+    )
     assert change.rescheduled is False
 
 

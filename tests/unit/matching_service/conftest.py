@@ -42,17 +42,30 @@ def now() -> datetime:
 @pytest.fixture
 def patient():
     def build(**changes) -> PatientProfile:
-        base = PatientProfile(patient_id=1, age=34, gender="female", latitude=AACHEN[0],
-                              longitude=AACHEN[1], insurance_type="statutory",
-                              search_started_at=NOW)
+        base = PatientProfile(
+            patient_id=1,
+            age=34,
+            gender="female",
+            latitude=AACHEN[0],
+            longitude=AACHEN[1],
+            insurance_type="statutory",
+            search_started_at=NOW,
+        )
         return replace(base, **changes)
+
     return build
 
 
 @pytest.fixture
 def therapist():
     def build(**changes) -> TherapistProfile:
-        base = TherapistProfile(therapist_id=7, latitude=AACHEN[0], longitude=AACHEN[1],
-                                gender="female", offers=make_offers("VT"))
+        base = TherapistProfile(
+            therapist_id=7,
+            latitude=AACHEN[0],
+            longitude=AACHEN[1],
+            gender="female",
+            offers=make_offers("VT"),
+        )
         return replace(base, **changes)
+
     return build

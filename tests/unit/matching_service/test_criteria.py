@@ -50,8 +50,7 @@ def test_travel_minutes_must_fit_for_the_mode(patient, therapist, ctx):
 
 
 def test_inactive_blocked_or_opted_out_therapist_fails(patient, therapist, ctx):
-    for t in (therapist(status="blocked"), therapist(status="inactive"),
-              therapist(opted_out=True)):
+    for t in (therapist(status="blocked"), therapist(status="inactive"), therapist(opted_out=True)):
         assert "status" in failed(patient(), t, ctx)
 
 
@@ -98,8 +97,7 @@ def test_age_group_counts_only_offers_of_a_wanted_procedure(patient, therapist, 
 def test_group_only_patient_needs_a_group_offer(patient, therapist, ctx, offers):
     group_only = patient(group_only=True)
     assert "setting" in failed(group_only, therapist(offers=offers("VT")), ctx)
-    assert "setting" not in failed(group_only, therapist(offers=offers("VT", setting="group")),
-                                   ctx)
+    assert "setting" not in failed(group_only, therapist(offers=offers("VT", setting="group")), ctx)
 
 
 def test_group_preferring_therapist_needs_a_patient_open_to_group(patient, therapist, ctx, offers):
@@ -111,8 +109,9 @@ def test_group_preferring_therapist_needs_a_patient_open_to_group(patient, thera
 def test_therapist_gender_wish(patient, therapist, ctx):
     assert "therapist_gender" in failed(patient(therapist_gender="male"), therapist(), ctx)
     assert "therapist_gender" not in failed(patient(therapist_gender="female"), therapist(), ctx)
-    assert "therapist_gender" not in failed(patient(therapist_gender="any"),
-                                            therapist(gender="male"), ctx)
+    assert "therapist_gender" not in failed(
+        patient(therapist_gender="any"), therapist(gender="male"), ctx
+    )
 
 
 def test_therapist_age_range_and_patient_gender_wishes(patient, therapist, ctx):
@@ -134,8 +133,9 @@ def test_required_languages_must_be_a_subset(patient, therapist, ctx):
 
 def test_barrier_free_need(patient, therapist, ctx):
     assert "accessibility" in failed(patient(barrier_free=True), therapist(), ctx)
-    assert "accessibility" not in failed(patient(barrier_free=True),
-                                         therapist(barrier_free=True), ctx)
+    assert "accessibility" not in failed(
+        patient(barrier_free=True), therapist(barrier_free=True), ctx
+    )
 
 
 def test_exclusions_and_pairs_already_asked(patient, therapist, ctx):
@@ -150,8 +150,9 @@ def test_availability_overlap_of_59_fails_and_60_passes(patient, therapist, ctx)
 
 
 def test_availability_is_not_checked_when_a_side_has_no_windows(patient, therapist, ctx):
-    assert "availability" not in failed(patient(availability={"mon": ["18:00-19:00"]}),
-                                        therapist(), ctx)
+    assert "availability" not in failed(
+        patient(availability={"mon": ["18:00-19:00"]}), therapist(), ctx
+    )
 
 
 def test_evaluate_explains_each_criterion(patient, therapist, ctx):

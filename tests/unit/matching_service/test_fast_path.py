@@ -11,49 +11,72 @@ from matching_service.index import TherapistIndex
 from matching_service.profiles import freeze_windows
 from matching_service.selection import picks_for, plain_picks
 
-PROCS, AGES, SETTINGS = ("VT", "TP", "AP", "ST"), ("adults", "children_adolescents"), (
-    "individual", "group")
-HOURS = [{}, {"mon": ["08:00-12:00"]}, {"tue": ["09:00-10:30"], "thu": ["14:00-18:00"]},
-         {"mon": ["11:00-11:59"]}, {"fri": ["10:00-13:00"]}]
+PROCS, AGES, SETTINGS = (
+    ("VT", "TP", "AP", "ST"),
+    ("adults", "children_adolescents"),
+    ("individual", "group"),
+)
+HOURS = [
+    {},
+    {"mon": ["08:00-12:00"]},
+    {"tue": ["09:00-10:30"], "thu": ["14:00-18:00"]},
+    {"mon": ["11:00-11:59"]},
+    {"fri": ["10:00-13:00"]},
+]
 AVAIL = [{}, {"mon": ["09:00-12:00"]}, {"tue": ["10:00-11:00"], "fri": ["09:00-12:00"]}]
 
 
 def random_therapist(rng: random.Random, tid: int, now) -> TherapistProfile:
-    offers = tuple(Offer(rng.choice(PROCS), rng.choice(AGES), rng.choice(SETTINGS))
-                   for _ in range(rng.randint(0, 3)))
+    offers = tuple(
+        Offer(rng.choice(PROCS), rng.choice(AGES), rng.choice(SETTINGS))
+        for _ in range(rng.randint(0, 3))
+    )
     return TherapistProfile(
-        therapist_id=tid, latitude=50.0 + rng.uniform(-0.3, 0.3),
-        longitude=8.0 + rng.uniform(-0.4, 0.4), gender=rng.choice(("female", "male", "diverse")),
-        offers=offers, languages=frozenset(rng.sample(("en", "tr", "ar"), rng.randint(0, 2))),
-        statutory_licence=rng.random() < 0.8, barrier_free=rng.random() < 0.4,
+        therapist_id=tid,
+        latitude=50.0 + rng.uniform(-0.3, 0.3),
+        longitude=8.0 + rng.uniform(-0.4, 0.4),
+        gender=rng.choice(("female", "male", "diverse")),
+        offers=offers,
+        languages=frozenset(rng.sample(("en", "tr", "ar"), rng.randint(0, 2))),
+        statutory_licence=rng.random() < 0.8,
+        barrier_free=rng.random() < 0.4,
         consultation_hours=freeze_windows(rng.choice(HOURS)),
         accepting_new_patients=rng.choice(("yes", "no", "unknown")),
         capacity_as_of=(now - timedelta(days=rng.randint(0, 60))).date(),
-        age_min=rng.choice((None, None, 18, 30)), age_max=rng.choice((None, None, 65, 20)),
+        age_min=rng.choice((None, None, 18, 30)),
+        age_max=rng.choice((None, None, 65, 20)),
         patient_genders=frozenset(rng.choice(((), (), ("female",), ("male", "diverse")))),
-        prefers_group=rng.random() < 0.1, status=rng.choice(("active",) * 9 + ("blocked",)),
+        prefers_group=rng.random() < 0.1,
+        status=rng.choice(("active",) * 9 + ("blocked",)),
         opted_out=rng.random() < 0.05,
-        cooling_until=rng.choice((None,) * 8 + (now + timedelta(days=3),
-                                                now - timedelta(days=1))),
-        requests_contacted=rng.randint(0, 10), requests_answered=rng.randint(0, 5))
+        cooling_until=rng.choice((None,) * 8 + (now + timedelta(days=3), now - timedelta(days=1))),
+        requests_contacted=rng.randint(0, 10),
+        requests_answered=rng.randint(0, 5),
+    )
 
 
 def random_patient(rng: random.Random, pid: int, tids: list[int]) -> PatientProfile:
     return PatientProfile(
-        patient_id=pid, age=rng.choice((None, 15, 17, 18, 20, 21, 40, 70)),
+        patient_id=pid,
+        age=rng.choice((None, 15, 17, 18, 20, 21, 40, 70)),
         gender=rng.choice(("female", "male", "diverse")),
-        latitude=50.0 + rng.uniform(-0.3, 0.3), longitude=8.0 + rng.uniform(-0.4, 0.4),
+        latitude=50.0 + rng.uniform(-0.3, 0.3),
+        longitude=8.0 + rng.uniform(-0.4, 0.4),
         insurance_type=rng.choice(("statutory", "private", "self_pay")),
         procedures=frozenset(rng.sample(PROCS, rng.randint(0, 2))),
         therapist_gender=rng.choice(("any", "female", "male")),
         languages=frozenset(rng.sample(("de", "en", "tr"), rng.randint(0, 1))),
-        group_ok=rng.random() < 0.4, group_only=rng.random() < 0.1,
-        barrier_free=rng.random() < 0.2, max_distance_km=rng.choice((None, 10.0, 25.0)),
+        group_ok=rng.random() < 0.4,
+        group_only=rng.random() < 0.1,
+        barrier_free=rng.random() < 0.2,
+        max_distance_km=rng.choice((None, 10.0, 25.0)),
         travel_mode=rng.choice(("car", "public_transport", "bicycle", "walk")),
         max_travel_minutes=rng.choice((None, None, 30, 60)),
         availability=freeze_windows(rng.choice(AVAIL)),
-        excluded=frozenset(rng.sample(tids, 3)), already_asked=frozenset(rng.sample(tids, 5)),
-        location_known=rng.random() < 0.95)
+        excluded=frozenset(rng.sample(tids, 3)),
+        already_asked=frozenset(rng.sample(tids, 5)),
+        location_known=rng.random() < 0.95,
+    )
 
 
 def test_fast_path_and_plain_rules_pick_the_same_requests(ctx):
@@ -76,9 +99,12 @@ def test_fast_path_follows_updates_of_the_index(ctx):
     index = TherapistIndex(therapists)
     for i in range(0, 400, 3):  # move, block, reopen and re-rate a third of them
         t = therapists[i]
-        therapists[i] = replace(t, latitude=t.latitude + rng.uniform(-0.3, 0.3),
-                                status=rng.choice(("active", "blocked")),
-                                accepting_new_patients=rng.choice(("yes", "no")))
+        therapists[i] = replace(
+            t,
+            latitude=t.latitude + rng.uniform(-0.3, 0.3),
+            status=rng.choice(("active", "blocked")),
+            accepting_new_patients=rng.choice(("yes", "no")),
+        )
         index.update(therapists[i])
     for pid in range(1, 101):
         patient = random_patient(rng, pid, [t.therapist_id for t in therapists])

@@ -14,14 +14,17 @@ from matching_service.domain.ranking import (
 
 
 def ranked(patient, therapists, ctx):
-    scored = [(rank_key(score(patient, t, ctx, 5.0), 5.0, t.therapist_id), t.therapist_id)
-              for t in therapists]
+    scored = [
+        (rank_key(score(patient, t, ctx, 5.0), 5.0, t.therapist_id), t.therapist_id)
+        for t in therapists
+    ]
     return [tid for _, tid in sorted(scored)]
 
 
 def test_scores_stay_between_zero_and_one(patient, therapist, ctx):
-    best = score(patient(), therapist(accepting_new_patients="yes",
-                                      capacity_as_of=ctx.now.date()), ctx, 0.0)
+    best = score(
+        patient(), therapist(accepting_new_patients="yes", capacity_as_of=ctx.now.date()), ctx, 0.0
+    )
     worst = score(patient(), therapist(accepting_new_patients="no"), ctx, 25.0)
     assert 0.0 <= worst.total < best.total <= 1.0
 

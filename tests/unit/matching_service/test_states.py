@@ -70,9 +70,15 @@ def test_a_late_acceptance_of_an_open_request_is_cancelled_as_placed_elsewhere()
     assert decision.reason == "placed_elsewhere"
 
 
-@pytest.mark.parametrize("outcome,excluded", [("rejected_not_suitable", True), ("no_show", True),
-                                              ("rejected_no_capacity", False),
-                                              ("rejected_other", False)])
+@pytest.mark.parametrize(
+    "outcome,excluded",
+    [
+        ("rejected_not_suitable", True),
+        ("no_show", True),
+        ("rejected_no_capacity", False),
+        ("rejected_other", False),
+    ],
+)
 def test_rejections_close_and_some_exclude(outcome, excluded):
     decision = decide_response(outcome, "contacted", False)
     assert decision.new_status == S.REJECTED

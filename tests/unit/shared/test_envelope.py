@@ -25,8 +25,10 @@ def test_envelope_round_trips_through_bytes():
 
 
 def test_unknown_fields_are_ignored_by_consumers():
-    raw = (b'{"event_id":"e","event_type":"a.b","event_version":1,"occurred_at":"2026-11-26T09:15:'
-           b'02.123Z","producer":"p","payload":{},"new_field":1}')
+    raw = (
+        b'{"event_id":"e","event_type":"a.b","event_version":1,"occurred_at":"2026-11-26T09:15:'
+        b'02.123Z","producer":"p","payload":{},"new_field":1}'
+    )
     assert Envelope.from_bytes(raw).event_type == "a.b"
 
 

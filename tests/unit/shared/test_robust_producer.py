@@ -52,7 +52,8 @@ def test_every_record_gets_a_result():
 def test_a_failed_record_is_reported_and_the_producer_is_rebuilt():
     FakeKafkaProducer.instances = 0
     producer = RobustKafkaProducer(
-        "x:1", "c", factory=lambda **cfg: FakeKafkaProducer(fail_on={b"b"}, **cfg))
+        "x:1", "c", factory=lambda **cfg: FakeKafkaProducer(fail_on={b"b"}, **cfg)
+    )
     results = producer.send_batch(records(b"a", b"b", b"c"))
     assert [r.ok for r in results] == [True, False, True]
     assert producer.last_error and "no ack" in producer.last_error
@@ -62,7 +63,8 @@ def test_a_failed_record_is_reported_and_the_producer_is_rebuilt():
 
 def test_send_and_wait_raises_after_retries():
     producer = RobustKafkaProducer(
-        "x:1", "c", factory=lambda **cfg: FakeKafkaProducer(fail_on={b"v"}, **cfg))
+        "x:1", "c", factory=lambda **cfg: FakeKafkaProducer(fail_on={b"v"}, **cfg)
+    )
     producer.send_and_wait.retry.sleep = lambda s: None  # tenacity: no real waiting in a unit test
     with pytest.raises(ProducerError):
         producer.send_and_wait("t", "k", b"v")

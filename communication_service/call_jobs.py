@@ -256,29 +256,9 @@ def place_unslotted(
     )
     if plan.slot_start is None:
         return "no_slot"
-    flagged, reason = flag_of(plan)
     try:
         with session.begin_nested():
-            session.execute(
-                update(m.calls)
-                .where(m.calls.c.id == call_id)
-                .values(
-                    slot_start=plan.slot_start,
-                    flagged_for_staff=flagged,
-                    flag_reason=reason,
-                    updated_at=now,
-                )
-            )
-            calls.ledger_attempt(
-                session,
-                call_id,
-                therapist,
-                CallPurpose(call["purpose"]),
-                plan.slot_start,
-                rules,
-                now,
-                None,
-            )
+            _book_slot(session, call, therapist, plan, rules, now)
     except IntegrityError:
         return "slot_contention"
     emit(
@@ -287,3 +267,22 @@ def place_unslotted(
         )
     )
     return "scheduled"
+
+
+def _book_slot(
+    session: Session, call: Any, therapist: Any, plan: Any, rules: CallRules, now: datetime
+) -> None:
+    """Give a call its slot and write the attempt into the contact ledger."""
+    flagged, reason = flag_of(plan)
+    session.execute(
+        update(m.calls)
+        .where(m.calls.c.id == call["id"])
+        .values(
+            slot_start=plan.slot_start,
+            flagged_for_staff=flagged,
+            flag_reason=reason,
+            updated_at=now,
+        )
+    )
+    purpose = CallPurpose(call["purpose"])
+    calls.ledger_attempt(session, call["id"], therapist, purpose, plan.slot_start, rules, now, None)

@@ -108,13 +108,32 @@ def process_run(
     tracking.save_state(session, ref, seen, changes, got.rejected_ids - set(got.records), now)
     tracking.publish_changes(ctx, session, ref, changes, got.records, now)
     store.add_rejected(session, run.id, got.rejected)
-    counts = RunCounts(
+    counts = _counts(changes, got)
+    _complete(ctx, session, run, now, status, counts, got)
+    return counts
+
+
+def _counts(changes: Any, got: Any) -> RunCounts:
+    """Per-verdict numbers of a run."""
+    return RunCounts(
         new=len(changes.new),
         changed=len(changes.changed),
         unchanged=len(changes.unchanged),
         disappeared=len(changes.disappeared),
         rejected=len(got.rejected),
     )
+
+
+def _complete(
+    ctx: ServiceContext,
+    session: Session,
+    run: Any,
+    now: datetime,
+    status: domain.RunStatus,
+    counts: RunCounts,
+    got: Any,
+) -> None:
+    """Publish `scraping.run_completed` and record the run's result."""
     ctx.outbox.add(
         session,
         RunCompleted(
@@ -128,17 +147,11 @@ def process_run(
         ),
         occurred_at=now,
     )
-    store.finish_run(
-        session,
-        run.id,
-        status,
-        now,
-        {
-            **counts.model_dump(),
-            "records": got.total,
-            "duplicates": got.duplicates,
-            "warnings": got.warnings,
-        },
-    )
+    details = {
+        **counts.model_dump(),
+        "records": got.total,
+        "duplicates": got.duplicates,
+        "warnings": got.warnings,
+    }
+    store.finish_run(session, run.id, status, now, details)
     log.info("run %s done: %s", run.id, counts.model_dump())
-    return counts

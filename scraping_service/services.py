@@ -197,6 +197,29 @@ def run_live_imports(ctx: ServiceContext, now: datetime) -> dict[str, Any]:
 
 def run_live_area(ctx: ServiceContext, label: str, area: Tile) -> dict[str, Any]:
     """Crawl one area tile by tile (raw answers kept as they come), then apply the run."""
+    run_id = _start_live_run(ctx, label)
+    client = ctx.extra["live_client_factory"]()
+    coverage = Crawler(
+        client.search,
+        ctx.settings.live_min_radius_km,
+        ctx.settings.live_max_requests,
+        lambda: live_stopped(ctx),
+    ).crawl(area, _raw_keeper(ctx, run_id))
+    details = _coverage_details(coverage, client)
+    with UnitOfWork(ctx.session_factory) as uow:
+        run = uow.session.execute(
+            update(import_runs)
+            .where(import_runs.c.id == run_id)
+            .values(full_run=coverage.complete, details=details)
+            .returning(import_runs)
+        ).one()
+        uow.commit()
+    status = _process_claimed(ctx, run, _live_status(coverage))
+    return {"run_id": run_id, "status": status, **details}
+
+
+def _start_live_run(ctx: ServiceContext, label: str) -> int:
+    """A `running` live run row, committed before the crawl starts."""
     with UnitOfWork(ctx.session_factory) as uow:
         run_id = store.create_run(
             uow.session,
@@ -208,14 +231,12 @@ def run_live_area(ctx: ServiceContext, label: str, area: Tile) -> dict[str, Any]
             started_at=ctx.clock.now(),
         )
         uow.commit()
-    client = ctx.extra["live_client_factory"]()
-    coverage = Crawler(
-        client.search,
-        ctx.settings.live_min_radius_km,
-        ctx.settings.live_max_requests,
-        lambda: live_stopped(ctx),
-    ).crawl(area, _raw_keeper(ctx, run_id))
-    details = {
+    return int(run_id)
+
+
+def _coverage_details(coverage: Coverage, client: Any) -> dict[str, Any]:
+    """What a crawl covered, for the run's details."""
+    return {
         "tiles": coverage.tiles,
         "answered": coverage.answered,
         "subdivided": coverage.subdivided,
@@ -225,19 +246,6 @@ def run_live_area(ctx: ServiceContext, label: str, area: Tile) -> dict[str, Any]
         "retries": client.retries,
         "stopped": coverage.stopped,
         "budget_exhausted": coverage.budget_exhausted,
-    }
-    with UnitOfWork(ctx.session_factory) as uow:
-        run = uow.session.execute(
-            update(import_runs)
-            .where(import_runs.c.id == run_id)
-            .values(full_run=coverage.complete, details=details)
-            .returning(import_runs)
-        ).one()
-        uow.commit()
-    return {
-        "run_id": run_id,
-        "status": _process_claimed(ctx, run, _live_status(coverage)),
-        **details,
     }
 
 

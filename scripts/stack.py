@@ -162,7 +162,8 @@ def status() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
-        "command", choices=["up", "down", "status", "infra", "test-infra", "migrate", "token"]
+        "command",
+        choices=["up", "down", "status", "infra", "test-infra", "reset-db", "migrate", "token"],
     )
     parser.add_argument("--role", default="staff", choices=["staff", "admin", "service"])
     parser.add_argument("--database", default="psymatch")
@@ -180,6 +181,9 @@ def main() -> None:
             infra.ensure_infrastructure()
             for database in infra.TEST_DATABASES:
                 infra.reset_database(database)
+        elif args.command == "reset-db":
+            infra.ensure_infrastructure()
+            infra.reset_database(args.database)
         elif args.command == "migrate":
             if "POSTGRES_ADMIN_URL" in os.environ:
                 infra.setup_database(args.database)

@@ -2,6 +2,7 @@
 
 import pytest
 from support.pgbouncer import PrivatePgBouncer
+from support.testdb import TEST_DB
 
 from patient_service.app import create_app
 from patient_service.config import Settings
@@ -20,7 +21,7 @@ def pgbouncer():
 
 def test_database_outage_gives_503_and_recovers_without_restart(migrated_db, pgbouncer):
     app = create_app(
-        Settings(db_name="psymatch_test", db_port=pgbouncer.port, jwt_secret=SECRET, _env_file=None)
+        Settings(db_name=TEST_DB, db_port=pgbouncer.port, jwt_secret=SECRET, _env_file=None)
     )
     client = app.test_client()
     headers = {"Authorization": f"Bearer {issue_token(SECRET, 'staff-1', 'staff')}"}

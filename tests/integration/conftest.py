@@ -8,12 +8,12 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, create_engine, text
 from support.brokers import PrivateBroker
+from support.testdb import TEST_DB
 
 from scripts.stack import migrate
 from shared.db import infrastructure_tables, make_engine, make_session_factory
 from shared.kafka.health import api_versions_round_trip
 
-TEST_DB = "psymatch_test"
 ADMIN_URL = f"postgresql+psycopg2://postgres@127.0.0.1:5432/{TEST_DB}"
 SCRATCH_SCHEMA = "shared_test"
 SCRATCH_ROLE = "patient_service"

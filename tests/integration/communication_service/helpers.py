@@ -9,6 +9,7 @@ from email import policy
 from pathlib import Path
 
 from sqlalchemy import select
+from support.testdb import TEST_DB
 
 from communication_service.config import Settings
 from communication_service.models import emails, infrastructure
@@ -17,7 +18,6 @@ from shared.events.matching import PlacementRequestCancelled, PlacementRequestsC
 from shared.events.therapist import PROFILE_EXAMPLE, TherapistCreated
 
 SECRET = "communication-test-secret-communication-test"
-TEST_DB = "psymatch_test"
 START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 PATIENT_NAMES = ["Erika", "Mustermann", "erika.mustermann@example.org", "+4917012345678"]
 

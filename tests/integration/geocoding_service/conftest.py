@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from flask import Flask, Response, request
 from sqlalchemy import delete, select
+from support.testdb import TEST_DB
 from werkzeug.serving import make_server
 
 from geocoding_service.app import create_app
@@ -22,7 +23,6 @@ from shared.http.auth import issue_token
 
 pytestmark = pytest.mark.integration
 
-TEST_DB = "psymatch_test"
 SLOW_S = 1.5  # how long a "timeout" answer takes; clients in tests wait less
 
 

@@ -12,6 +12,7 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from support.testdb import TEST_DB
 
 from geocoding_service.app import create_app
 from geocoding_service.config import Settings
@@ -28,7 +29,7 @@ CHECKS = [
     negative_data_rejection,
 ]
 # Building the app opens no connection; the session fixture migrates before the first request.
-APP = create_app(Settings(db_name="psymatch_test", database_url=None), clock=FakeClock())
+APP = create_app(Settings(db_name=TEST_DB, database_url=None), clock=FakeClock())
 schema = schemathesis.openapi.from_wsgi("/openapi.json", APP).include(
     path_regex="^/api/(geocode|resolutions|distance|distances|travel-time)$"
 )

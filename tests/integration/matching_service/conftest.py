@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select, text
 from support.pipeline import fast_producer
+from support.testdb import TEST_DB
 
 from matching_service.app import create_app
 from matching_service.config import Settings
@@ -48,7 +49,7 @@ def migrated_database(migrated_db: str) -> str:
 def settings(prefix: str = "", **overrides: Any) -> Settings:
     return Settings(
         _env_file=None,
-        db_name="psymatch_test",
+        db_name=TEST_DB,
         kafka_topic_prefix=prefix,
         allow_clock_override=True,
         **overrides,

@@ -12,6 +12,7 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from support.testdb import TEST_DB
 
 from matching_service.app import create_app
 from matching_service.config import Settings
@@ -28,7 +29,7 @@ CHECKS = [
     negative_data_rejection,
 ]
 # Building the app opens no connection; the session fixture migrates before the first request.
-APP = create_app(Settings(_env_file=None, db_name="psymatch_test"), clock=FakeClock())
+APP = create_app(Settings(_env_file=None, db_name=TEST_DB), clock=FakeClock())
 schema = schemathesis.openapi.from_wsgi("/openapi.json", APP).include(
     path_regex="^/api/(placement-requests|patients|statistics)"
 )

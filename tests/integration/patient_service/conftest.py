@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
+from support.testdb import TEST_DB
 
 from patient_service.app import create_app
 from patient_service.config import Settings
@@ -18,7 +19,6 @@ from shared.http.auth import issue_token
 
 pytestmark = pytest.mark.integration
 
-TEST_DB = "psymatch_test"
 SECRET = "patient-tests-secret-patient-tests-secret"
 
 PATIENT = {

@@ -13,6 +13,7 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from support.testdb import TEST_DB
 
 from patient_service.app import create_app
 from patient_service.config import Settings
@@ -41,7 +42,7 @@ class FixedGeocoder:
 
 # Building the app opens no connection; the session fixture migrates before the first request.
 SETTINGS = Settings(
-    db_name="psymatch_test",
+    db_name=TEST_DB,
     database_url=None,
     jwt_secret=SECRET,
     kafka_topic_prefix="fuzz-",

@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from support.testdb import TEST_DB
 
 from scraping_service.config import Settings
 from scraping_service.models import infrastructure
 
 SECRET = "scraping-test-secret-scraping-test-secret"
-TEST_DB = "psymatch_test"
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "arztsuche"
 EXPECTED = json.loads((FIXTURES / "expected_normalised.json").read_text(encoding="utf-8"))
 FILES = ("aachen_page1.json", "aachen_page2_new_tsz.json", "koeln.json", "data_quality.json")

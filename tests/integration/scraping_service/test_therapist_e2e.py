@@ -11,6 +11,7 @@ from integration.scraping_service.helpers import (
 )
 from sqlalchemy import func, select, update
 from support.pipeline import fast_producer, make_consumer, relay_for, wait_until
+from support.testdb import TEST_DB
 
 from shared.clock import FakeClock
 from shared.events.topics import dlq_topic
@@ -57,7 +58,7 @@ def pipeline(make_app, admin, broker, topic_prefix, tag):
     app = make_app(kafka_topic_prefix=topic_prefix)
     process(make_app().test_client(), admin)  # leftover queued runs of other tests
     tsettings = TherapistSettings(
-        db_name="psymatch_test", database_url=None, kafka_topic_prefix=topic_prefix, _env_file=None
+        db_name=TEST_DB, database_url=None, kafka_topic_prefix=topic_prefix, _env_file=None
     )
     tctx = build_context(tsettings, therapist_metadata, FakeClock())
     topic = f"{topic_prefix}scraping-events"

@@ -3,12 +3,13 @@
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import ProgrammingError
+from support.testdb import TEST_DB
 
 pytestmark = pytest.mark.integration
 
 
 def engine_for(role, port=6432):
-    return create_engine(f"postgresql+psycopg2://{role}:{role}-dev@127.0.0.1:{port}/psymatch_test")
+    return create_engine(f"postgresql+psycopg2://{role}:{role}-dev@127.0.0.1:{port}/{TEST_DB}")
 
 
 def test_a_role_can_use_its_own_schema(migrated_db):

@@ -8,6 +8,7 @@ import pytest
 from flask_restful import Resource
 from sqlalchemy import select
 from support.brokers import free_port
+from support.testdb import TEST_DB
 
 from shared.clock import FakeClock, OverridableClock
 from shared.config import SERVICE_NAMES, BaseServiceSettings
@@ -24,7 +25,7 @@ SECRET = "integration-secret-integration-secret"
 
 def service_app(service, **overrides):
     settings = importlib.import_module(f"{service}.config").Settings(
-        db_name="psymatch_test", jwt_secret=SECRET, _env_file=None, **overrides
+        db_name=TEST_DB, jwt_secret=SECRET, _env_file=None, **overrides
     )
     return importlib.import_module(f"{service}.app").create_app(settings)
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import select
+from support.testdb import TEST_DB
 
 from therapist_service.config import Settings
 from therapist_service.models import infrastructure, therapist_changes, therapists
 
 SECRET = "therapist-test-secret-therapist-test-secret"
-TEST_DB = "psymatch_test"
 TOPIC = "therapist-events"
 
 

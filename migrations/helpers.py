@@ -68,3 +68,57 @@ def create_infrastructure_tables(schema: str) -> None:
 def drop_infrastructure_tables(schema: str) -> None:
     for table in ("job_runs", "idempotency_keys", "processed_events", "outbox"):
         op.drop_table(table, schema=schema)
+
+
+AUDIT_TABLE = "audit_entries"
+
+
+def create_audit_table(schema: str) -> None:
+    """Append-only audit trail: the service role may only INSERT and SELECT its rows.
+
+    Grants alone are not enough against the table's owner (the service role runs the
+    migrations), so a trigger refuses UPDATE, DELETE and TRUNCATE as well.
+    """
+    op.create_table(
+        AUDIT_TABLE,
+        sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=True),
+        sa.Column("at", TS, nullable=False),
+        sa.Column("subject", sa.String(200), nullable=False),
+        sa.Column("role", sa.String(20), nullable=True),
+        sa.Column("action", sa.String(20), nullable=False),
+        sa.Column("method", sa.String(10), nullable=False),
+        sa.Column("route", sa.String(300), nullable=False),
+        sa.Column("record_type", sa.String(50), nullable=True),
+        sa.Column("record_id", sa.String(100), nullable=True),
+        sa.Column("status", sa.Integer, nullable=False),
+        sa.Column("request_id", sa.String(64), nullable=True),
+        schema=schema,
+    )
+    op.create_index(
+        "ix_audit_entries_record", AUDIT_TABLE, ["record_type", "record_id", "id"], schema=schema
+    )
+    op.create_index("ix_audit_entries_subject", AUDIT_TABLE, ["subject", "id"], schema=schema)
+    op.execute(
+        f"""
+        CREATE FUNCTION {schema}.audit_entries_append_only() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        BEGIN
+            RAISE EXCEPTION 'audit entries are append-only';
+        END;
+        $$
+        """
+    )
+    op.execute(
+        f"CREATE TRIGGER audit_entries_no_change BEFORE UPDATE OR DELETE ON {schema}.{AUDIT_TABLE} "
+        f"FOR EACH ROW EXECUTE FUNCTION {schema}.audit_entries_append_only()"
+    )
+    op.execute(
+        f"CREATE TRIGGER audit_entries_no_truncate BEFORE TRUNCATE ON {schema}.{AUDIT_TABLE} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {schema}.audit_entries_append_only()"
+    )
+    op.execute(f"REVOKE UPDATE, DELETE, TRUNCATE ON {schema}.{AUDIT_TABLE} FROM CURRENT_USER")
+
+
+def drop_audit_table(schema: str) -> None:
+    op.drop_table(AUDIT_TABLE, schema=schema)
+    op.execute(f"DROP FUNCTION IF EXISTS {schema}.audit_entries_append_only()")

@@ -1,5 +1,6 @@
 """Structure of docker-compose.yml and the Dockerfile, checked without a Docker engine."""
 
+import importlib
 import re
 import shlex
 from pathlib import Path
@@ -7,6 +8,8 @@ from typing import Any
 
 import pytest
 import yaml
+
+from shared.config import SERVICE_PORTS
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -200,11 +203,12 @@ def test_each_container_connects_as_its_own_role(services, container, name):
 
 
 @pytest.mark.parametrize("container", sorted(PROJECT_SERVICES))
-def test_each_container_gets_broker_smtp_and_service_urls(services, container):
+def test_each_container_gets_broker_and_service_urls_and_only_communication_smtp(services, container):
     env = env_of(services[container])
     assert env["ENVIRONMENT"] == "production"
     assert env["KAFKA_BOOTSTRAP_SERVERS"] == "kafka:9092"
-    assert (env["SMTP_HOST"], env["SMTP_PORT"]) == ("mailpit", "1025")
+    if PROJECT_SERVICES[container] == "communication_service":
+        assert (env["SMTP_HOST"], env["SMTP_PORT"]) == ("mailpit", "1025")
     for name, port in WEB_PORTS.items():
         assert env[f"{name.upper()}_URL"] == f"http://{name}:{port}"
 
@@ -325,3 +329,23 @@ def test_dockerfile_bakes_in_no_secret(dockerfile_instructions):
     for op, args in dockerfile_instructions:
         if op in {"ENV", "ARG"}:
             assert not SECRET_KEY.search(args), args
+
+
+# Variables a container sets that are read by something other than the service's settings.
+NOT_SETTINGS = {
+    "MIGRATION_DATABASE_URL": "scripts/stack.py migrate (the migrate container and entrypoints)",
+    "PYTHONUNBUFFERED": "the Python runtime",
+}
+
+
+@pytest.mark.parametrize("container,name", sorted(PROJECT_SERVICES.items()))
+def test_every_variable_a_container_sets_is_a_setting_of_its_service(services, container, name):
+    """Compose and `make up` read the same settings: a misspelt or stale name would be ignored."""
+    settings = importlib.import_module(f"{name}.config").Settings
+    known = {field.upper() for field in settings.model_fields}
+    unknown = sorted(set(env_of(services[container])) - known - set(NOT_SETTINGS))
+    assert unknown == [], f"{container} sets variables its settings do not read: {unknown}"
+
+
+def test_compose_ports_are_the_ports_of_the_local_stack():
+    assert WEB_PORTS == SERVICE_PORTS

@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 ROLE ?= staff
 PYTEST_ARGS ?=
 
-.PHONY: install up down status test lint token bench
+.PHONY: install up down status test lint token bench audit
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -38,6 +38,12 @@ test: install
 	$(PY) -m ruff check .
 	$(PY) -m mypy $(TYPED)
 	$(PY) -m pytest $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory audit
+
+# Known vulnerabilities fail the run unless .pip-audit-ignore lists them with a reason;
+# AUDIT_STRICT=1 also fails when PyPI's per-version JSON API gives no answer for a package.
+audit: install
+	$(PY) scripts/audit.py $(if $(AUDIT_STRICT),--strict,)
 
 bench: install
 	$(PY) scripts/stack.py test-infra

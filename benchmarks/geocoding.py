@@ -113,7 +113,10 @@ def main() -> None:
 
     database = os.environ.get("BENCH_DB", "psymatch_test")
     migrate(database)
-    app = create_app(Settings(db_name=database, database_url=None, log_level="WARNING"))
+    settings = Settings(
+        db_name=database, database_url=None, log_level="WARNING", rate_limit_enabled=False
+    )
+    app = create_app(settings)  # one caller posting on purpose: no write limit
     bench_cached_lookups(app, n=2000)
     bench_distances(app, calls=200)
     app.extensions["psymatch"].engine.dispose()

@@ -237,6 +237,7 @@ def main() -> None:
             "LOG_LEVEL": "WARNING",
             "GEOCODING_SERVICE_URL": geo_url,
             "KAFKA_TOPIC_PREFIX": "bench-",
+            "RATE_LIMIT_ENABLED": "false",  # the load driver is one caller writing on purpose
         }
         patient, patient_url = start_gunicorn("patient_service.app:create_app()", patient_env)
         procs.append(patient)

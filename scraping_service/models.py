@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
+from shared.audit import audit_entries_table
 from shared.db import infrastructure_tables
 
 SCHEMA = "scraping_service"
@@ -26,6 +27,7 @@ COUNTS = ("new", "changed", "unchanged", "disappeared", "rejected", "duplicates"
 
 metadata = MetaData(schema=SCHEMA)
 infrastructure = infrastructure_tables(metadata)
+audit_entries = audit_entries_table(metadata)
 
 
 def _count(name: str) -> Column:

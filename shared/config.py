@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import SecretStr, model_validator
+from limits import parse as parse_rate_limit
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_JWT_SECRET = "dev-only-insecure-jwt-secret-change-me"  # noqa: S105 - refused in production
@@ -65,7 +66,30 @@ class BaseServiceSettings(BaseSettings):
     worker_metrics_port: int | None = None
     allow_clock_override: bool = False
     jobs_enabled: bool = True
-    max_request_bytes: int = 1_048_576
+    max_request_bytes: int = Field(
+        default=1_048_576, gt=0, description="Largest accepted request body (bytes); larger: 413"
+    )
+
+    rate_limit_enabled: bool = Field(
+        default=True, description="Limit POST/PUT/PATCH/DELETE under /api per caller (429)"
+    )
+    rate_limit_writes: str = Field(
+        default="120/minute",
+        description="Writes per caller (token subject, else client address), e.g. `120/minute`",
+    )
+    rate_limit_storage_uri: str = Field(
+        default="memory://",
+        description="Counter storage; per process by default, `redis://host:6379` shares "
+        "the counters between gunicorn workers and hosts",
+    )
+    cors_origins: str = Field(
+        default="",
+        description="Comma-separated origins allowed to call the API from a browser; "
+        "empty = no CORS headers at all",
+    )
+    cors_allow_credentials: bool = Field(
+        default=False, description="Send Access-Control-Allow-Credentials (never with `*`)"
+    )
 
     patient_service_url: str = "http://127.0.0.1:8001"
     therapist_service_url: str = "http://127.0.0.1:8002"
@@ -73,6 +97,24 @@ class BaseServiceSettings(BaseSettings):
     communication_service_url: str = "http://127.0.0.1:8004"
     geocoding_service_url: str = "http://127.0.0.1:8005"
     scraping_service_url: str = "http://127.0.0.1:8006"
+
+    @field_validator("rate_limit_writes")
+    @classmethod
+    def _rate_limit_parses(cls, value: str) -> str:
+        parse_rate_limit(value)  # raises ValueError on a malformed limit
+        return value
+
+    @model_validator(mode="after")
+    def _refuse_wildcard_origin_with_credentials(self) -> BaseServiceSettings:
+        if "*" in self.cors_origin_list and self.cors_allow_credentials:
+            raise ValueError("CORS_ORIGINS='*' is refused when CORS_ALLOW_CREDENTIALS is true")
+        return self
+
+    @property
+    def cors_origin_list(self) -> tuple[str, ...]:
+        """The configured CORS origins, without blanks and trailing slashes."""
+        parts = (part.strip().rstrip("/") for part in self.cors_origins.split(","))
+        return tuple(part for part in parts if part)
 
     @model_validator(mode="after")
     def _refuse_dev_secret_in_production(self) -> BaseServiceSettings:

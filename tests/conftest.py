@@ -1,6 +1,10 @@
 """Suite-wide hooks."""
 
 import logging
+import os
+
+# Suites write far faster than staff do; tests of the limiter switch it on in their own settings.
+os.environ.setdefault("RATE_LIMIT_ENABLED", "false")
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -22,7 +22,7 @@ from scraping_service.domain import RunStatus
 from shared.http.app_factory import context
 from shared.http.errors import ApiError
 from shared.http.idempotency import idempotent
-from shared.http.operations import operation
+from shared.http.operations import AuditRecord, operation
 from shared.http.pagination import page_body
 from shared.vocabulary import ImportSource
 
@@ -95,6 +95,7 @@ class ImportListResource(Resource):
             415: ("Not JSON or multipart", None),
             413: ("Too large", None),
         },
+        audit=AuditRecord("import_run", response="id"),
     )
     @idempotent
     def post(self, query: ImportQuery) -> Any:

@@ -15,11 +15,15 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict
 from sqlalchemy import Engine, Table
 from sqlalchemy.orm import Session, sessionmaker
 
+from shared.audit import audit_writer
 from shared.clock import OverridableClock
 from shared.config import BaseServiceSettings
 from shared.db import ping
+from shared.http.audit import AuditListResource, install_audit_trail
 from shared.http.auth import TokenVerifier
+from shared.http.cors import install_cors
 from shared.http.errors import ApiError, render_error
+from shared.http.limits import document_rate_limit, install_rate_limit
 from shared.http.observability import configure_logging, install_request_hooks
 from shared.http.openapi import build_openapi
 from shared.http.operations import operation
@@ -73,13 +77,16 @@ def create_service_app(
     app.extensions["token_verifier"] = _verifier(settings)
     app.extensions["health"] = HealthChecks(ctx)
     install_request_hooks(app, settings.service_name)
+    install_rate_limit(app, settings)
+    install_cors(app, settings)
+    install_audit_trail(app, audit_writer(ctx.session_factory, ctx.tables), ctx.clock)
     app.register_error_handler(Exception, render_error)
     api = ServiceApi(app, catch_all_404s=True)
     for resource, url in CORE_RESOURCES:
         api.add_resource(resource, url)
     if register is not None:
         register(api)
-    app.extensions["openapi"] = build_openapi(app, title)
+    app.extensions["openapi"] = document_rate_limit(build_openapi(app, title), settings)
     return app
 
 
@@ -184,6 +191,7 @@ class JobRunResource(Resource):
         roles=("admin",),
         tags=("jobs",),
         responses={200: ("Job result", None), 404: ("No such job", None)},
+        audit=("job", "name"),
     )
     def post(self, name: str) -> Any:
         ctx = context()
@@ -221,6 +229,7 @@ CORE_RESOURCES = [
     (DocsResource, "/docs"),
     (JobListResource, "/api/jobs"),
     (JobRunResource, "/api/jobs/<string:name>/run"),
+    (AuditListResource, "/api/audit"),
 ]
 
 

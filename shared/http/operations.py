@@ -7,11 +7,37 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, get_args, get_origin
 
-from flask import request
+from flask import g, request
 from pydantic import BaseModel
 
+from shared.audit import RECORD_TYPE
 from shared.http.auth import roles_required
 from shared.http.errors import ApiError
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    """Which record a route addresses, for the audit trail: a type and where its id is.
+
+    `path` names a URL variable, `query` a query parameter, `response` a field of the JSON
+    answer (dotted, lists are walked: `items.patient_id`); `type_from` names a top-level
+    answer field that holds the type instead (geocoding's `subject_type`).
+    """
+
+    record_type: str
+    path: str | None = None
+    query: str | None = None
+    response: str | None = None
+    type_from: str | None = None
+
+    def __post_init__(self) -> None:
+        if not RECORD_TYPE.fullmatch(self.record_type):
+            raise ValueError(f"record type {self.record_type!r} is not lower_snake")
+        if [self.path, self.query, self.response].count(None) != 2:
+            raise ValueError("give exactly one of path, query, response")
+
+
+AuditDeclaration = AuditRecord | tuple[str, str] | tuple[AuditRecord, ...] | list[AuditRecord]
 
 
 @dataclass(frozen=True)
@@ -22,6 +48,7 @@ class OperationSpec:
     query: type[BaseModel] | None = None
     responses: dict[int, tuple[str, type[BaseModel] | None]] = field(default_factory=dict)
     tags: tuple[str, ...] = ()
+    audit: tuple[AuditRecord, ...] = ()
 
 
 def operation(
@@ -32,8 +59,13 @@ def operation(
     query: type[BaseModel] | None = None,
     responses: dict[int, tuple[str, type[BaseModel] | None]] | None = None,
     tags: tuple[str, ...] = (),
+    audit: AuditDeclaration | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Guard a view with roles (None = public) and pass validated `body=` / `query=` to it."""
+    """Guard a view with roles (None = public) and pass validated `body=` / `query=` to it.
+
+    `audit` names the record(s) the route addresses, e.g. `("patient", "patient_id")` (a URL
+    variable) or `AuditRecord(...)`s. Writes are always audited; reads only when declared.
+    """
     spec = OperationSpec(
         summary,
         tuple(roles) if roles is not None else None,
@@ -41,11 +73,13 @@ def operation(
         query,
         responses or {200: ("OK", None)},
         tags,
+        audit_records(audit),
     )
 
     def wrap(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)
         def validated(*args: Any, **kwargs: Any) -> Any:
+            g.audit_records = spec.audit
             if query is not None:
                 kwargs["query"] = query.model_validate(query_arguments(query))
             if body is not None:
@@ -57,6 +91,20 @@ def operation(
         return guarded
 
     return wrap
+
+
+def audit_records(declared: AuditDeclaration | None) -> tuple[AuditRecord, ...]:
+    """The declaration in one form: `("patient", "patient_id")` means a URL variable."""
+    if declared is None:
+        return ()
+    if isinstance(declared, AuditRecord):
+        return (declared,)
+    if len(declared) == 2 and all(isinstance(part, str) for part in declared):
+        record_type, variable = declared
+        return (AuditRecord(str(record_type), path=str(variable)),)
+    if not all(isinstance(part, AuditRecord) for part in declared):
+        raise TypeError(f"not an audit declaration: {declared!r}")
+    return tuple(declared)  # type: ignore[arg-type]
 
 
 def query_arguments(model: type[BaseModel]) -> dict[str, Any]:

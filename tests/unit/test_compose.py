@@ -203,7 +203,9 @@ def test_each_container_connects_as_its_own_role(services, container, name):
 
 
 @pytest.mark.parametrize("container", sorted(PROJECT_SERVICES))
-def test_each_container_gets_broker_and_service_urls_and_only_communication_smtp(services, container):
+def test_each_container_gets_broker_and_service_urls_and_only_communication_smtp(
+    services, container
+):
     env = env_of(services[container])
     assert env["ENVIRONMENT"] == "production"
     assert env["KAFKA_BOOTSTRAP_SERVERS"] == "kafka:9092"

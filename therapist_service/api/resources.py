@@ -13,7 +13,7 @@ from sqlalchemy import RowMapping
 from shared.http.app_factory import context
 from shared.http.errors import ApiError
 from shared.http.idempotency import idempotent
-from shared.http.operations import operation
+from shared.http.operations import AuditRecord, operation
 from shared.http.pagination import page_body
 from therapist_service import services
 from therapist_service.api.queries import (
@@ -88,6 +88,7 @@ class TherapistListResource(Resource):
             409: ("External id in use", None),
             415: NOT_JSON,
         },
+        audit=AuditRecord("therapist", response="id"),
     )
     @idempotent
     def post(self, body: TherapistCreate) -> Any:
@@ -119,6 +120,7 @@ class TherapistResource(Resource):
             415: NOT_JSON,
             422: ("Contradicts stored data", None),
         },
+        audit=("therapist", "therapist_id"),
     )
     @idempotent
     def patch(self, therapist_id: int, body: TherapistUpdate) -> Any:
@@ -139,6 +141,7 @@ class TherapistStatusResource(Resource):
             409: ("Transition not allowed", None),
             415: NOT_JSON,
         },
+        audit=("therapist", "therapist_id"),
     )
     @idempotent
     def put(self, therapist_id: int, body: StatusUpdate) -> Any:
@@ -154,6 +157,7 @@ class TherapistCapacityResource(Resource):
         body=CapacityUpdate,
         tags=TAGS,
         responses={200: ("Therapist", TherapistRead), 404: NOT_FOUND, 415: NOT_JSON},
+        audit=("therapist", "therapist_id"),
     )
     @idempotent
     def put(self, therapist_id: int, body: CapacityUpdate) -> Any:

@@ -24,6 +24,12 @@ def check_storable(value: Any) -> Any:
     return value
 
 
+class OfferIn(OfferItem):
+    """An offer in a request body: unlike the (tolerant) event model, unknown fields are errors."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
 class Input(BaseModel):
     """Base of request bodies: unknown fields are errors, text is storable."""
 
@@ -76,7 +82,7 @@ class TherapistFields(Input):
     email: Email | None = None
     website: Website | None = None
     languages: list[LanguageCode] | None = Field(default=None, max_length=50)
-    offers: list[OfferItem] | None = Field(default=None, max_length=32)
+    offers: list[OfferIn] | None = Field(default=None, max_length=32)
     barrier_free: bool | None = None
     phone_hours: WeeklyWindowsValue | None = None
     consultation_hours: WeeklyWindowsValue | None = None

@@ -1,14 +1,15 @@
-"""The SMTP sender: claim queued e-mails (SKIP LOCKED), commit `sending` with the Message-ID,
-deliver, then record the result in a second transaction.
+"""The SMTP sender: claim one queued e-mail (SKIP LOCKED), commit `sending` with its
+Message-ID, deliver, then record the result in a second transaction.
 
-Crash between SMTP and that commit: the e-mail stays `sending`. After `sending_timeout_s` the
-next run reconciles it *at most once*: a DeliveryProbe may say whether the SMTP side holds the
-pre-generated Message-ID (True → sent, confirmed; False → queued again, safe to resend); plain
-SMTP cannot be asked, so production answers "unknown" → `sent` with delivery_confirmed=false,
-visible to staff, never resent. SMTP only delivers a message after the final "250" to DATA, so
-the ambiguous window is the few milliseconds between that reply and our commit; a worker that
-dies earlier leaves a message the server discarded. An unconfirmed outreach still gets its
-follow-up call after FOLLOW_UP_AFTER_DAYS (part 2), so no patient is lost.
+A worker killed while an e-mail is `sending` leaves exactly that e-mail undecided: the server
+may have stored it (killed after or while waiting for the final "250" to DATA) or discarded it
+(killed earlier). After `sending_timeout_s` the next run reconciles it *at most once*: a
+DeliveryProbe may say whether the SMTP side holds the pre-generated Message-ID (True → sent,
+confirmed; False → queued again, safe to resend); plain SMTP cannot be asked, so production
+answers "unknown" → `sent` with delivery_confirmed=false, visible to staff, never resent. So a
+crash never sends a duplicate; at worst the one e-mail in flight was not delivered. An
+unconfirmed outreach still gets its follow-up call after FOLLOW_UP_AFTER_DAYS, so no patient is
+lost. E-mails are claimed one at a time, never a batch ahead, so no other e-mail is undecided.
 """
 
 from __future__ import annotations

@@ -1,19 +1,29 @@
-"""Scheduled jobs: a registry, a runner that records each run, and a scheduler thread."""
+"""Scheduled jobs: a registry, a runner that records each run, and a scheduler thread.
+
+A run holds a transaction-level advisory lock keyed by its id for as long as it runs (one
+pinned connection; safe behind PgBouncer's transaction pooling). A process that dies loses its
+connection and with it the lock, so a `running` row whose lock can be taken belongs to nobody:
+the next run of any job of the service marks it `interrupted` (no clock or timeout involved).
+"""
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+import uuid
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from prometheus_client import Counter
-from sqlalchemy import Table, insert, update
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from shared.clock import Clock
+from shared.correlation import correlated, current_correlation_id, current_request_id
 from shared.db import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -21,6 +31,7 @@ log = logging.getLogger(__name__)
 JOB_RUNS = Counter("job_runs_total", "Job runs by outcome", ["service", "job", "status"])
 
 JobFunc = Callable[[datetime], dict[str, Any]]
+INTERRUPTED_ERROR = "interrupted: the process running this job stopped before it finished"
 
 
 @dataclass(frozen=True)
@@ -56,7 +67,7 @@ class JobRegistry:
 
 
 class JobRunner:
-    """Runs a job once and records it in `<schema>.job_runs`."""
+    """Runs a job once and records it in `<schema>.job_runs` (crashed runs are found later)."""
 
     def __init__(
         self, service: str, session_factory: Callable[[], Session], table: Table, clock: Clock
@@ -65,35 +76,78 @@ class JobRunner:
         self._session_factory = session_factory
         self._table = table
         self._clock = clock
+        self._lock_space = zlib.crc32(f"job-run:{table.fullname}".encode()) & 0x7FFFFFFF
 
     def run(self, job: Job, trigger: str, as_of: datetime | None = None) -> dict[str, Any]:
         now = as_of or self._clock.now()
-        run_id = self._start(job.name, trigger, as_of)
-        try:
-            result = job.run(now)
-        except Exception as exc:
-            self._finish(run_id, "failed", None, f"{type(exc).__name__}: {exc}")
-            JOB_RUNS.labels(self._service, job.name, "failed").inc()
-            raise
-        self._finish(run_id, "succeeded", result, None)
+        self.mark_interrupted()
+        # Events of one run share a correlation id (the request's, when run over HTTP).
+        correlation_id = current_correlation_id() or str(uuid.uuid4())
+        with self._lease() as run_id, correlated(correlation_id, current_request_id()):
+            self._start(run_id, job.name, trigger, as_of)
+            try:
+                result = job.run(now)
+            except Exception as exc:
+                self._finish(run_id, "failed", None, f"{type(exc).__name__}: {exc}")
+                JOB_RUNS.labels(self._service, job.name, "failed").inc()
+                raise
+            self._finish(run_id, "succeeded", result, None)
         JOB_RUNS.labels(self._service, job.name, "succeeded").inc()
         return {"job": job.name, "run_id": run_id, "as_of": now.isoformat(), "result": result}
 
-    def _start(self, name: str, trigger: str, as_of: datetime | None) -> int:
+    def mark_interrupted(self) -> list[int]:
+        """`running` rows whose process is gone become `interrupted`; returns their ids."""
+        t = self._table
         with UnitOfWork(self._session_factory) as uow:
-            run_id = uow.session.execute(
-                insert(self._table)
-                .values(
+            running = uow.session.execute(
+                select(t.c.id, t.c.job_name).where(t.c.status == "running").order_by(t.c.id)
+            ).all()
+            lost = [row for row in running if self._try_lock(uow.session, row.id)]
+            if lost:
+                uow.session.execute(
+                    update(t)
+                    .where(t.c.id.in_([row.id for row in lost]), t.c.status == "running")
+                    .values(
+                        status="interrupted", error=INTERRUPTED_ERROR, finished_at=self._clock.now()
+                    )
+                )
+            uow.commit()
+        for row in lost:
+            log.warning("job %s run %d was interrupted (its process stopped)", row.job_name, row.id)
+            JOB_RUNS.labels(self._service, row.job_name, "interrupted").inc()
+        return [row.id for row in lost]
+
+    def _try_lock(self, session: Session, run_id: int) -> bool:
+        key = run_id % 2**31
+        return bool(
+            session.execute(select(func.pg_try_advisory_xact_lock(self._lock_space, key))).scalar()
+        )
+
+    @contextmanager
+    def _lease(self) -> Iterator[int]:
+        """A new run id, locked (in an open transaction) until the block ends."""
+        session = self._session_factory()
+        try:
+            sequence = func.pg_get_serial_sequence(self._table.fullname, "id")
+            run_id = int(session.execute(select(func.nextval(sequence))).scalar_one())
+            session.execute(select(func.pg_advisory_xact_lock(self._lock_space, run_id % 2**31)))
+            yield run_id
+        finally:
+            session.close()  # rolls back, which releases the lock
+
+    def _start(self, run_id: int, name: str, trigger: str, as_of: datetime | None) -> None:
+        with UnitOfWork(self._session_factory) as uow:
+            uow.session.execute(
+                insert(self._table).values(
+                    id=run_id,
                     job_name=name,
                     trigger=trigger,
                     as_of=as_of,
                     started_at=self._clock.now(),
                     status="running",
                 )
-                .returning(self._table.c.id)
-            ).scalar_one()
+            )
             uow.commit()
-        return int(run_id)
 
     def _finish(self, run_id: int, status: str, result: Any, error: str | None) -> None:
         with UnitOfWork(self._session_factory) as uow:

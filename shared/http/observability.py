@@ -9,17 +9,30 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, g, request
 from prometheus_client import Counter, Histogram
+from sqlalchemy.exc import SQLAlchemyError
+
+from shared.correlation import (
+    CorrelationFilter,
+    bind,
+    current_correlation_id,
+    current_request_id,
+    unbind,
+)
+from shared.kafka.relay import BACKLOG
+from shared.outbox import unpublished_count
 
 REQUESTS = Counter("http_requests_total", "HTTP requests", ["service", "method", "route", "status"])
 LATENCY = Histogram("http_request_duration_seconds", "HTTP latency", ["service", "method", "route"])
 
 _RESERVED = set(vars(logging.makeLogRecord({})))
+log = logging.getLogger(__name__)
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line; carries request_id / correlation_id inside a request."""
+    """One JSON object per line; carries the request_id / correlation_id of the current request,
+    consumed event or job run (see shared/correlation.py)."""
 
     def __init__(self, service: str) -> None:
         super().__init__()
@@ -33,9 +46,8 @@ class JsonFormatter(logging.Formatter):
             "service": self.service,
             "message": record.getMessage(),
         }
-        if has_request_context():
-            entry["request_id"] = getattr(g, "request_id", None)
-            entry["correlation_id"] = getattr(g, "correlation_id", None)
+        entry["request_id"] = current_request_id()
+        entry["correlation_id"] = current_correlation_id()
         entry.update({k: v for k, v in vars(record).items() if k not in _RESERVED})
         if record.exc_info:
             entry["exc"] = self.formatException(record.exc_info)
@@ -48,6 +60,7 @@ def configure_logging(service: str, level: str) -> None:
     if not any(isinstance(h.formatter, JsonFormatter) for h in root.handlers):
         handler = logging.StreamHandler()
         handler.setFormatter(JsonFormatter(service))
+        handler.addFilter(CorrelationFilter())
         root.handlers = [handler]
     root.setLevel(level)
     logging.getLogger("kafka").setLevel(max(logging.WARNING, root.level))
@@ -61,6 +74,15 @@ def install_request_hooks(app: Flask, service: str) -> None:
         g.started = time.perf_counter()
         g.request_id = _header_id("X-Request-ID") or str(uuid.uuid4())
         g.correlation_id = _header_id("X-Correlation-ID") or g.request_id
+        g.correlation_tokens = bind(g.correlation_id, g.request_id)
+        if request.path == "/metrics":
+            refresh_outbox_backlog(app, service)
+
+    @app.teardown_request
+    def _unbind(_exc: BaseException | None) -> None:
+        tokens = g.pop("correlation_tokens", None)
+        if tokens is not None:
+            unbind(tokens)
 
     @app.after_request
     def _finish(response):  # type: ignore[no-untyped-def]
@@ -75,3 +97,16 @@ def install_request_hooks(app: Flask, service: str) -> None:
 def _header_id(name: str) -> str | None:
     value = request.headers.get(name, "")
     return value if 0 < len(value) <= 100 and value.isprintable() else None
+
+
+def refresh_outbox_backlog(app: Flask, service: str) -> None:
+    """At scrape time, `outbox_backlog` from this service's own outbox (the web process has no
+    relay; without this its /metrics would not show the backlog)."""
+    ctx = app.extensions.get("psymatch")
+    if ctx is None or "outbox" not in ctx.tables:
+        return
+    try:
+        with ctx.session_factory() as session:
+            BACKLOG.labels(service).set(unpublished_count(session, ctx.tables["outbox"]))
+    except SQLAlchemyError as exc:  # the database is down: /ready says so, metrics still answer
+        log.warning("outbox backlog not refreshed: %s", type(exc).__name__)

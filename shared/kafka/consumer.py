@@ -18,6 +18,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
+from shared.correlation import correlated
 from shared.db import UnitOfWork
 from shared.events.envelope import Envelope, EnvelopeError
 from shared.events.topics import dlq_topic
@@ -82,6 +83,7 @@ class EventConsumer:
             "reconnect_backoff_max_ms": 2000,
         }
         self._consumer: Any = None
+        self._lag: dict[Any, int] = {}
 
     def _connect(self) -> Any:
         if self._consumer is None:
@@ -116,9 +118,13 @@ class EventConsumer:
         return count
 
     def _record_lag(self, consumer: Any, tp: Any, last_offset: int) -> None:
+        """`kafka_consumer_lag{group, topic}`: messages behind, summed over partitions."""
         highwater = consumer.highwater(tp)
-        if highwater is not None:
-            LAG.labels(self.group_id, tp.topic).set(max(0, highwater - last_offset - 1))
+        if highwater is None:
+            return
+        self._lag[tp] = max(0, highwater - last_offset - 1)
+        total = sum(lag for part, lag in self._lag.items() if part.topic == tp.topic)
+        LAG.labels(self.group_id, tp.topic).set(total)
 
     def handle_message(self, message: Any) -> str:
         """Apply one message; return applied | duplicate | ignored | dead_lettered."""
@@ -130,7 +136,9 @@ class EventConsumer:
         if handler is None:
             HANDLED.labels(self.group_id, "ignored").inc()
             return "ignored"
-        return self._apply_with_retries(message, envelope, handler)
+        # Logs and events of the handler carry the event's correlation id (or start one).
+        with correlated(envelope.correlation_id or envelope.event_id):
+            return self._apply_with_retries(message, envelope, handler)
 
     def _apply_with_retries(self, message: Any, envelope: Envelope, handler: Handler) -> str:
         for attempt in range(1, self._max_attempts + 1):
@@ -163,6 +171,7 @@ class EventConsumer:
                 return "duplicate"
             handler(uow.session, envelope)
             uow.commit()
+        log.debug("applied %s %s", envelope.event_type, envelope.event_id)
         return "applied"
 
     def _dead_letter(self, message: Any, error: Exception) -> str:

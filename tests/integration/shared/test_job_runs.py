@@ -1,0 +1,100 @@
+"""Job runs on the real database: failures are recorded and counted, a run whose process is gone
+is marked interrupted (a live one never), and a run's events share one correlation id."""
+
+from datetime import UTC, datetime
+
+import pytest
+from prometheus_client import REGISTRY
+from sqlalchemy import insert, select
+
+from shared.clock import FakeClock
+from shared.correlation import correlated
+from shared.events.patient import PROFILE_EXAMPLE, PatientRegistered
+from shared.jobs import Job, JobRunner
+from shared.outbox import OutboxWriter
+
+pytestmark = pytest.mark.integration
+SERVICE = "job_runs_test"
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def runner(scratch) -> JobRunner:
+    return JobRunner(SERVICE, scratch.session_factory, scratch.tables["job_runs"], FakeClock(NOW))
+
+
+def counted(job: str, status: str) -> float:
+    labels = {"service": SERVICE, "job": job, "status": status}
+    return REGISTRY.get_sample_value("job_runs_total", labels) or 0.0
+
+
+def run_row(scratch, run_id: int):
+    runs = scratch.tables["job_runs"]
+    with scratch.engine.connect() as conn:
+        return conn.execute(select(runs).where(runs.c.id == run_id)).one()
+
+
+def test_a_failing_job_is_recorded_as_failed_and_counted(clean_scratch):
+    def explode(now):
+        raise ValueError("no therapists today")
+
+    before = counted("explode", "failed")
+    with pytest.raises(ValueError):
+        runner(clean_scratch).run(Job("explode", explode, 60), "schedule")
+    row = run_row(clean_scratch, 1)
+    assert (row.status, row.error) == ("failed", "ValueError: no therapists today")
+    assert counted("explode", "failed") == before + 1
+
+
+def test_a_running_row_nobody_holds_is_marked_interrupted(clean_scratch):
+    runs = clean_scratch.tables["job_runs"]
+    with clean_scratch.engine.begin() as conn:  # what a SIGKILLed process leaves behind
+        conn.execute(
+            insert(runs).values(
+                id=41, job_name="orphan", trigger="schedule", started_at=NOW, status="running"
+            )
+        )
+    before = counted("orphan", "interrupted")
+    assert runner(clean_scratch).mark_interrupted() == [41]
+    row = run_row(clean_scratch, 41)
+    assert row.status == "interrupted" and row.finished_at == NOW
+    assert counted("orphan", "interrupted") == before + 1
+    assert runner(clean_scratch).mark_interrupted() == []
+
+
+def test_a_run_in_progress_elsewhere_is_never_marked_interrupted(clean_scratch):
+    other = runner(clean_scratch)
+    seen = {}
+
+    def look_from_another_runner(now):
+        seen["marked"] = other.mark_interrupted()
+        return {}
+
+    result = runner(clean_scratch).run(Job("slow", look_from_another_runner, 60), "api")
+    assert seen["marked"] == []
+    assert run_row(clean_scratch, result["run_id"]).status == "succeeded"
+
+
+def test_events_of_one_run_share_a_correlation_id_and_a_request_passes_its_own(clean_scratch):
+    outbox = OutboxWriter(clean_scratch.tables["outbox"], "patient_service", "t")
+
+    def emit_two(now):
+        with clean_scratch.session_factory() as session:
+            for patient_id in (1, 2):
+                event = PatientRegistered.model_validate(
+                    {**PROFILE_EXAMPLE, "patient_id": patient_id}
+                )
+                outbox.add(session, event, now)
+            session.commit()
+        return {}
+
+    runner(clean_scratch).run(Job("emit", emit_two, 60), "schedule")
+    with correlated("req-123"):
+        runner(clean_scratch).run(Job("emit", emit_two, 60), "api")
+    table = clean_scratch.tables["outbox"]
+    with clean_scratch.engine.connect() as conn:
+        ids = [
+            e["correlation_id"]
+            for e in conn.execute(select(table.c.envelope).order_by(table.c.id)).scalars()
+        ]
+    assert ids[0] == ids[1] and ids[0] is not None
+    assert ids[2:] == ["req-123", "req-123"]

@@ -120,18 +120,34 @@ def compose_drafts(ctx: ServiceContext, now: datetime) -> dict[str, int]:
 
 
 def deliver_queued(ctx: ServiceContext, now: datetime) -> dict[str, int]:
-    """Claim due queued e-mails in batches; `sending` is committed before SMTP is touched."""
+    """Deliver due e-mails, each claimed (`sending`, committed) just before it goes to SMTP:
+    a worker killed mid-run leaves only the e-mail in flight undecided (see sending.py)."""
     counts: dict[str, int] = {}
-    while True:
-        with UnitOfWork(ctx.session_factory) as uow:
-            batch = sending.claim(uow.session, now, ctx.extra["batch_size"])
-            uow.commit()
-        if not batch:
-            return counts
-        with ctx.extra["mailer"].session() as smtp:
-            for row in batch:
-                outcome = _deliver_one(ctx, smtp, row, now)
-                counts[outcome] = counts.get(outcome, 0) + 1
+    while _deliver_over_one_connection(ctx, now, counts) == ctx.extra["batch_size"]:
+        pass
+    return counts
+
+
+def _deliver_over_one_connection(ctx: ServiceContext, now: datetime, counts: dict) -> int:
+    """Up to `batch_size` e-mails per SMTP connection (servers limit messages per connection)."""
+    row = _claim_next(ctx, now)
+    if row is None:
+        return 0  # nothing due: no SMTP connection at all
+    handled = 0
+    with ctx.extra["mailer"].session() as smtp:
+        while row is not None:
+            outcome = _deliver_one(ctx, smtp, row, now)
+            counts[outcome] = counts.get(outcome, 0) + 1
+            handled += 1
+            row = _claim_next(ctx, now) if handled < ctx.extra["batch_size"] else None
+    return handled
+
+
+def _claim_next(ctx: ServiceContext, now: datetime) -> dict[str, Any] | None:
+    with UnitOfWork(ctx.session_factory) as uow:
+        claimed = sending.claim(uow.session, now, 1)
+        uow.commit()
+    return claimed[0] if claimed else None
 
 
 def _deliver_one(ctx: ServiceContext, smtp: Any, row: dict[str, Any], now: datetime) -> str:

@@ -11,7 +11,15 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from communication_service import calls, labels, outreach, readmodels, services, withdrawals
+from communication_service import (
+    calls,
+    erasure,
+    labels,
+    outreach,
+    readmodels,
+    services,
+    withdrawals,
+)
 from communication_service.domain import RequestState
 from shared.events.envelope import Envelope, parse_payload
 from shared.events.matching import (
@@ -23,6 +31,7 @@ from shared.events.matching import (
     TherapistCoolingStarted,
 )
 from shared.events.patient import (
+    PatientErased,
     PatientRegistered,
     PatientSearchCancelled,
     PatientSearchPaused,
@@ -162,6 +171,7 @@ REACTIONS: dict[str, React] = {
     TherapistUpdated.event_type: on_therapist_profile,
     **{name: on_therapist_status for name in STATUS_EVENTS},
     **{name: on_patient for name in PATIENT_TEMPLATES},
+    PatientErased.event_type: erasure.erase_patient,
 }
 
 

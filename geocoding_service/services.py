@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from geocoding_service import cache
+from geocoding_service import cache, erasure
 from geocoding_service.domain import (
     AddressQuery,
     Point,
@@ -75,6 +75,7 @@ class Subject:
     type: str
     id: int
     correlation_id: str | None = None
+    publish: bool = True  # False: only link the cache entry to the subject (GET /api/geocode)
 
 
 def geocode_address(
@@ -88,6 +89,7 @@ def geocode_address(
     with UnitOfWork(ctx.session_factory) as uow:
         entry = cache.hit(uow.session, ctx.tables["geocode_cache"], key, ctx.clock.now())
         if entry is not None:
+            _link(ctx, uow, subject, key)
             _record(ctx, uow, subject, entry.location, "not_found")
         uow.commit()
     if entry is None:
@@ -115,6 +117,7 @@ def _resolve_and_store(
                 ctx.clock.now(),
                 ctx.extra["cache_policy"],
             )
+            _link(ctx, uow, subject, key)
         _record(ctx, uow, subject, location, "not_found")
         uow.commit()
     if location is None:
@@ -135,7 +138,7 @@ def _record(
     failure: str,
 ) -> None:
     """Add the subject's outcome event to the outbox (nothing without a subject)."""
-    if subject is None:
+    if subject is None or not subject.publish:
         return
     event: Any
     if location is None:
@@ -152,6 +155,13 @@ def _record(
     ctx.outbox.add(
         uow.session, event, occurred_at=ctx.clock.now(), correlation_id=subject.correlation_id
     )
+
+
+def _link(ctx: ServiceContext, uow: UnitOfWork, subject: Subject | None, key: str) -> None:
+    """Cache entries looked up for a subject are deleted when that subject is erased."""
+    if subject is not None:
+        table = ctx.tables["cache_subjects"]
+        erasure.link_subject(uow.session, table, subject.type, subject.id, key, ctx.clock.now())
 
 
 def _record_failure(ctx: ServiceContext, subject: Subject | None) -> None:

@@ -9,6 +9,7 @@ from patient_service.api import register_routes
 from patient_service.config import Settings
 from patient_service.geocoding import Geocoder, HttpGeocoder
 from patient_service.models import metadata
+from patient_service.peers import PeerClient
 from shared.clock import Clock
 from shared.http.app_factory import ServiceContext, create_service_app
 from shared.http.auth import issue_token
@@ -17,10 +18,15 @@ from shared.service import build_context
 
 
 def create_app(
-    settings: Settings | None = None, clock: Clock | None = None, geocoder: Geocoder | None = None
+    settings: Settings | None = None,
+    clock: Clock | None = None,
+    geocoder: Geocoder | None = None,
+    peers: PeerClient | None = None,
 ) -> Flask:
     """Build the patient service app; settings are read here, once, unless injected."""
-    ctx = build_service_context(settings or Settings(), clock, geocoder)
+    settings = settings or Settings()
+    ctx = build_service_context(settings, clock, geocoder)
+    ctx.extra["peers"] = peers or build_peers(settings)
     return create_service_app(ctx, "Patient service", register_routes)
 
 
@@ -49,4 +55,21 @@ def build_geocoder(settings: Settings) -> HttpGeocoder:
         settings.geocoding_timeout_s,
         settings.geocoding_attempts,
         settings.geocoding_backoff_s,
+    )
+
+
+def build_peers(settings: Settings) -> PeerClient:
+    """The HTTP client the export uses to read the other services (role `service` token)."""
+    secret = settings.jwt_secret.get_secret_value()
+    urls = {
+        "therapist_service": settings.therapist_service_url,
+        "matching_service": settings.matching_service_url,
+        "communication_service": settings.communication_service_url,
+        "geocoding_service": settings.geocoding_service_url,
+        "scraping_service": settings.scraping_service_url,
+    }
+    return PeerClient(
+        urls,
+        lambda: issue_token(secret, settings.service_name, "service"),
+        settings.export_timeout_s,
     )

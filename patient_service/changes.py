@@ -14,7 +14,8 @@ ADDRESS_FIELDS = ("street", "house_number", "postal_code", "city")
 
 def address_of(values: dict[str, Any]) -> Address:
     """The address part of patient values."""
-    return Address(*(str(values.get(f) or "") for f in ADDRESS_FIELDS))
+    street, house_number, postal_code, city = (str(values.get(f) or "") for f in ADDRESS_FIELDS)
+    return Address(street, house_number, postal_code, city, values.get("id"))
 
 
 def locate(

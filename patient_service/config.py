@@ -16,3 +16,5 @@ class Settings(BaseServiceSettings):
     geocoding_attempts: int = Field(default=2, ge=1, le=10)
     geocoding_backoff_s: float = Field(default=0.2, ge=0)
     resolve_locations_interval_s: float = Field(default=300.0, gt=0)
+    # Each read of another service during a GDPR export (Art. 15/20).
+    export_timeout_s: float = Field(default=10.0, gt=0)

@@ -174,3 +174,40 @@ def field_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, l
 def round_coordinate(value: float | None) -> float | None:
     """Coordinates in events are rounded to 3 decimals (~100 m)."""
     return None if value is None else round(value, 3)
+
+
+# Audit-log fields whose old/new values say nothing about the person (kept after erasure).
+NON_PERSONAL_AUDIT_FIELDS = frozenset(
+    {
+        "status",
+        "location_status",
+        "location_precision",
+        "location_source",
+        "search_started_at",
+        "placed_at",
+        "placed_therapist_id",
+        "consent_version",
+        "consent_given_at",
+        "consent_withdrawn_at",
+        "initial_consultation_waived",
+        "urgent_flagged",
+        "erased_at",
+    }
+)
+ERASED_VALUE = "[erased]"
+
+
+def scrub_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
+    """An audit entry's {field: [old, new]} with every personal value replaced (names stay)."""
+    return {
+        field: value if field in NON_PERSONAL_AUDIT_FIELDS else ERASED_VALUE
+        for field, value in changes.items()
+    }
+
+
+def erasure_status(steps: Iterable[Mapping[str, Any]]) -> str:
+    """`not_requested` without steps, `completed` when every step has completed_at."""
+    done = [step.get("completed_at") is not None for step in steps]
+    if not done:
+        return "not_requested"
+    return "completed" if all(done) else "in_progress"

@@ -23,6 +23,8 @@ class Address:
     house_number: str
     postal_code: str
     city: str
+    # Lets the geocoding service link its cache entry to the patient, so erasure can drop it.
+    patient_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -59,11 +61,12 @@ class HttpGeocoder:
         timeout_s: float = 2.0,
         attempts: int = 2,
         backoff_s: float = 0.2,
+        session: requests.Session | None = None,
     ) -> None:
         self._url = base_url.rstrip("/") + "/api/geocode"
         self._token = token
         self._timeout_s = timeout_s
-        self._session = requests.Session()
+        self._session = session or requests.Session()
         self._call = retry(
             retry=retry_if_exception_type(GeocodingUnavailable),
             stop=stop_after_attempt(attempts),
@@ -76,12 +79,14 @@ class HttpGeocoder:
         return self._call(address)
 
     def _request(self, address: Address) -> GeoPoint:
-        params = {
+        params: dict[str, str] = {
             "street": address.street,
             "house_number": address.house_number,
             "postal_code": address.postal_code,
             "city": address.city,
         }
+        if address.patient_id is not None:
+            params.update(subject_type="patient", subject_id=str(address.patient_id))
         headers = {"Authorization": f"Bearer {self._token()}"}
         try:
             response = self._session.get(

@@ -7,16 +7,23 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from patient_service import records, services
-from shared.events.communication import TherapistResponseRecorded
+from patient_service import erasure, records, services
+from shared.events.communication import CommunicationPatientErased, TherapistResponseRecorded
 from shared.events.envelope import Envelope
-from shared.events.matching import PlacementConfirmed
+from shared.events.geocoding import GeocodingPatientErased
+from shared.events.matching import MatchingPatientErased, PlacementConfirmed
+from shared.events.patient import ErasureCompleted
 from shared.http.app_factory import ServiceContext
 from shared.kafka.consumer import Handler
 
 log = logging.getLogger(__name__)
 
-SOURCE_SERVICES: list[str] = ["matching_service", "communication_service"]
+SOURCE_SERVICES: list[str] = ["matching_service", "communication_service", "geocoding_service"]
+ERASURE_EVENTS: tuple[type[ErasureCompleted], ...] = (
+    MatchingPatientErased,
+    CommunicationPatientErased,
+    GeocodingPatientErased,
+)
 
 
 def build_handlers(ctx: ServiceContext) -> dict[str, Handler]:
@@ -24,6 +31,7 @@ def build_handlers(ctx: ServiceContext) -> dict[str, Handler]:
     return {
         PlacementConfirmed.event_type: placement_confirmed(ctx),
         TherapistResponseRecorded.event_type: therapist_response_recorded,
+        **{cls.event_type: erasure_completed for cls in ERASURE_EVENTS},
     }
 
 
@@ -71,4 +79,14 @@ def therapist_response_recorded(session: Session, envelope: Envelope) -> None:
                 "outcome": item.outcome.value,
                 "placement_request_id": item.placement_request_id,
             },
+        )
+
+
+def erasure_completed(session: Session, envelope: Envelope) -> None:
+    """Another service finished erasing a patient: record when (a repeat changes nothing)."""
+    cls = next(c for c in ERASURE_EVENTS if c.event_type == envelope.event_type)
+    event = cls.model_validate(envelope.payload)
+    if not erasure.record_completion(session, envelope.producer, event):
+        log.info(
+            "erasure completion of %s for %s already recorded", envelope.producer, event.patient_id
         )

@@ -18,11 +18,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
+from shared.audit import audit_entries_table
 from shared.db import infrastructure_tables
 
 SCHEMA = "patient_service"
 metadata = MetaData(schema=SCHEMA)
 infrastructure = infrastructure_tables(metadata)
+audit_entries = audit_entries_table(metadata)
 TS = DateTime(timezone=True)
 
 patients = Table(
@@ -32,16 +34,16 @@ patients = Table(
     Column("status", String(20), nullable=False),
     Column("version", Integer, nullable=False),
     Column("salutation", String(40), nullable=True),
-    Column("first_name", String(100), nullable=False),
-    Column("last_name", String(100), nullable=False),
+    Column("first_name", String(100), nullable=True),  # NULL only in a tombstone
+    Column("last_name", String(100), nullable=True),  # NULL only in a tombstone
     Column("gender", String(20), nullable=False),
-    Column("birth_date", Date, nullable=False),
+    Column("birth_date", Date, nullable=True),  # NULL only in a tombstone
     Column("email", String(254), nullable=True),
     Column("phone", String(20), nullable=True),
     Column("street", String(200), nullable=True),
     Column("house_number", String(20), nullable=True),
-    Column("postal_code", String(5), nullable=False),
-    Column("city", String(100), nullable=False),
+    Column("postal_code", String(5), nullable=True),  # NULL only in a tombstone
+    Column("city", String(100), nullable=True),  # NULL only in a tombstone
     Column("insurance_type", String(20), nullable=False),
     Column("insurer", String(200), nullable=True),
     Column("insurance_number", String(30), nullable=True),
@@ -72,6 +74,7 @@ patients = Table(
     Column("placed_therapist_id", BigInteger, nullable=True),
     Column("created_at", TS, nullable=False),
     Column("updated_at", TS, nullable=False),
+    Column("erased_at", TS, nullable=True),
 )
 
 consents = Table(
@@ -108,4 +111,16 @@ event_log = Table(
     Column("producer", String(100), nullable=False),
     Column("summary", JSONB, nullable=False),
     UniqueConstraint("event_id", "patient_id", name="uq_event_log_event_patient"),
+)
+
+# One row per service that must erase a patient's data; completed_at is set by its event.
+erasure_steps = Table(
+    "erasure_steps",
+    metadata,
+    Column("patient_id", BigInteger, ForeignKey(f"{SCHEMA}.patients.id"), primary_key=True),
+    Column("service", String(50), primary_key=True),
+    Column("requested_at", TS, nullable=False),
+    Column("requested_by", String(200), nullable=False),
+    Column("completed_at", TS, nullable=True),
+    Column("counts", JSONB, nullable=True),
 )

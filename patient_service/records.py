@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, insert, or_, select, update
+from sqlalchemy import Connection, bindparam, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from patient_service.models import audit_log, consents, event_log, patients
@@ -37,6 +37,12 @@ def load(session: Session | Connection, patient_id: int, for_update: bool = Fals
     query = _BY_ID_LOCKED if for_update else _BY_ID
     row = session.execute(query, {"patient_id": patient_id}).mappings().first()
     return dict(row) if row else None
+
+
+def reserve_patient_id(conn: Connection) -> int:
+    """The next patient id, taken before the insert (sequence values are never handed out twice)."""
+    query = text("SELECT nextval(pg_get_serial_sequence('patient_service.patients', 'id'))")
+    return int(conn.execute(query).scalar_one())
 
 
 def insert_patient(session: Session, values: Row) -> Row:

@@ -21,6 +21,10 @@ class PatientNotFound(Exception):
     """No patient with this id."""
 
 
+class PatientErased(Exception):
+    """The patient's personal data was erased (Art. 17): the record no longer changes."""
+
+
 class VersionConflict(Exception):
     """The client's version is stale (someone else changed the patient)."""
 
@@ -49,6 +53,9 @@ def geocoder(ctx: ServiceContext) -> Geocoder:
 def register_patient(ctx: ServiceContext, values: Row, consent: Consent | None, actor: str) -> Row:
     """Store a new patient (status registered), locate it, emit patient.registered."""
     now = ctx.clock.now()
+    # The id comes first so the geocoding service can link its cache entry to the patient.
+    with ctx.engine.connect() as conn:
+        values = {**values, "id": records.reserve_patient_id(conn)}
     row_values = {
         **values,
         **changes.flags(values["symptoms"], values["urgent_flagged"]),
@@ -114,6 +121,7 @@ def update_patient(
 ) -> Row:
     """Apply a PATCH with optimistic locking; re-locate on address change; audit; emit."""
     current = get_patient(ctx, patient_id)
+    _check_not_erased(current)
     _check_version(current, version)
     new = changes.merge_update(current, patch)
     if not new:
@@ -126,6 +134,11 @@ def update_patient(
         _record_change(ctx, uow.session, current, row, actor, "updated")
         uow.commit()
     return row
+
+
+def _check_not_erased(row: Row) -> None:
+    if row["erased_at"] is not None:
+        raise PatientErased(row["id"])
 
 
 def _check_version(row: Row, version: int | None) -> None:
@@ -188,6 +201,7 @@ def _locked(session: Session, patient_id: int) -> Row:
     row = records.load(session, patient_id, for_update=True)
     if row is None:
         raise PatientNotFound(patient_id)
+    _check_not_erased(row)
     return row
 
 
@@ -301,6 +315,8 @@ def apply_placement(
     current = records.load(session, patient_id, for_update=True)
     if current is None:
         return "unknown_patient"
+    if current["erased_at"] is not None:
+        return "erased"
     if current["status"] != domain.SEARCHING:
         same = (current["status"], current["placed_therapist_id"]) == (domain.PLACED, therapist_id)
         return "unchanged" if same else f"refused_in_status_{current['status']}"

@@ -9,6 +9,7 @@ from communication_service.api.calls import (
     PhoneCallOutcomeResource,
     PhoneCallResource,
 )
+from communication_service.api.privacy import PatientCommunicationsResource
 from communication_service.api.resources import (
     ContactHistoryResource,
     EmailListResource,
@@ -32,3 +33,4 @@ def register_routes(api: Api) -> None:
     api.add_resource(PhoneCallListResource, "/api/phone-calls")
     api.add_resource(PhoneCallResource, "/api/phone-calls/<int:call_id>")
     api.add_resource(PhoneCallOutcomeResource, "/api/phone-calls/<int:call_id>/outcome")
+    api.add_resource(PatientCommunicationsResource, "/api/patients/<int:patient_id>/communications")

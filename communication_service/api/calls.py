@@ -20,7 +20,7 @@ from communication_service.call_outcomes import CallNotFound, CallNotOpen, NotIn
 from shared.http.app_factory import context
 from shared.http.errors import ApiError
 from shared.http.idempotency import idempotent
-from shared.http.operations import operation
+from shared.http.operations import AuditRecord, operation
 from shared.http.pagination import page_body
 
 NOT_FOUND = ("Not found", None)
@@ -47,6 +47,7 @@ class PhoneCallListResource(Resource):
         query=CallListQuery,
         tags=("phone-calls",),
         responses={200: ("Calls", CallPage)},
+        audit=AuditRecord("patient", response="items.patients.patient_id"),
     )
     def get(self, query: CallListQuery) -> Any:
         filters = query.model_dump(include={"date", "status", "therapist_id"})
@@ -60,6 +61,10 @@ class PhoneCallResource(Resource):
         roles=STAFF,
         tags=("phone-calls",),
         responses={200: ("Call", CallRead), 404: NOT_FOUND},
+        audit=(
+            AuditRecord("phone_call", path="call_id"),
+            AuditRecord("patient", response="patients.patient_id"),
+        ),
     )
     def get(self, call_id: int) -> Any:
         with call_errors():
@@ -79,6 +84,10 @@ class PhoneCallOutcomeResource(Resource):
             415: ("The body is not JSON", None),
             422: ("Requests not part of this call", None),
         },
+        audit=(
+            AuditRecord("phone_call", path="call_id"),
+            AuditRecord("patient", response="patients.patient_id"),
+        ),
     )
     @idempotent
     def put(self, call_id: int, body: CallOutcomeUpdate) -> Any:

@@ -28,7 +28,7 @@ from communication_service.responses import AlreadyAnswered, NotContacted, Respo
 from shared.http.app_factory import context
 from shared.http.errors import ApiError
 from shared.http.idempotency import idempotent
-from shared.http.operations import operation
+from shared.http.operations import AuditRecord, operation
 from shared.http.pagination import page_body
 
 STAFF = ("staff",)
@@ -75,6 +75,10 @@ class EmailListResource(Resource):
         query=EmailListQuery,
         tags=("emails",),
         responses={200: ("E-mails", EmailPage)},
+        audit=(
+            AuditRecord("patient", query="patient_id"),
+            AuditRecord("patient", response="items.patient_id"),
+        ),
     )
     def get(self, query: EmailListQuery) -> Any:
         filters = query.model_dump(include={"therapist_id", "patient_id", "status"})
@@ -88,6 +92,10 @@ class EmailResource(Resource):
         roles=STAFF,
         tags=("emails",),
         responses={200: ("E-mail", EmailRead), 404: NOT_FOUND},
+        audit=(
+            AuditRecord("email", path="email_id"),
+            AuditRecord("patient", response="patient_id"),
+        ),
     )
     def get(self, email_id: int) -> Any:
         with service_errors():
@@ -104,6 +112,10 @@ class EmailRetryResource(Resource):
             404: NOT_FOUND,
             409: ("Not failed, or the contact limits forbid it now", None),
         },
+        audit=(
+            AuditRecord("email", path="email_id"),
+            AuditRecord("patient", response="patient_id"),
+        ),
     )
     @idempotent
     def post(self, email_id: int) -> Any:
@@ -141,6 +153,7 @@ class TemplatePreviewResource(Resource):
         roles=STAFF,
         tags=("templates",),
         responses={200: ("Rendered", Preview), 404: NOT_FOUND},
+        audit=("template", "name"),
     )
     def post(self, name: str) -> Any:
         with service_errors():
@@ -159,6 +172,10 @@ class ResponseListResource(Resource):
             415: ("The body is not JSON", None),
             422: ("Never sent to this therapist", None),
         },
+        audit=(
+            AuditRecord("response", response="response_id"),
+            AuditRecord("patient", response="outcomes.patient_id"),
+        ),
     )
     @idempotent
     def post(self, body: ResponseCreate) -> Any:

@@ -27,7 +27,7 @@ from shared.events.geocoding import LocationResolved
 from shared.http.app_factory import context
 from shared.http.errors import ApiError
 from shared.http.idempotency import idempotent
-from shared.http.operations import operation
+from shared.http.operations import AuditRecord, operation
 
 ROLES = ("staff", "service")
 TAGS = ("geocoding",)
@@ -78,8 +78,11 @@ class GeocodeResource(Resource):
         responses={200: ("Resolved location", GeocodeRead), 404: NOT_FOUND, 503: UNAVAILABLE},
     )
     def get(self, query: GeocodeQuery) -> Any:
+        subject = None
+        if query.subject_type is not None and query.subject_id is not None:
+            subject = services.Subject(query.subject_type, query.subject_id, publish=False)
         with _geocoding_errors(query.postal_code):
-            outcome = services.geocode_address(context(), query.to_query())
+            outcome = services.geocode_address(context(), query.to_query(), subject)
         return _geocode_body(outcome)
 
 
@@ -95,6 +98,7 @@ class ResolutionResource(Resource):
             415: ("Body is not JSON", None),
             503: UNAVAILABLE,
         },
+        audit=AuditRecord("subject", response="subject_id", type_from="subject_type"),
     )
     @idempotent
     def post(self, body: ResolutionCreate) -> Any:

@@ -52,7 +52,16 @@ class AddressFields(_Strict):
 
 
 class GeocodeQuery(AddressFields):
-    """`GET /api/geocode` query."""
+    """`GET /api/geocode` query; a subject links the cache entry to it (for erasure)."""
+
+    subject_type: Literal["patient", "therapist", "practice"] | None = None
+    subject_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
+
+    @model_validator(mode="after")
+    def _subject_complete(self) -> GeocodeQuery:
+        if (self.subject_type is None) != (self.subject_id is None):
+            raise ValueError("subject_type und subject_id nur gemeinsam angeben.")
+        return self
 
 
 class GeocodeRead(BaseModel):

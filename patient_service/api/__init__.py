@@ -12,6 +12,7 @@ from patient_service.api.actions import (
 )
 from patient_service.api.catalogue import SymptomListResource
 from patient_service.api.patients import PatientListResource, PatientResource
+from patient_service.api.privacy import PatientErasureResource, PatientExportResource
 
 
 def register_routes(api: Api) -> None:
@@ -24,4 +25,6 @@ def register_routes(api: Api) -> None:
     api.add_resource(
         PatientConsentWithdrawalResource, "/api/patients/<int:patient_id>/consent/withdrawal"
     )
+    api.add_resource(PatientErasureResource, "/api/patients/<int:patient_id>/erasure")
+    api.add_resource(PatientExportResource, "/api/patients/<int:patient_id>/export")
     api.add_resource(SymptomListResource, "/api/symptoms")

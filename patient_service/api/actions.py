@@ -9,6 +9,7 @@ from flask_restful import Resource
 from patient_service import services
 from patient_service.api.common import (
     CONFLICT,
+    ERASED,
     INCOMPLETE,
     NOT_FOUND,
     NOT_JSON,
@@ -42,6 +43,7 @@ class PatientStatusResource(Resource):
             415: NOT_JSON,
             422: INCOMPLETE,
         },
+        audit=("patient", "patient_id"),
     )
     def put(self, patient_id: int, body: StatusChange) -> Any:
         version = requested_version(body.version)
@@ -58,7 +60,13 @@ class PatientConsentResource(Resource):
         roles=ROLES,
         body=ConsentIn,
         tags=TAGS,
-        responses={200: ("The patient", PatientRead), 404: NOT_FOUND, 415: NOT_JSON},
+        responses={
+            200: ("The patient", PatientRead),
+            404: NOT_FOUND,
+            409: ERASED,
+            415: NOT_JSON,
+        },
+        audit=("patient", "patient_id"),
     )
     def post(self, patient_id: int, body: ConsentIn) -> Any:
         check_dates({"given_at": not_in_future(local_today(body.given_at), today())})
@@ -77,9 +85,11 @@ class PatientConsentWithdrawalResource(Resource):
         responses={
             200: ("The patient", PatientRead),
             404: NOT_FOUND,
+            409: ERASED,
             415: NOT_JSON,
             422: ("There is no current consent", None),
         },
+        audit=("patient", "patient_id"),
     )
     def post(self, patient_id: int, body: ConsentWithdrawal) -> Any:
         ctx = context()
@@ -96,6 +106,7 @@ class PatientTimelineResource(Resource):
         roles=ROLES,
         tags=TAGS,
         responses={200: ("Timeline, oldest first", TimelineRead), 404: NOT_FOUND},
+        audit=("patient", "patient_id"),
     )
     def get(self, patient_id: int) -> Any:
         with service_errors():

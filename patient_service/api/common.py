@@ -19,7 +19,8 @@ ROLES = ("staff",)
 # Reading one patient is also open to services (communication needs contact data for e-mails).
 READ_ROLES = ("staff", "service")
 NOT_FOUND = ("No such patient", None)
-CONFLICT = ("Stale version or a status change domain.md does not allow", None)
+CONFLICT = ("Stale version, a status change domain.md does not allow, or an erased patient", None)
+ERASED = ("The patient's data was erased (Art. 17): the record no longer changes", None)
 INCOMPLETE = ("The case is incomplete (details name each missing field)", None)
 NOT_JSON = ("Body is not JSON", None)
 
@@ -77,6 +78,12 @@ def service_errors() -> Iterator[None]:
         yield
     except services.PatientNotFound as exc:
         raise ApiError(404, f"Patient {exc.args[0]} not found.") from exc
+    except services.PatientErased as exc:
+        raise ApiError(
+            409,
+            f"Patient {exc.args[0]} was erased; the record no longer changes.",
+            "patient_erased",
+        ) from exc
     except services.VersionConflict as exc:
         raise ApiError(
             409,

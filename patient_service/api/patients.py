@@ -23,6 +23,7 @@ from patient_service.api.common import (
     today,
     with_etag,
 )
+from patient_service.api.privacy import ERASE_OPERATION, erase
 from patient_service.api.read import PatientListRead, PatientRead, patient_body
 from patient_service.api.schemas import (
     PatientCreate,
@@ -34,7 +35,7 @@ from patient_service.profile import local_today
 from patient_service.records import ListFilter
 from shared.http.app_factory import context
 from shared.http.idempotency import idempotent
-from shared.http.operations import operation
+from shared.http.operations import AuditRecord, operation
 from shared.http.pagination import page_body
 
 
@@ -61,6 +62,7 @@ class PatientListResource(Resource):
         query=PatientListQuery,
         tags=TAGS,
         responses={200: ("One page of patients", PatientListRead)},
+        audit=AuditRecord("patient", response="items.id"),
     )
     def get(self, query: PatientListQuery) -> Any:
         refuse_repeated_query_params()
@@ -77,15 +79,12 @@ class PatientListResource(Resource):
         body=PatientCreate,
         tags=TAGS,
         responses={201: ("The registered patient", PatientRead), 415: NOT_JSON},
+        audit=AuditRecord("patient", response="id"),
     )
     @idempotent
     def post(self, body: PatientCreate) -> Any:
         check_dates(date_problems(body, today()))
-        consent = (
-            services.Consent(body.consent.version.strip(), body.consent.given_at)
-            if body.consent
-            else None
-        )
+        consent = services.Consent(body.consent.version.strip(), body.consent.given_at)
         row = services.register_patient(context(), column_values(body), consent, actor())
         return with_etag(patient_body(row, today()), 201)
 
@@ -96,6 +95,7 @@ class PatientResource(Resource):
         roles=READ_ROLES,
         tags=TAGS,
         responses={200: ("The patient", PatientRead), 404: NOT_FOUND},
+        audit=("patient", "patient_id"),
     )
     def get(self, patient_id: int) -> Any:
         with service_errors():
@@ -113,6 +113,7 @@ class PatientResource(Resource):
             409: CONFLICT,
             415: NOT_JSON,
         },
+        audit=("patient", "patient_id"),
     )
     def patch(self, patient_id: int, body: PatientUpdate) -> Any:
         version = requested_version(body.version)
@@ -122,3 +123,7 @@ class PatientResource(Resource):
                 context(), patient_id, column_values(body), version, actor()
             )
         return with_etag(patient_body(row, today()))
+
+    @ERASE_OPERATION
+    def delete(self, patient_id: int) -> Any:
+        return erase(patient_id)

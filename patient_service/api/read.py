@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from patient_service import domain
 from shared.patient_vocabulary import complaint_groups, crisis_symptoms
@@ -14,8 +14,8 @@ from shared.patient_vocabulary import complaint_groups, crisis_symptoms
 class AddressRead(BaseModel):
     street: str | None
     house_number: str | None
-    postal_code: str
-    city: str
+    postal_code: str | None = Field(description="null once erased")
+    city: str | None
 
 
 class InsuranceRead(BaseModel):
@@ -49,11 +49,11 @@ class PatientRead(BaseModel):
     status: str
     version: int
     salutation: str | None
-    first_name: str
-    last_name: str
+    first_name: str | None = Field(description="null once erased (Art. 17)")
+    last_name: str | None
     gender: str
-    birth_date: date
-    age: int
+    birth_date: date | None
+    age: int | None
     email: str | None
     phone: str | None
     address: AddressRead
@@ -77,6 +77,7 @@ class PatientRead(BaseModel):
     placed_therapist_id: int | None
     created_at: datetime
     updated_at: datetime
+    erased_at: datetime | None = Field(description="set when the personal data was erased")
 
 
 class PatientListRead(BaseModel):
@@ -126,7 +127,7 @@ def patient_body(row: dict[str, Any], today: date) -> dict[str, Any]:
         "last_name": row["last_name"],
         "gender": row["gender"],
         "birth_date": _iso(row["birth_date"]),
-        "age": domain.age_on(row["birth_date"], today),
+        "age": domain.age_on(row["birth_date"], today) if row["birth_date"] else None,
         "email": row["email"],
         "phone": row["phone"],
         "address": {k: row[k] for k in ("street", "house_number", "postal_code", "city")},
@@ -187,6 +188,7 @@ def _lifecycle(row: dict[str, Any]) -> dict[str, Any]:
         "placed_therapist_id": row["placed_therapist_id"],
         "created_at": _iso(row["created_at"]),
         "updated_at": _iso(row["updated_at"]),
+        "erased_at": _iso(row["erased_at"]),
     }
 
 

@@ -106,7 +106,9 @@ class PatientCreate(_Body):
     availability: WeeklyWindows = {}
     exclusions: Exclusions = []
     urgent: StrictBool = Field(default=False, description="staff flag; crisis symptoms force it")
-    consent: ConsentIn | None = None
+    consent: ConsentIn = Field(
+        description="required: the consent form version and when the patient gave it"
+    )
 
 
 class PatientUpdate(_Body):

@@ -8,6 +8,7 @@ from typing import ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.events.envelope import DomainEvent, register
+from shared.events.patient import ERASURE_EXAMPLE, ErasureCompleted
 from shared.vocabulary import Channel, ResponseOutcome
 
 
@@ -187,3 +188,10 @@ class EmailFailed(_EmailEvent):
     attempts: int = Field(ge=0)
     error: str = Field(max_length=60, description="error code, never message text")
     failed_at: datetime
+
+
+@register(example={**ERASURE_EXAMPLE, "counts": {"emails_scrubbed": 2, "requests_withdrawn": 1}})
+class CommunicationPatientErased(ErasureCompleted):
+    """Communication withdrew the patient's requests and scrubbed its e-mails, calls and answers."""
+
+    event_type: ClassVar[str] = "communication.patient_erased"

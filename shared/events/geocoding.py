@@ -10,6 +10,7 @@ from typing import ClassVar, Literal
 from pydantic import Field
 
 from shared.events.envelope import DomainEvent, register
+from shared.events.patient import ERASURE_EXAMPLE, ErasureCompleted
 
 SubjectType = Literal["patient", "therapist", "practice"]
 
@@ -55,3 +56,10 @@ class LocationFailed(_SubjectEvent):
     event_type: ClassVar[str] = "geocoding.location_failed"
 
     reason: Literal["not_found", "provider_unavailable"]
+
+
+@register(example={**ERASURE_EXAMPLE, "counts": {"cache_entries_deleted": 1}})
+class GeocodingPatientErased(ErasureCompleted):
+    """Geocoding deleted the cache entries looked up for the patient's addresses."""
+
+    event_type: ClassVar[str] = "geocoding.patient_erased"

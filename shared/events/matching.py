@@ -8,6 +8,7 @@ from typing import ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.events.envelope import DomainEvent, register
+from shared.events.patient import ERASURE_EXAMPLE, ErasureCompleted
 from shared.patient_vocabulary import ComplaintGroup, InsuranceType
 from shared.vocabulary import Gender
 
@@ -195,3 +196,10 @@ class TherapistCoolingStarted(DomainEvent):
     response_id: int = Field(ge=1)
     starts_at: datetime
     ends_at: datetime
+
+
+@register(example={**ERASURE_EXAMPLE, "counts": {"requests_cancelled": 2, "exclusions_deleted": 1}})
+class MatchingPatientErased(ErasureCompleted):
+    """Matching cancelled the patient's open requests and anonymised its profile."""
+
+    event_type: ClassVar[str] = "matching.patient_erased"

@@ -184,3 +184,38 @@ EVENTS_BY_KIND: dict[str, type[_PatientEvent]] = {
     "search_cancelled": PatientSearchCancelled,
     "placed": PatientPlaced,
 }
+
+
+@register(example={"patient_id": 42, "erased_at": "2027-01-15T10:00:00Z"})
+class PatientErased(DomainEvent):
+    """Art. 17 erasure: every service deletes or anonymises what it holds about the patient.
+
+    Deliberately not a profile event: the payload carries the id and the time, nothing else.
+    """
+
+    event_type: ClassVar[str] = "patient.erased"
+    aggregate: ClassVar[str] = "patient"
+    aggregate_id_field: ClassVar[str] = "patient_id"
+
+    patient_id: int = Field(ge=1)
+    erased_at: datetime
+
+
+class ErasureCompleted(DomainEvent):
+    """Base of each service's answer to patient.erased (ids and counts only)."""
+
+    aggregate: ClassVar[str] = "patient"
+    aggregate_id_field: ClassVar[str] = "patient_id"
+
+    patient_id: int = Field(ge=1)
+    completed_at: datetime
+    counts: dict[str, int] = Field(
+        default_factory=dict, description="rows deleted or anonymised, per kind"
+    )
+
+
+ERASURE_EXAMPLE: dict[str, Any] = {
+    "patient_id": 42,
+    "completed_at": "2027-01-15T10:00:05Z",
+    "counts": {"rows": 3},
+}

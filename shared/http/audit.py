@@ -19,7 +19,7 @@ from typing import Any, Protocol
 from flask import Flask, Response, current_app, g, request
 from flask_restful import Resource
 from prometheus_client import Counter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.audit import (
     AUDIT_TABLE,
@@ -167,6 +167,8 @@ def _answer(response: Response) -> Any:
 
 
 class AuditQuery(PageQuery):
+    model_config = ConfigDict(extra="forbid")
+
     subject: str | None = Field(default=None, min_length=1, max_length=200)
     record: str | None = Field(
         default=None, max_length=151, description="`<record_type>:<record_id>`, e.g. patient:42"

@@ -76,14 +76,10 @@ def test_cancelled_is_final(client, auth, create):
 
 
 def test_incomplete_case_is_422_naming_each_missing_field(client, auth, create):
-    patient = create(consent=None, initial_consultation_date=None, email=None, phone=None)
+    patient = create(initial_consultation_date=None, email=None, phone=None)
     response = put_status(client, auth, patient, "searching")
     assert response.status_code == 422
-    assert set(response.json["error"]["details"]) == {
-        "consent",
-        "initial_consultation_date",
-        "contact",
-    }
+    assert set(response.json["error"]["details"]) == {"initial_consultation_date", "contact"}
 
 
 def test_staff_waiver_replaces_the_initial_consultation(client, auth, create):

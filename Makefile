@@ -4,11 +4,11 @@ PY := $(VENV)/bin/python
 ROLE ?= staff
 PYTEST_ARGS ?=
 
-.PHONY: install up down status test lint token bench audit
+.PHONY: install up down status test lint token bench audit demo
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q --upgrade pip setuptools
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $@
 
@@ -48,3 +48,7 @@ audit: install
 bench: install
 	$(PY) scripts/stack.py test-infra
 	$(PY) -m benchmarks.run_all
+
+# Loads 2,000 therapists and 300 patients into the running stack (`make up` first); see README "Demo".
+demo: install
+	$(PY) scripts/demo.py

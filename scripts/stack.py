@@ -1,4 +1,4 @@
-"""Local stack without Docker: `python scripts/stack.py up|down|status|infra|migrate|token`."""
+"""Local stack without Docker: `python scripts/stack.py up|down|stop-services|status|token|...`."""
 
 from __future__ import annotations
 
@@ -139,6 +139,15 @@ def down() -> None:
     print("stopped" if order else "nothing was running")
 
 
+def stop_services() -> None:
+    """Stop only the six web processes and six workers (infrastructure keeps running)."""
+    names = sorted(p.stem for p in infra.PIDS.glob("*.pid")) if infra.PIDS.exists() else []
+    services = [n for n in names if n.endswith(("-web", "-worker"))]
+    for name in services:
+        _stop(name)
+    print("services stopped" if services else "no services were running")
+
+
 def _stop(name: str) -> None:
     pid = _pid(name)
     path = infra.PIDS / f"{name}.pid"
@@ -163,7 +172,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
         "command",
-        choices=["up", "down", "status", "infra", "test-infra", "reset-db", "migrate", "token"],
+        choices=[
+            "up",
+            "down",
+            "stop-services",
+            "status",
+            "infra",
+            "test-infra",
+            "reset-db",
+            "migrate",
+            "token",
+        ],
     )
     parser.add_argument("--role", default="staff", choices=["staff", "admin", "service"])
     parser.add_argument("--database", default="psymatch")
@@ -173,6 +192,8 @@ def main() -> None:
             up(args.database)
         elif args.command == "down":
             down()
+        elif args.command == "stop-services":
+            stop_services()
         elif args.command == "status":
             status()
         elif args.command == "infra":

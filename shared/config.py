@@ -145,3 +145,9 @@ class BaseServiceSettings(BaseSettings):
     def topic(self, name: str) -> str:
         """A topic name with the configured prefix (tests isolate themselves with a prefix)."""
         return f"{self.kafka_topic_prefix}{name}"
+
+    @property
+    def consumer_group(self) -> str:
+        """The worker's consumer group; prefixed like the topics, so that stacks and tests
+        sharing one broker under different prefixes never join each other's group."""
+        return f"{self.kafka_topic_prefix}{self.service_name}"

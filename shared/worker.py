@@ -36,7 +36,7 @@ def build_threads(
     if handlers:
         consumer = EventConsumer(
             bootstrap_servers=s.kafka_bootstrap_servers,
-            group_id=s.service_name,
+            group_id=s.consumer_group,
             topics=[s.topic(TOPICS[name]) for name in source_services],
             handlers=handlers,
             session_factory=ctx.session_factory,

@@ -4,11 +4,12 @@ Run: `python -m benchmarks.matching [N]` (default N = 10,000; e.g. 100000). Need
 PgBouncer: the read models live in psymatch_test (BENCH_DB), whose matching tables are TRUNCATED
 first. The timed round is what `services.run_matching_round` does (one unit of work around
 `matching.fill_patients`, committed), started with a cold therapist index: load read models, grid
-search + every cheap criterion as numpy masks, the exact domain rules and ranking on the
-shortlist, COPY + INSERT ... ON CONFLICT of up to 10 requests per patient and their outbox
-events, one commit. Steps are timed inside (saving overlaps choosing, so they add up to more than
-the wall time). The baseline (per patient: every therapist, haversine, all criteria, sort) runs
-in memory on a sample and is scaled to N.
+search + every cheap criterion as numpy masks over batches of patients, the exact domain rules
+and ranking on the shortlist, COPY + INSERT ... ON CONFLICT of up to 10 requests per patient and
+COPY of their outbox events, one commit. With CHOOSING_HELPERS >= 1 (the default) forked helper
+processes choose part of the chunks. Steps are timed inside (saving overlaps choosing, so they
+add up to more than the wall time). The baseline (per patient: every therapist, haversine, all
+criteria, sort) runs in memory on a sample and is scaled to N.
 """
 
 from __future__ import annotations
@@ -213,8 +214,8 @@ def baseline_per_patient(
     return (time.perf_counter() - start) / len(patients)
 
 
-def peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def peak_rss_mib(who: int = resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024
 
 
 def full_round(ctx: Any) -> tuple[float, matching.RunResult]:
@@ -257,7 +258,9 @@ def main(argv: list[str] | None = None) -> None:
     print("  steps: " + ", ".join(f"{k} {v:.2f} s" for k, v in result.steps.items()))
     print(
         f"  peak RSS of this process: {peak_rss_mib():8.0f} MiB (before round "
-        f"{rss_before:.0f} MiB; target <= 2048)"
+        f"{rss_before:.0f} MiB; target <= 2048); of a choosing helper "
+        f"({settings.choosing_helpers} forked, sharing pages with it): "
+        f"{peak_rss_mib(resource.RUSAGE_CHILDREN):.0f} MiB"
     )
     per_patient = baseline_per_patient(ctx, sample[:30], therapists)
     scaled = per_patient * n

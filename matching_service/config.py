@@ -40,6 +40,8 @@ class Settings(TravelSettings):
     expire_requests_interval_s: float = Field(default=900.0, gt=0)
     events_per_message: int = Field(default=200, ge=1, le=1000)
     therapist_cache_max_age_s: float = Field(default=600.0, gt=0)  # full reload as safety net
+    # forked processes that choose part of a big round beside the worker (0: choose in it only)
+    choosing_helpers: int = Field(default=1, ge=0, le=8)
 
     def rules(self) -> Rules:
         """The domain's numbers, from these settings."""

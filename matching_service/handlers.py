@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from matching_service import lifecycle, reactions, readmodels, responses
+from matching_service import erasure, lifecycle, reactions, readmodels, responses
 from shared.events.communication import (
     CallCompleted,
     CallFailed,
@@ -16,7 +16,7 @@ from shared.events.communication import (
     TherapistResponseRecorded,
 )
 from shared.events.envelope import Envelope, parse_payload
-from shared.events.patient import EVENTS_BY_KIND
+from shared.events.patient import EVENTS_BY_KIND, PatientErased
 from shared.events.therapist import TherapistCreated, TherapistUpdated
 from shared.http.app_factory import ServiceContext
 from shared.kafka.consumer import Handler
@@ -111,6 +111,7 @@ ROUTES: dict[str, Apply] = {
     CallCompleted.event_type: on_contact,
     CallFailed.event_type: on_call_failed,
     TherapistResponseRecorded.event_type: on_response,
+    PatientErased.event_type: erasure.erase_patient,
 }
 
 

@@ -11,33 +11,36 @@ from matching_service.domain.profiles import Offer, TherapistProfile
 from matching_service.domain.ranking import response_rate_part
 from matching_service.windows import WindowSets
 
-CELL_DEG = 0.2  # grid cell edge in degrees (~22 km north-south)
+CELL_DEG = 0.1  # grid cell edge in degrees (~11 km north-south)
 ROW_STRIDE = 10_000  # cell key = row * ROW_STRIDE + column
 KM_PER_DEG = 111.19
-GENDER_BITS = {"female": 1, "male": 2, "diverse": 4, "unspecified": 8}
+GENDERS = ("female", "male", "diverse", "unspecified")
 MAX_LANGUAGE_BITS = 63
 NO_DAY = -(10**9)  # capacity date unknown: never fresh
-_PROCS, _AGES, _SETTINGS = (
+PROCEDURES, AGE_GROUPS, SETTINGS = (
     ("VT", "TP", "AP", "ST"),
     ("adults", "children_adolescents"),
     ("individual", "group"),
 )
+# `flags`: one bit per offer combination (bits 0-15), then one bit per yes/no attribute, so the
+# static criteria of a search are two AND/compare operations on one gathered column.
+OFFER_BITS = 16
+ACTIVE = 1 << OFFER_BITS  # active and not opted out
+STATUTORY = ACTIVE << 1
+BARRIER_FREE = ACTIVE << 2
+SOLO_OK = ACTIVE << 3  # does not prefer group settings
+GENDER_SHIFT = OFFER_BITS + 4  # therapist's own gender, one bit of GENDERS
+TREATS_SHIFT = GENDER_SHIFT + len(GENDERS)  # patient genders treated (all four: no preference)
 COLUMNS: dict[str, Any] = {  # name → dtype (an empty/"dead" row has every value zero/false)
     "keys": np.int64,
     "ids": np.int64,
     "lat": np.float64,
     "lon": np.float64,
     "cos_lat": np.float64,
-    "active": bool,
+    "flags": np.int64,
     "cooling_until": np.float64,
-    "statutory": bool,
-    "barrier_free": bool,
-    "gender": np.int8,
-    "offers": np.int64,
-    "prefers_group": bool,
     "age_min": np.int64,
     "age_max": np.int64,
-    "patient_genders": np.int8,
     "language_bits": np.uint64,
     "capacity_yes": bool,
     "capacity_no": bool,
@@ -57,16 +60,38 @@ def cell_key(lat: float, lon: float) -> int:
     return cell(lat) * ROW_STRIDE + cell(lon)
 
 
+def gender_bit(gender: str, shift: int) -> int:
+    """The bit of a gender at `shift` (an unknown value counts as "unspecified")."""
+    return 1 << (shift + (GENDERS.index(gender) if gender in GENDERS else len(GENDERS) - 1))
+
+
+def flags_of(t: TherapistProfile) -> int:
+    """The `flags` column value of one therapist."""
+    treats = sum(gender_bit(g, TREATS_SHIFT) for g in t.patient_genders if g in GENDERS)
+    return (
+        offer_mask(t.offers)
+        | (ACTIVE if t.status == "active" and not t.opted_out else 0)
+        | (STATUTORY if t.statutory_licence else 0)
+        | (BARRIER_FREE if t.barrier_free else 0)
+        | (0 if t.prefers_group else SOLO_OK)
+        | gender_bit(t.gender, GENDER_SHIFT)
+        | (treats or sum(1 << (TREATS_SHIFT + i) for i in range(len(GENDERS))))
+    )
+
+
+def offer_bit(procedure: str, age_group: str, setting: str) -> int:
+    """The bit of one procedure × age group × setting combination."""
+    return 1 << (
+        PROCEDURES.index(procedure) * 4 + AGE_GROUPS.index(age_group) * 2 + SETTINGS.index(setting)
+    )
+
+
 def offer_mask(offers: tuple[Offer, ...]) -> int:
-    """One bit per procedure × age group × setting offered."""
+    """One bit per procedure × age group × setting offered (unknown values have none)."""
     mask = 0
     for o in offers:
-        if o.procedure in _PROCS and o.age_group in _AGES and o.setting in _SETTINGS:
-            mask |= 1 << (
-                _PROCS.index(o.procedure) * 4
-                + _AGES.index(o.age_group) * 2
-                + _SETTINGS.index(o.setting)
-            )
+        if o.procedure in PROCEDURES and o.age_group in AGE_GROUPS and o.setting in SETTINGS:
+            mask |= offer_bit(o.procedure, o.age_group, o.setting)
     return mask
 
 
@@ -78,16 +103,10 @@ class Columns:
     lat: np.ndarray
     lon: np.ndarray
     cos_lat: np.ndarray
-    active: np.ndarray
+    flags: np.ndarray
     cooling_until: np.ndarray
-    statutory: np.ndarray
-    barrier_free: np.ndarray
-    gender: np.ndarray
-    offers: np.ndarray
-    prefers_group: np.ndarray
     age_min: np.ndarray
     age_max: np.ndarray
-    patient_genders: np.ndarray
     language_bits: np.ndarray
     capacity_yes: np.ndarray
     capacity_no: np.ndarray
@@ -98,6 +117,7 @@ class Columns:
     def __init__(self) -> None:
         self.languages: dict[str, int] = {}
         self.windows = WindowSets()
+        self.derived: dict[str, Any] = {}  # whole-column results for one key; cleared on change
 
     def build(self, located: list[TherapistProfile]) -> None:
         """Fill every column from therapists already in grid-cell order."""
@@ -107,6 +127,7 @@ class Columns:
         self.therapists: list[TherapistProfile | None] = list(located)
         self.positions = {t.therapist_id: i for i, t in enumerate(located)}
         self.sorted_n = len(located)
+        self.derived.clear()
 
     def __len__(self) -> int:
         return len(self.therapists)
@@ -124,6 +145,7 @@ class Columns:
         )
         for (name, _), value in zip(COLUMNS.items(), values, strict=True):
             getattr(self, name)[pos] = value
+        self.derived.clear()
         if t is None:
             old = self.therapists[pos]
             if old is not None:
@@ -136,6 +158,7 @@ class Columns:
             setattr(self, name, np.append(getattr(self, name), np.array([value], dtype=dtype)))
         self.positions[t.therapist_id] = len(self.therapists)
         self.therapists.append(t)
+        self.derived.clear()
 
     def row(self, t: TherapistProfile) -> tuple[Any, ...]:
         """The column values of one located therapist, in COLUMNS order."""
@@ -146,16 +169,10 @@ class Columns:
             lat,
             lon,
             math.cos(lat),
-            t.status == "active" and not t.opted_out,
+            flags_of(t),
             t.cooling_until.timestamp() if t.cooling_until is not None else -math.inf,
-            t.statutory_licence,
-            t.barrier_free,
-            GENDER_BITS.get(t.gender, 8),
-            offer_mask(t.offers),
-            t.prefers_group,
             t.age_min if t.age_min is not None else -1,
             t.age_max if t.age_max is not None else 10_000,
-            sum(GENDER_BITS.get(g, 0) for g in t.patient_genders),
             self._language_mask(t),
             t.accepting_new_patients == "yes",
             t.accepting_new_patients == "no",

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import math
-import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from contextlib import nullcontext
 from datetime import datetime
 from typing import Any
 
@@ -16,40 +13,19 @@ from sqlalchemy import and_, false, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from matching_service import models as m
-from matching_service import persist
+from matching_service import persist, pipeline
 from matching_service.domain.criteria import max_distance
 from matching_service.domain.profiles import MatchContext, PatientProfile
 from matching_service.domain.ranking import patient_priority
 from matching_service.domain.states import OPEN
 from matching_service.index import KM_PER_DEG, TherapistIndex
+from matching_service.pipeline import RunResult
 from matching_service.profiles import match_context, patient_profile, therapist_profile
-from matching_service.selection import Pick, picks_for
 from matching_service.therapist_cache import TherapistCache
+from shared.correlation import current_correlation_id
 from shared.http.app_factory import ServiceContext
 
-CHUNK_PATIENTS = 2500
-LAST_CHUNK = 400
-
-
-@dataclass
-class RunResult:
-    """What a fill did."""
-
-    run_id: int | None = None
-    patients_considered: int = 0
-    requests_created: int = 0
-    request_ids: list[int] = field(default_factory=list)
-    parts: int = 0
-    steps: dict[str, float] = field(default_factory=dict)
-
-    @contextmanager
-    def step(self, name: str) -> Iterator[None]:
-        """Add the time spent inside to `steps[name]` (seconds)."""
-        start = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.steps[name] = self.steps.get(name, 0.0) + time.perf_counter() - start
+__all__ = ["RunResult", "fill_patients", "load_therapist_index", "searching_patients"]
 
 
 def searching_patients(session: Session, patient_ids: Iterable[int] | None) -> list[Any]:
@@ -134,63 +110,28 @@ def fill_patients(
         return result
     result.run_id = _start_run(session, trigger, now)
     by_id = {row["patient_id"]: row for row in rows}
-    _choose_and_save(
-        session,
-        ctx,
+    correlation_id = current_correlation_id()  # saving runs in another thread: taken here
+    wanted.sort(key=patient_priority)
+    cache: TherapistCache | None = ctx.extra.get("therapists")
+    fill = pipeline.Fill(
+        _index(session, ctx, mctx, wanted, result),
         mctx,
-        sorted(wanted, key=patient_priority),
+        wanted,
         needed,
-        lambda picks: _persist(session, ctx, result, picks, by_id, now),
+        cache.lock if cache is not None else nullcontext(),
+    )
+    pipeline.choose_and_save(
+        fill,
+        ctx.settings.choosing_helpers,  # type: ignore[attr-defined]
+        pipeline.Saving(
+            lambda picks: persist.prepare(picks, by_id),
+            lambda batch: _persist(session, ctx, result, batch, now, correlation_id),
+        ),
         result,
     )
     result.requests_created = len(result.request_ids)
     _finish_run(session, result, now)
     return result
-
-
-def _choose_and_save(
-    session: Session,
-    ctx: ServiceContext,
-    mctx: MatchContext,
-    patients: list[PatientProfile],
-    needed: dict[int, int],
-    save: Callable[[list[Pick]], None],
-    result: RunResult,
-) -> None:
-    """Chunk by chunk: choose in this thread while the previous chunk is saved in another.
-
-    Saving is mostly waiting for PostgreSQL (the GIL is released), so on two cores choosing and
-    saving overlap. Only one thread uses the session at a time: the index is refreshed before
-    the first save starts, and each save is awaited before the next begins. The index lock is
-    never held while waiting for the database (a handler may hold a row lock we need).
-    """
-    index = _index(session, ctx, mctx, patients, result)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="matching-save") as saver:
-        pending: Future[None] | None = None
-        bounds = _chunk_bounds(len(patients))
-        for start, end in zip(bounds, bounds[1:], strict=False):
-            picks = _choose(ctx, mctx, index, patients[start:end], needed, result)
-            with result.step("wait_for_save"):
-                if pending is not None:
-                    pending.result()
-            if end == len(patients):  # last (or only) chunk: save right here
-                _timed(result, "persist", save, picks)
-            else:
-                pending = saver.submit(_timed, result, "persist", save, picks)
-
-
-def _chunk_bounds(count: int) -> list[int]:
-    """Chunk starts plus the end; the last chunk is small, since its save cannot overlap."""
-    if count <= LAST_CHUNK:
-        return [0, count]
-    return [*range(0, count - LAST_CHUNK, CHUNK_PATIENTS), count - LAST_CHUNK, count]
-
-
-def _timed(
-    result: RunResult, name: str, action: Callable[[list[Pick]], None], picks: list[Pick]
-) -> None:
-    with result.step(name):
-        action(picks)
 
 
 def _index(
@@ -205,24 +146,10 @@ def _index(
     cache: TherapistCache | None = ctx.extra.get("therapists")
     with result.step("load_index"):
         if cache is None:
-            near = patients if len(patients) <= CHUNK_PATIENTS else None
+            near = patients if len(patients) <= pipeline.CHUNK_PATIENTS else None
             return load_therapist_index(session, mctx, near)
         with cache.lock:
             return cache.refresh(session)
-
-
-def _choose(
-    ctx: ServiceContext,
-    mctx: MatchContext,
-    index: TherapistIndex,
-    chunk: list[PatientProfile],
-    needed: dict[int, int],
-    result: RunResult,
-) -> list[Pick]:
-    """Search and choose for a chunk of patients (under the cache's lock, if any)."""
-    cache: TherapistCache | None = ctx.extra.get("therapists")
-    with result.step("choose"), cache.lock if cache is not None else nullcontext():
-        return [pk for p in chunk for pk in picks_for(p, index, mctx, needed[p.patient_id])]
 
 
 def _profiles(
@@ -277,27 +204,19 @@ def _persist(
     session: Session,
     ctx: ServiceContext,
     result: RunResult,
-    picks: list[Pick],
-    patients: dict[int, Any],
+    batch: persist.Batch,
     now: datetime,
+    correlation_id: str | None,
 ) -> None:
     """Bulk insert (a pair that exists already is skipped by the unique constraint), publish."""
-    if not picks or result.run_id is None:
+    if not batch.items or result.run_id is None:
         return
-    inserted = sorted(
-        persist.insert_requests(session, picks, result.run_id, now), key=lambda row: row.id
-    )
-    by_pair = {(pk.patient_id, pk.therapist_id): pk for pk in picks}
-    summaries: dict[int, dict[str, Any]] = {}
-    items = []
-    for row in inserted:
-        summary = summaries.get(row.patient_id)
-        if summary is None:
-            summary = summaries[row.patient_id] = persist.patient_summary(patients[row.patient_id])
-        items.append(
-            persist.request_item(row, by_pair[(row.patient_id, row.therapist_id)], summary)
-        )
-    events = persist.outbox_rows(ctx, result.run_id, result.parts + 1, items, now)
-    persist.write_outbox(session, ctx, events)
-    result.parts += len(events)
-    result.request_ids += [item["placement_request_id"] for item in items]
+    inserted = sorted(persist.insert_requests(session, batch, result.run_id, now))  # by id
+    items = [
+        persist.item_json(i, batch.items[(patient, therapist)])
+        for i, patient, therapist in inserted
+    ]
+    lines = persist.event_lines(ctx, result.run_id, result.parts + 1, items, now, correlation_id)
+    persist.write_outbox(session, ctx, lines)
+    result.parts += len(lines)
+    result.request_ids += [i for i, _, _ in inserted]

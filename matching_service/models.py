@@ -17,11 +17,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
+from shared.audit import audit_entries_table
 from shared.db import infrastructure_tables
 
 SCHEMA = "matching_service"
 metadata = MetaData(schema=SCHEMA)
 infrastructure = infrastructure_tables(metadata)
+audit_entries = audit_entries_table(metadata)
 TS = DateTime(timezone=True)
 
 patients = Table(

@@ -1,17 +1,18 @@
 """Saving a run's picks: one bulk insert (COPY into a temp table for big batches) and the
-`matching.placement_requests_created` outbox events written in one statement."""
+`matching.placement_requests_created` outbox events written with one COPY (their JSON is put
+together from per-patient and per-request texts, so each patient summary is encoded once)."""
 
 from __future__ import annotations
 
 import io
 import json
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from psycopg2.extras import execute_values
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from matching_service import publishing
@@ -48,53 +49,64 @@ _DROP = "DROP TABLE matching_new_requests"
 _HELD_JSON = json.dumps(HELD_ALL)
 
 
+Inserted = tuple[int, int, int]  # a request really created: id, patient id, therapist id
+
+
 @dataclass(frozen=True)
-class Inserted:
-    """A request that was really created (the pair did not exist yet)."""
+class Batch:
+    """A chunk's picks as the texts that saving them needs, made before the save (by whoever
+    chose them: a helper process, or this one while the previous save waits for PostgreSQL)."""
 
-    id: int
-    patient_id: int
-    therapist_id: int
-
-
-def insert_requests(
-    session: Session, picks: list[Pick], run_id: int, now: datetime
-) -> list[Inserted]:
-    """Insert the picks as `proposed` requests; a pair that exists already is skipped."""
-    cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        if len(picks) < COPY_FROM_ROWS:
-            rows = [
-                (
-                    pk.patient_id,
-                    pk.therapist_id,
-                    RequestStatus.PROPOSED.value,
-                    pk.parts.total,
-                    _parts_json(pk),
-                    pk.distance_km,
-                    _HELD_JSON,
-                    run_id,
-                    now,
-                    now,
-                )
-                for pk in picks
-            ]
-            found = execute_values(cursor, _VALUES, rows, page_size=len(rows), fetch=True)
-        else:
-            found = _copy_insert(cursor, picks, run_id, now)
-    finally:
-        cursor.close()
-    return [Inserted(*row) for row in found]
+    copy_text: str | None  # COPY lines of the temp table (None: a small batch, plain INSERT)
+    rows: list[tuple[int, int, float, str, float]]  # small batch: patient, therapist, score,
+    # score parts JSON, km
+    items: dict[tuple[int, int], str]  # (patient, therapist) → event item JSON members but the id
 
 
-def _copy_insert(cursor: Any, picks: list[Pick], run_id: int, now: datetime) -> list[Any]:
-    """COPY into a temp table, then one INSERT ... SELECT (all inside the caller's
-    transaction: the temp table never outlives it, which PgBouncer's pooling requires)."""
-    text = "".join(
+def prepare(picks: list[Pick], patients: Mapping[int, Mapping[str, Any]]) -> Batch:
+    """The batch of these picks (`patients`: patient rows by id)."""
+    summaries = {pid: patient_json(patients[pid]) for pid in {pk.patient_id for pk in picks}}
+    items = {
+        (pk.patient_id, pk.therapist_id): (
+            f'"patient_id": {pk.patient_id}, "therapist_id": {pk.therapist_id}, '
+            f'"score": {pk.parts.total!r}, "distance_km": {pk.distance_km!r}, '
+            f'"patient": {summaries[pk.patient_id]}'
+        )
+        for pk in picks
+    }
+    if len(picks) < COPY_FROM_ROWS:
+        rows = [
+            (pk.patient_id, pk.therapist_id, pk.parts.total, _parts_json(pk), pk.distance_km)
+            for pk in picks
+        ]
+        return Batch(None, rows, items)
+    copy_text = "".join(
         f"{i}\t{pk.patient_id}\t{pk.therapist_id}\t{pk.parts.total!r}\t"
         f"{_parts_json(pk)}\t{pk.distance_km!r}\n"
         for i, pk in enumerate(picks)
     )
+    return Batch(copy_text, [], items)
+
+
+def insert_requests(session: Session, batch: Batch, run_id: int, now: datetime) -> list[Inserted]:
+    """Insert the picks as `proposed` requests (a pair that exists already is skipped); the
+    ones created."""
+    cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        if batch.copy_text is None:
+            status, held = RequestStatus.PROPOSED.value, _HELD_JSON
+            rows = [(*r[:2], status, *r[2:], held, run_id, now, now) for r in batch.rows]
+            found = execute_values(cursor, _VALUES, rows, page_size=len(rows), fetch=True)
+        else:
+            found = _copy_insert(cursor, batch.copy_text, run_id, now)
+    finally:
+        cursor.close()
+    return [(i, patient, therapist) for i, patient, therapist in found]
+
+
+def _copy_insert(cursor: Any, text: str, run_id: int, now: datetime) -> list[Any]:
+    """COPY into a temp table, then one INSERT ... SELECT (all inside the caller's
+    transaction: the temp table never outlives it, which PgBouncer's pooling requires)."""
     cursor.execute(_CREATE)
     cursor.copy_expert(_COPY, io.StringIO(text))
     cursor.execute(
@@ -116,57 +128,69 @@ def _parts_json(pk: Pick) -> str:
     )
 
 
-def outbox_rows(
-    ctx: ServiceContext, run_id: int, first_part: int, items: list[dict[str, Any]], now: datetime
-) -> list[dict[str, Any]]:
-    """`placement_requests_created` events, `events_per_message` requests each, as outbox rows."""
+def event_lines(
+    ctx: ServiceContext,
+    run_id: int,
+    first_part: int,
+    items: list[str],
+    now: datetime,
+    correlation_id: str | None,
+) -> list[str]:
+    """`placement_requests_created` events of `events_per_message` requests each (items are
+    JSON texts), as COPY lines of the outbox."""
     size = ctx.settings.events_per_message  # type: ignore[attr-defined]
     topic = ctx.settings.topic(TOPICS[ctx.settings.service_name])  # type: ignore[attr-defined]
-    rows = []
+    event_type = PlacementRequestsCreated.event_type
+    head = {
+        "event_type": event_type,
+        "event_version": PlacementRequestsCreated.event_version,
+        "occurred_at": format_timestamp(now),
+        "producer": ctx.settings.service_name,
+        "correlation_id": correlation_id,
+    }
+    lines = []
     for n, start in enumerate(range(0, len(items), size)):
         event_id = str(uuid.uuid4())
-        envelope = {
-            "event_id": event_id,
-            "event_type": PlacementRequestsCreated.event_type,
-            "event_version": PlacementRequestsCreated.event_version,
-            "occurred_at": format_timestamp(now),
-            "producer": ctx.settings.service_name,
-            "correlation_id": None,
-            "payload": {
-                "run_id": run_id,
-                "part": first_part + n,
-                "created_at": now.isoformat(),
-                "requests": items[start : start + size],
-            },
-        }
-        rows.append(
-            {
-                "event_id": event_id,
-                "topic": topic,
-                "key": f"matching_run:{run_id}",
-                "event_type": envelope["event_type"],
-                "envelope": envelope,
-            }
+        meta = {"run_id": run_id, "part": first_part + n, "created_at": now.isoformat()}
+        payload = _with_member(
+            json.dumps(meta), "requests", f"[{', '.join(items[start : start + size])}]"
         )
-    return rows
+        envelope = _with_member(json.dumps({"event_id": event_id, **head}), "payload", payload)
+        fields = (event_id, topic, f"matching_run:{run_id}", event_type, envelope)
+        lines.append("\t".join(_copy_text(f) for f in fields) + "\n")
+    return lines
 
 
-def write_outbox(session: Session, ctx: ServiceContext, rows: list[dict[str, Any]]) -> None:
-    """All event rows in one executemany."""
-    if rows:
-        session.execute(insert(ctx.tables["outbox"]), rows)
+def _with_member(obj_json: str, key: str, value_json: str) -> str:
+    """A JSON object's text with one more member whose value is already JSON text."""
+    return f"{obj_json[:-1]}, {json.dumps(key)}: {value_json}}}"
 
 
-def request_item(row: Inserted, pick: Pick, summary: dict[str, Any]) -> dict[str, Any]:
-    """One request as the created event describes it."""
-    return {
-        "placement_request_id": row.id,
-        "patient_id": row.patient_id,
-        "therapist_id": row.therapist_id,
-        "score": pick.parts.total,
-        "distance_km": pick.distance_km,
-        "patient": summary,
-    }
+def _copy_text(value: str) -> str:
+    """A value in COPY's text format (JSON text has no raw control characters, only escapes)."""
+    return value.replace("\\", "\\\\")
 
 
-patient_summary = publishing.patient_summary
+def write_outbox(session: Session, ctx: ServiceContext, lines: list[str]) -> None:
+    """All event rows in one COPY."""
+    if not lines:
+        return
+    table = ctx.tables["outbox"].fullname
+    cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.copy_expert(
+            f"COPY {table} (event_id, topic, key, event_type, envelope) FROM STDIN",
+            io.StringIO("".join(lines)),
+        )
+    finally:
+        cursor.close()
+
+
+def item_json(request_id: int, members: str) -> str:
+    """One request as the created event describes it (JSON text; floats as json.dumps)."""
+    return f'{{"placement_request_id": {request_id}, {members}}}'
+
+
+def patient_json(patient: Mapping[str, Any]) -> str:
+    """The pseudonymous patient summary of the created event, as JSON text."""
+    return json.dumps(publishing.patient_summary(patient))

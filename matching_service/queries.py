@@ -15,7 +15,7 @@ from matching_service.domain.criteria import distance_km, evaluate
 from matching_service.domain.ranking import score
 from matching_service.domain.states import OPEN, TERMINAL
 from matching_service.profiles import match_context, patient_profile, therapist_profile
-from matching_service.selection import best_picks
+from matching_service.selection import picks_for
 from shared.http.app_factory import ServiceContext
 
 REQUEST_FIELDS = (
@@ -86,7 +86,7 @@ def candidates(
         return None
     mctx = match_context(ctx.extra["rules"], now)
     index = matching.load_therapist_index(session, mctx, [patient])
-    picks = best_picks(patient, index, index.search(patient, mctx), mctx, limit)
+    picks = picks_for(patient, index, mctx, limit)
     return [
         {
             "therapist_id": pk.therapist_id,

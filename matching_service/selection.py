@@ -1,15 +1,17 @@
-"""Pick the best new requests for one patient: vectorised shortlist, then the exact pure rules.
+"""Pick the best new requests per patient: vectorised shortlist, then the exact pure rules.
 
-The index computes every hard criterion as an array mask and an approximate total score per
-candidate (float rounding only). The shortlist keeps every candidate whose approximate total
-could still reach the `needed`-th best exact total (SLACK covers the 6-decimal rounding of the
-exact score); only the shortlist is judged by `first_failure` and scored by `score`, and the
-exact `rank_key` orders it. A pair the domain refuses (which the masks should never let through)
-is dropped and the shortlist is recomputed, so the result equals the plain per-pair ranking.
+The search (`matching_service.search`, a batch of patients at once) computes every hard
+criterion as an array mask and an approximate total score per candidate (float rounding only).
+The shortlist keeps every candidate whose approximate total could still reach the `needed`-th
+best exact total (SLACK covers the 6-decimal rounding of the exact score); only the shortlist is
+judged by `first_failure` and scored by `score`, and the exact `rank_key` orders it. A pair the
+domain refuses (which the masks should never let through) is dropped and the shortlist is
+recomputed, so the result equals the plain per-pair ranking.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +20,7 @@ from matching_service.domain.criteria import CRITERION_NAMES, distance_km, first
 from matching_service.domain.profiles import MatchContext, PatientProfile, TherapistProfile
 from matching_service.domain.ranking import ScoreParts, rank_key, score
 from matching_service.index import Candidates, TherapistIndex
+from matching_service.search import search_many
 
 SLACK = 2e-6  # > 2 × (rounding of the exact total to 6 decimals + float error)
 
@@ -79,13 +82,27 @@ def _judge(
     )
 
 
+def picks_for_many(
+    patients: list[PatientProfile],
+    index: TherapistIndex,
+    ctx: MatchContext,
+    needed: Mapping[int, int],
+) -> list[Pick]:
+    """Search the index for a batch of patients and choose for each, in the given order."""
+    wanting = [p for p in patients if needed[p.patient_id] > 0]
+    found = search_many(index, wanting, ctx)
+    return [
+        pick
+        for p, cands in zip(wanting, found, strict=True)
+        for pick in best_picks(p, index, cands, ctx, needed[p.patient_id])
+    ]
+
+
 def picks_for(
     p: PatientProfile, index: TherapistIndex, ctx: MatchContext, needed: int
 ) -> list[Pick]:
-    """Search the index and choose (the whole per-patient step)."""
-    if needed <= 0:
-        return []
-    return best_picks(p, index, index.search(p, ctx), ctx, needed)
+    """Search the index and choose for one patient."""
+    return picks_for_many([p], index, ctx, {p.patient_id: needed})
 
 
 def plain_picks(

@@ -50,11 +50,15 @@ class WindowSets:
             self._pending.append(bitmap(windows))
         return found
 
-    def overlaps(self, set_ids: np.ndarray, patient_bits: np.ndarray) -> np.ndarray:
-        """Weekly overlap minutes of the patient's bitmap with each of these window sets."""
+    def pair_overlaps(
+        self, patient_bits: np.ndarray, patients: np.ndarray, set_ids: np.ndarray
+    ) -> np.ndarray:
+        """Weekly overlap minutes of each pair (row of `patient_bits`, window set), computed
+        once per distinct pair."""
         if self._pending:
             self.bits = np.vstack([self.bits, *self._pending])
             self._pending = []
-        unique, inverse = np.unique(set_ids, return_inverse=True)
-        minutes = np.bitwise_count(self.bits[unique] & patient_bits).sum(axis=1, dtype=np.int64)
-        return minutes[inverse]
+        width = len(self.bits)
+        distinct, inverse = np.unique(patients * width + set_ids, return_inverse=True)
+        both = patient_bits[distinct // width] & self.bits[distinct % width]
+        return np.bitwise_count(both).sum(axis=1, dtype=np.int64)[inverse]

@@ -20,7 +20,7 @@ from matching_service.api.schemas import (
 )
 from shared.http.app_factory import ServiceContext, context
 from shared.http.errors import ApiError
-from shared.http.operations import operation
+from shared.http.operations import AuditRecord, operation
 from shared.http.pagination import page_body
 
 READERS = ("staff", "service")
@@ -46,6 +46,10 @@ class PlacementRequestListResource(Resource):
         query=PlacementRequestQuery,
         tags=TAGS,
         responses={200: ("A page of requests", PlacementRequestPage)},
+        audit=(
+            AuditRecord("patient", query="patient_id"),
+            AuditRecord("patient", response="items.patient_id"),
+        ),
     )
     def get(self, query: PlacementRequestQuery) -> Any:
         filters = {
@@ -65,6 +69,10 @@ class PlacementRequestResource(Resource):
         roles=READERS,
         tags=TAGS,
         responses={200: ("The request", PlacementRequestRead), 404: NOT_FOUND},
+        audit=(
+            AuditRecord("placement_request", path="request_id"),
+            AuditRecord("patient", response="patient_id"),
+        ),
     )
     def get(self, request_id: int) -> Any:
         body = _read(context(), queries.get_request, _checked_id(request_id, "request"))
@@ -83,6 +91,7 @@ class PlacementRequestCancelResource(Resource):
             404: NOT_FOUND,
             409: ("The request is already closed", None),
         },
+        audit=("placement_request", "request_id"),
     )
     def post(self, request_id: int) -> Any:
         ctx = context()
@@ -101,6 +110,7 @@ class CandidateListResource(Resource):
         query=CandidateQuery,
         tags=TAGS,
         responses={200: ("Candidates, best first", CandidateList), 404: NOT_FOUND},
+        audit=("patient", "patient_id"),
     )
     def get(self, patient_id: int, query: CandidateQuery) -> Any:
         ctx = context()
@@ -123,6 +133,7 @@ class CandidateResource(Resource):
         roles=READERS,
         tags=TAGS,
         responses={200: ("The explanation", ExplanationRead), 404: NOT_FOUND},
+        audit=("patient", "patient_id"),
     )
     def get(self, patient_id: int, therapist_id: int) -> Any:
         ctx = context()

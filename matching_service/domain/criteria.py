@@ -88,16 +88,20 @@ def check_procedure(
     return None
 
 
+_YOUNG, _ADULT = frozenset({"children_adolescents"}), frozenset({"adults"})
+_EITHER, _NONE = _YOUNG | _ADULT, frozenset[str]()
+
+
 def age_groups(age: int | None, ctx: MatchContext) -> frozenset[str]:
     """Age groups that may treat a patient of this age (empty when the age is unknown)."""
     rules = ctx.rules
     if age is None:
-        return frozenset()
+        return _NONE
     if age < rules.adult_age:
-        return frozenset({"children_adolescents"})
+        return _YOUNG
     if age <= rules.either_age_group_until:
-        return frozenset({"children_adolescents", "adults"})
-    return frozenset({"adults"})
+        return _EITHER
+    return _ADULT
 
 
 def check_age_group(
@@ -112,11 +116,15 @@ def check_age_group(
     return None
 
 
+_GROUP, _INDIVIDUAL = frozenset({"group"}), frozenset({"individual"})
+_BOTH_SETTINGS = _GROUP | _INDIVIDUAL
+
+
 def settings_wanted(p: PatientProfile) -> frozenset[str]:
     """Group only, individual or both."""
     if p.group_only:
-        return frozenset({"group"})
-    return frozenset({"individual", "group"}) if p.group_ok else frozenset({"individual"})
+        return _GROUP
+    return _BOTH_SETTINGS if p.group_ok else _INDIVIDUAL
 
 
 def check_setting(
@@ -125,9 +133,13 @@ def check_setting(
     """A suitable offer in a wanted setting; a group-preferring therapist needs group_ok."""
     if t.prefers_group and not (p.group_ok or p.group_only):
         return "therapist prefers group, patient not open to group"
-    groups, wanted = age_groups(p.age, ctx), settings_wanted(p)
-    offers = [o for o in wanted_offers(p, t) if o.age_group in groups]
-    if not any(o.setting in wanted for o in offers):
+    groups, wanted, procedures = age_groups(p.age, ctx), settings_wanted(p), p.procedures
+    if not any(
+        o.setting in wanted
+        and o.age_group in groups
+        and (not procedures or o.procedure in procedures)
+        for o in t.offers
+    ):
         return f"no {' or '.join(sorted(wanted))} offer"
     return None
 
@@ -158,6 +170,8 @@ def check_language(
     p: PatientProfile, t: TherapistProfile, ctx: MatchContext, km: float | None
 ) -> str | None:
     """Required languages ⊆ therapist's languages (German assumed everywhere)."""
+    if not p.languages:
+        return None
     missing = p.languages - t.languages - {GERMAN}
     return f"missing language {', '.join(sorted(missing))}" if missing else None
 

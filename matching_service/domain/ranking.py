@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from matching_service.domain.criteria import max_distance
 from matching_service.domain.profiles import MatchContext, PatientProfile, TherapistProfile
@@ -29,7 +29,7 @@ def capacity_part(accepting: str, as_of: date | None, today: date, fresh_days: i
     """Known to accept (fresh) > unknown or stale > known not to accept."""
     if accepting == "no":
         return CAPACITY_NO
-    fresh = as_of is not None and today - as_of <= timedelta(days=fresh_days)
+    fresh = as_of is not None and (today - as_of).days <= fresh_days
     return CAPACITY_YES_FRESH if accepting == "yes" and fresh else CAPACITY_UNKNOWN
 
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 from matching_service.domain.profiles import Offer, PatientProfile, TherapistProfile
 from matching_service.index import TherapistIndex
 from matching_service.profiles import freeze_windows
-from matching_service.selection import picks_for, plain_picks
+from matching_service.selection import picks_for, picks_for_many, plain_picks
 
 PROCS, AGES, SETTINGS = (
     ("VT", "TP", "AP", "ST"),
@@ -109,3 +109,32 @@ def test_fast_path_follows_updates_of_the_index(ctx):
     for pid in range(1, 101):
         patient = random_patient(rng, pid, [t.therapist_id for t in therapists])
         assert picks_for(patient, index, ctx, 10) == plain_picks(patient, therapists, ctx, 10)
+
+
+def test_a_batch_search_picks_what_the_plain_rules_pick_for_each_patient(ctx):
+    rng = random.Random(99)
+    therapists = [random_therapist(rng, tid, ctx.now) for tid in range(1, 1201)]
+    ids = [t.therapist_id for t in therapists]
+    index = TherapistIndex(therapists[:1000])
+    for t in therapists[1000:]:  # the unsorted tail is searched by the batch too
+        index.update(t)
+    patients = [random_patient(rng, pid, ids) for pid in range(1, 401)]
+    needed = {p.patient_id: rng.choice((0, 1, 4, 10, 10)) for p in patients}
+    for start in (0, 150):  # one batch of 150 patients, one of 250
+        batch = patients[start : start + 150 if start == 0 else None]
+        expected = [
+            pk for p in batch for pk in plain_picks(p, therapists, ctx, needed[p.patient_id])
+        ]
+        assert picks_for_many(batch, index, ctx, needed) == expected
+    assert sum(needed.values()) > 1000
+
+
+def test_a_batch_search_keeps_patients_who_cannot_match_apart(ctx, patient, therapist, offers):
+    index = TherapistIndex([therapist(therapist_id=i, offers=offers("VT")) for i in (1, 2, 3)])
+    nowhere = patient(patient_id=2, location_known=False)
+    foreign = patient(patient_id=3, languages=frozenset({"xx"}))
+    far = patient(patient_id=4, latitude=53.55, longitude=9.99)
+    near = patient(patient_id=5, already_asked=frozenset({2}))
+    batch = [nowhere, foreign, far, near]
+    picks = picks_for_many(batch, index, ctx, dict.fromkeys((2, 3, 4, 5), 10))
+    assert [(pk.patient_id, pk.therapist_id) for pk in picks] == [(5, 1), (5, 3)]

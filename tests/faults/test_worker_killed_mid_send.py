@@ -26,10 +26,12 @@ from integration.communication_service.helpers import (
     requests_created,
     therapist_created,
 )
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from support.brokers import free_port
+from support.tables import empty_domain_tables
 from support.testdb import TEST_DB
 
+from communication_service import models as communication_models
 from communication_service import services
 from communication_service.app import build_service_context
 from communication_service.clients import FakeDirectory
@@ -45,18 +47,6 @@ pytestmark = [pytest.mark.integration, pytest.mark.timeout(240)]
 
 EMAILS = 200
 GATE_AT = 60  # past a first claim of 50: e-mails claimed but not yet handed over must survive
-DOMAIN_TABLES = (
-    "contact_ledger",
-    "call_requests",
-    "calls",
-    "response_outcomes",
-    "responses",
-    "cooling_periods",
-    "email_requests",
-    "emails",
-    "outreach_requests",
-    "therapists",
-)
 
 
 class GatedHandler(MailDirHandler):
@@ -99,9 +89,7 @@ def ctx(migrated_db, topic_prefix, gated_catcher):
         _env_file=None,
     )
     context = build_service_context(settings, directory=FakeDirectory())
-    tables = ", ".join(f"communication_service.{t}" for t in DOMAIN_TABLES)
-    with context.engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {tables}"))
+    empty_domain_tables(context.engine, communication_models.metadata)
     yield context
     context.engine.dispose()
 

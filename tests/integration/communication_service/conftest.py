@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from integration.communication_service.helpers import SECRET, START, settings
-from sqlalchemy import text
 from support.brokers import free_port
+from support.tables import empty_domain_tables
 
+from communication_service import models
 from communication_service.app import create_app
 from communication_service.clients import FakeDirectory
 from communication_service.handlers import build_handlers
@@ -76,28 +77,12 @@ def app(catcher, clock, directory):
     application.extensions["psymatch"].engine.dispose()
 
 
-DOMAIN_TABLES = (
-    "contact_ledger",
-    "call_requests",
-    "calls",
-    "response_outcomes",
-    "responses",
-    "cooling_periods",
-    "email_requests",
-    "emails",
-    "outreach_requests",
-    "therapists",
-)
-
-
 @pytest.fixture
 def ctx(app):
     """The service context on a communication schema without other tests' rows (jobs see
     every row of the schema, so each test starts from empty domain tables)."""
     context = app.extensions["psymatch"]
-    tables = ", ".join(f"communication_service.{t}" for t in DOMAIN_TABLES)
-    with context.engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {tables}"))
+    empty_domain_tables(context.engine, models.metadata)
     return context
 
 

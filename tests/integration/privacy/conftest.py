@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from integration.privacy.world import Bus, FlaskTransport, MixedDirectory, fake_nominatim
-from sqlalchemy import text
 from support.brokers import free_port
+from support.tables import empty_domain_tables
 from support.testdb import TEST_DB
 
 import communication_service.app as communication_app
@@ -22,12 +22,14 @@ import matching_service.app as matching_app
 import patient_service.app as patient_app
 import scraping_service.app as scraping_app
 import therapist_service.app as therapist_app
+from communication_service import models as communication_models
 from communication_service.config import Settings as CommunicationSettings
 from communication_service.handlers import SOURCE_SERVICES as COMMUNICATION_SOURCES
 from communication_service.handlers import build_handlers as communication_handlers
 from geocoding_service.config import Settings as GeocodingSettings
 from geocoding_service.handlers import SOURCE_SERVICES as GEOCODING_SOURCES
 from geocoding_service.handlers import build_handlers as geocoding_handlers
+from matching_service import models as matching_models
 from matching_service.config import Settings as MatchingSettings
 from matching_service.handlers import SOURCE_SERVICES as MATCHING_SOURCES
 from matching_service.handlers import build_handlers as matching_handlers
@@ -46,19 +48,6 @@ pytestmark = pytest.mark.integration
 SECRET = "privacy-tests-secret-privacy-tests-secret"
 START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # a Monday
 HOSTS = {name: f"127.0.0.1:{port}" for name, port in SERVICE_PORTS.items()}
-MATCHING_TABLES = ("placement_requests", "matching_runs", "patients", "therapists", "exclusions")
-COMMUNICATION_TABLES = (
-    "contact_ledger",
-    "call_requests",
-    "calls",
-    "response_outcomes",
-    "responses",
-    "cooling_periods",
-    "email_requests",
-    "emails",
-    "outreach_requests",
-    "therapists",
-)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -187,14 +176,11 @@ def _subscribe(services: dict[str, SimpleNamespace]) -> None:
 
 def _empty_domain_tables(apps: dict[str, Any]) -> None:
     """Matching and communication jobs see every row of their schema: start from empty."""
-    for service, tables in (
-        ("matching_service", MATCHING_TABLES),
-        ("communication_service", COMMUNICATION_TABLES),
+    for service, metadata in (
+        ("matching_service", matching_models.metadata),
+        ("communication_service", communication_models.metadata),
     ):
-        ctx = apps[service].extensions["psymatch"]
-        with ctx.engine.begin() as conn:
-            names = ", ".join(f"{service}.{t}" for t in tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        empty_domain_tables(apps[service].extensions["psymatch"].engine, metadata)
 
 
 @pytest.fixture

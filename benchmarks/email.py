@@ -34,21 +34,12 @@ from communication_service.mailer import SmtpConfig, SmtpMailer, build_message, 
 from communication_service.rendering import Renderer, therapist_context
 from scripts.smtp_catcher import MailDirHandler
 from scripts.stack import migrate
+from shared.audit import AUDIT_TABLE
 from shared.clock import FakeClock
-from shared.db import UnitOfWork
+from shared.db import UnitOfWork, domain_table_names
 
 COUNT = int(os.environ.get("BENCH_EMAILS", "5000"))
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
-TABLES = (
-    "contact_ledger",
-    "response_outcomes",
-    "responses",
-    "cooling_periods",
-    "email_requests",
-    "emails",
-    "outreach_requests",
-    "therapists",
-)
 
 
 def free_port() -> int:
@@ -169,7 +160,8 @@ def drain(ctx: Any) -> None:
 def seed_drafts(ctx: Any, work: list) -> None:
     """Requests and one draft outreach e-mail per therapist, as the planner leaves them."""
     with UnitOfWork(ctx.session_factory) as uow:
-        uow.session.execute(text("TRUNCATE " + ", ".join(f"{m.SCHEMA}.{t}" for t in TABLES)))
+        tables = ", ".join(domain_table_names(m.metadata, {AUDIT_TABLE}))
+        uow.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         for tid, requests in work:
             rows = [
                 {

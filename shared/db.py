@@ -143,3 +143,11 @@ def infrastructure_tables(metadata: MetaData) -> dict[str, Table]:
         "idempotency_keys": idempotency_keys_table(metadata),
         "job_runs": job_runs_table(metadata),
     }
+
+
+def domain_table_names(metadata: MetaData, kept: set[str]) -> list[str]:
+    """Qualified names of a service's own domain tables: everything on its metadata except the
+    infrastructure tables and `kept` (e.g. the append-only audit trail). For emptying a schema
+    in tests and benchmarks."""
+    infrastructure = set(infrastructure_tables(MetaData()))
+    return [t.fullname for t in metadata.sorted_tables if t.name not in infrastructure | kept]

@@ -6,19 +6,11 @@ from sqlalchemy import MetaData, text
 from sqlalchemy.engine import Engine
 
 from shared.audit import AUDIT_TABLE
-from shared.db import infrastructure_tables
-
-# Infrastructure rows belong to the event plumbing; audit entries cannot be removed at all.
-KEPT = {*infrastructure_tables(MetaData()), AUDIT_TABLE}
-
-
-def domain_tables(metadata: MetaData) -> list[str]:
-    """Qualified names of a service's domain tables (its models' metadata)."""
-    return [t.fullname for t in metadata.sorted_tables if t.name not in KEPT]
+from shared.db import domain_table_names
 
 
 def empty_domain_tables(engine: Engine, metadata: MetaData) -> None:
+    """TRUNCATE every domain table (audit entries cannot be removed at all)."""
+    names = ", ".join(domain_table_names(metadata, {AUDIT_TABLE}))
     with engine.begin() as conn:
-        conn.execute(
-            text(f"TRUNCATE {', '.join(domain_tables(metadata))} RESTART IDENTITY CASCADE")
-        )
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))

@@ -5,8 +5,11 @@ Run: `python -m benchmarks.pipeline [--events 5000] [--patients 200]`.
     outbox, published by the shared `OutboxRelay` (RobustKafkaProducer), applied once each by the
     shared `EventConsumer` (dedupe through `processed_events`, one transaction per event). The
     baseline is a plain kafka-python produce + consume of N messages of the same size, no database.
-(b) Against the stack on 8001-8006 (or one started on a fresh psymatch_bench): 200 patients in 40
-    clusters, each next to 5 freshly imported practices. From `PUT status searching` to the first
+(b) Against the stack on 8001-8006 (or one started on a fresh psymatch_bench): 200 patients, each
+    at its own postal code at least 15 km from every other one (a 5 km search radius), next to 5
+    freshly imported practices of its own. A practice is written to at most once a week, so a
+    practice shared by two bench patients would leave the later one without an e-mail in this
+    run: each patient's practices are its own. From `PUT status searching` to the first
     placement request (its `created_at`; event-driven: patient.search_started → matching) and to
     the first outreach e-mail carrying one of its requests in the SMTP catcher's folder (drafts are
     event-driven, composing and sending is the `send-emails` job: the worker runs it every 10 s,
@@ -18,6 +21,7 @@ from __future__ import annotations
 import argparse
 import email
 import os
+import random
 import re
 import sys
 import time
@@ -48,13 +52,15 @@ from benchmarks.load import percentile  # noqa: E402
 from scripts import generate_data, infra  # noqa: E402
 from scripts.api_client import Api, running_stack, until  # noqa: E402
 from shared.db import infrastructure_tables, make_engine, make_session_factory  # noqa: E402
+from shared.geo import haversine_km  # noqa: E402
 from shared.kafka.admin import ensure_topics  # noqa: E402
 from shared.kafka.robust_producer import RobustKafkaProducer  # noqa: E402
 
 BENCH_DB = os.environ.get("BENCH_DB", "psymatch_bench")
 BOOTSTRAP = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
 SCHEMA, ROLE = "bench_pipeline", "patient_service"
-CLUSTER = 5  # patients and practices per cluster (one batched e-mail carries up to 5 patients)
+PRACTICES_PER_PATIENT = 5
+SPREAD_KM = 15.0  # between bench patients: with a 5 km radius no practice is shared
 SEND_TICK_S = 1.0
 PR_ID = re.compile(r"PR-(\d+)")
 
@@ -149,12 +155,29 @@ def plain_broker_per_s(count: int, tag: str) -> float:
     return count / (time.monotonic() - started)
 
 
+def spread_postal_codes(count: int, seed: int) -> list[str]:
+    """`count` real postal codes, pairwise at least SPREAD_KM apart (seeded greedy pick)."""
+    codes = sorted(coordinates)
+    random.Random(seed).shuffle(codes)
+    chosen: list[tuple[str, tuple[float, float]]] = []
+    for code in codes:
+        point = (float(coordinates[code][0]), float(coordinates[code][1]))
+        if all(haversine_km(*point, *other) >= SPREAD_KM for _, other in chosen):
+            chosen.append((code, point))
+            if len(chosen) == count:
+                return [code for code, _ in chosen]
+    raise ValueError(f"no {count} postal codes {SPREAD_KM} km apart")
+
+
 def cluster_data(patients: int, tag: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Fresh practices (unique ids and e-mails) and patients at the same postal codes."""
-    practices, bodies = generate_data.practices(patients, seed=int(tag, 16)), []
-    centres = generate_data.patients(patients // CLUSTER, seed=int(tag, 16))
+    """Fresh practices (unique ids and e-mails), five at each patient's own postal code."""
+    count = patients * PRACTICES_PER_PATIENT
+    practices, bodies = generate_data.practices(count, seed=int(tag, 16)), []
+    centres = generate_data.patients(patients, seed=int(tag, 16))
+    for centre, code in zip(centres, spread_postal_codes(patients, int(tag, 16)), strict=True):
+        centre["address"]["postal_code"] = code
     for index, practice in enumerate(practices):
-        where = centres[index // CLUSTER]["address"]
+        where = centres[index // PRACTICES_PER_PATIENT]["address"]
         practice.update(
             id=f"bench-{tag}-{index}",
             plz=where["postal_code"],
@@ -167,7 +190,7 @@ def cluster_data(patients: int, tag: str) -> tuple[list[dict[str, Any]], list[di
         if practice["name"].endswith("Null"):
             practice["name"] = practice["name"].replace("Null", "Neumann")
     for index, body in enumerate(generate_data.patients(patients, seed=int(tag, 16) + 1)):
-        body.update(birth_date="1985-03-01", address=centres[index // CLUSTER]["address"])
+        body.update(birth_date="1985-03-01", address=centres[index]["address"])
         body["email"] = f"bench.patient.{tag}.{index}@psymatch-demo.example"
         body["preferences"].update(
             procedures=["VT"],
@@ -191,7 +214,7 @@ def prepare_clusters(api: Api, patients: int, tag: str) -> list[int]:
     until(lambda: _imported(api, runs), "the bench practices imported", 300, 1.0)
     with ThreadPoolExecutor(8) as pool:
         ids = list(pool.map(lambda i: _register(api, bodies[i], i), range(len(bodies))))
-    for patient_id in ids[::CLUSTER]:
+    for patient_id in ids:
         until(
             lambda p=patient_id: _has_candidates(api, p),
             "matching to know the bench practices",

@@ -8,7 +8,7 @@ TRUNCATE from the service role and a trigger refuses them, so the trail is appen
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
@@ -26,8 +26,9 @@ from sqlalchemy import (
     insert,
     select,
 )
-from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+
+from shared.db import UnitOfWork
 
 AUDIT_TABLE = "audit_entries"
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -111,22 +112,18 @@ def action_for(method: str, route: str) -> str:
 
 
 class AuditWriter:
-    """Appends entries right after the request (whose own work is already committed).
+    """Appends entries in a transaction of their own (the request's work is already committed)."""
 
-    One multi-row INSERT in autocommit mode: atomic as a single statement, and one round trip
-    instead of BEGIN / INSERT / COMMIT, because every read of a patient record pays for it.
-    """
-
-    def __init__(self, engine: Engine, table: Table) -> None:
-        self._engine = engine
+    def __init__(self, session_factory: Callable[[], Session], table: Table) -> None:
+        self._session_factory = session_factory
         self._table = table
 
     def write(self, entries: Sequence[AuditEntry]) -> None:
         if not entries:
             return
-        statement = insert(self._table).values([entry.row() for entry in entries])
-        with self._engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(statement)
+        with UnitOfWork(self._session_factory) as uow:
+            uow.session.execute(insert(self._table), [entry.row() for entry in entries])
+            uow.commit()
 
 
 def find_entries(
@@ -158,7 +155,9 @@ def entry_body(row: Row[Any]) -> dict[str, Any]:
     return body
 
 
-def audit_writer(engine: Engine, tables: dict[str, Table]) -> AuditWriter | None:
+def audit_writer(
+    session_factory: Callable[[], Session], tables: dict[str, Table]
+) -> AuditWriter | None:
     """The writer for a service whose metadata registers the audit table, else None."""
     table = tables.get(AUDIT_TABLE)
-    return AuditWriter(engine, table) if table is not None else None
+    return AuditWriter(session_factory, table) if table is not None else None

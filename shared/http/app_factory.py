@@ -79,7 +79,7 @@ def create_service_app(
     install_request_hooks(app, settings.service_name)
     install_rate_limit(app, settings)
     install_cors(app, settings)
-    install_audit_trail(app, audit_writer(ctx.engine, ctx.tables), ctx.clock)
+    install_audit_trail(app, audit_writer(ctx.session_factory, ctx.tables), ctx.clock)
     app.register_error_handler(Exception, render_error)
     api = ServiceApi(app, catch_all_404s=True)
     for resource, url in CORE_RESOURCES:

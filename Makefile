@@ -28,14 +28,17 @@ token: install
 
 lint: install
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports --no-logo
 	$(PY) -m mypy $(TYPED)
 	$(PY) -m ruff format --check shared scripts migrations tests
 
-TYPED := shared $(wildcard */domain.py) $(wildcard */domain)
+# mypy: shared and every service's pure domain/ package
+TYPED := shared $(wildcard */domain)
 
 test: install
 	$(PY) scripts/stack.py test-infra
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports --no-logo
 	$(PY) -m mypy $(TYPED)
 	$(PY) -m pytest $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory audit

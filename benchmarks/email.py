@@ -36,7 +36,8 @@ from scripts.smtp_catcher import MailDirHandler
 from scripts.stack import migrate
 from shared.audit import AUDIT_TABLE
 from shared.clock import FakeClock
-from shared.db import UnitOfWork, domain_table_names
+from shared.db import domain_table_names
+from shared.unit_of_work import UnitOfWork
 
 COUNT = int(os.environ.get("BENCH_EMAILS", "5000"))
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)

@@ -12,10 +12,12 @@ import random
 import time
 from collections.abc import Callable
 
-from geocoding_service import services
 from geocoding_service.app import create_app
 from geocoding_service.config import Settings
-from geocoding_service.domain import AddressQuery, Point, haversine_many
+from geocoding_service.domain.addresses import AddressQuery
+from geocoding_service.domain.distances import haversine_many
+from geocoding_service.domain.locations import Point
+from geocoding_service.services import geocoding as services
 from shared.http.auth import issue_token
 
 POSTAL_CODES = ["52062", "10115", "80331", "20095", "50667", "01067", "70173", "60311"]

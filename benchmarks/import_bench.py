@@ -138,17 +138,17 @@ def bench_import(ctx: Any, items: list[dict[str, Any]], area: str, label: str) -
 
 def bench_therapists(ctx: Any, prefix: str, expected: int, topic: str) -> None:
     """Relay the outbox through the broker into therapist_service until all therapists exist."""
-    from shared.service import build_context
+    from therapist_service.app import build_service_context
     from therapist_service.config import Settings as TherapistSettings
     from therapist_service.handlers import build_handlers
-    from therapist_service.models import metadata, therapists
+    from therapist_service.models import therapists
 
     tsettings = TherapistSettings(
         db_name=ctx.settings.db_name,
         database_url=None,
         kafka_topic_prefix=ctx.settings.kafka_topic_prefix,
     )
-    tctx = build_context(tsettings, metadata)
+    tctx = build_service_context(tsettings)
     producer = RobustKafkaProducer(BROKER, "bench-import")
     consumer = EventConsumer(
         bootstrap_servers=BROKER,

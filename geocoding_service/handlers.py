@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
-import functools
+from typing import TYPE_CHECKING
 
-from geocoding_service import erasure
+from geocoding_service.context import GeocodingContext
+from geocoding_service.services import erasure
+from shared.events.envelope import Envelope
 from shared.events.patient import PatientErased
-from shared.http.app_factory import ServiceContext
-from shared.kafka.consumer import Handler
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from shared.kafka.consumer import Handler
 
 SOURCE_SERVICES: list[str] = ["patient_service"]
 
 
-def build_handlers(ctx: ServiceContext) -> dict[str, Handler]:
+def build_handlers(ctx: GeocodingContext) -> dict[str, Handler]:
     """Event type → handler, bound to this process's context."""
-    return {PatientErased.event_type: functools.partial(erasure.erase_patient, ctx)}
+
+    def erase_patient_cache(session: Session, envelope: Envelope) -> None:
+        """patient.erased → the patient's cache entries go (in the consumer's transaction)."""
+        event = PatientErased.model_validate(envelope.payload)
+        erasure.erase_patient(ctx.unit_of_work_on(session), ctx.clock, event.patient_id)
+
+    return {PatientErased.event_type: erase_patient_cache}

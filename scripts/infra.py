@@ -24,8 +24,12 @@ PG_ADMIN_DEFAULT = "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
 PGBOUNCER_PORT = 6432
 BROKER_PORT = 9092
 SMTP_PORT = 1025
-DATABASES = ("psymatch", "psymatch_test", "psymatch_e2e")
-TEST_DATABASES = ("psymatch_test", "psymatch_e2e")
+# The test databases every `make test` recreates; parallel checkouts pick their own names.
+TEST_DATABASES = (
+    os.environ.get("PSYMATCH_TEST_DB", "psymatch_test"),
+    os.environ.get("PSYMATCH_E2E_DB", "psymatch_e2e"),
+)
+DATABASES = ("psymatch", *TEST_DATABASES)
 
 
 class StackError(RuntimeError):
@@ -265,7 +269,10 @@ def ensure_broker() -> None:
             lambda: api_versions_round_trip("127.0.0.1", BROKER_PORT, 1.0),
             "the broker on 127.0.0.1:9092",
         )
-    ensure_topics(f"127.0.0.1:{BROKER_PORT}", all_topics(), TOPIC_PARTITIONS)
+    # A stack beside another one on the same broker runs under its own KAFKA_TOPIC_PREFIX.
+    prefix = os.environ.get("KAFKA_TOPIC_PREFIX", "")
+    topics = sorted({*all_topics(), *(prefix + topic for topic in all_topics())})
+    ensure_topics(f"127.0.0.1:{BROKER_PORT}", topics, TOPIC_PARTITIONS)
 
 
 def ensure_smtp() -> None:

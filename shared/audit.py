@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from shared.db import UnitOfWork
+from shared.unit_of_work import UnitOfWork
 
 AUDIT_TABLE = "audit_entries"
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Literal
 
 from limits import parse as parse_rate_limit
@@ -18,7 +19,15 @@ SERVICE_NAMES = (
     "geocoding_service",
     "scraping_service",
 )
-SERVICE_PORTS = {name: 8001 + i for i, name in enumerate(SERVICE_NAMES)}
+# Local stacks side by side (several checkouts on one machine) shift every port of the six
+# services, their worker metrics and the console by PSYMATCH_PORT_OFFSET (development only).
+PORT_OFFSET = int(os.environ.get("PSYMATCH_PORT_OFFSET", "0"))
+SERVICE_PORTS = {name: 8001 + PORT_OFFSET + i for i, name in enumerate(SERVICE_NAMES)}
+
+
+def local_url(service_name: str) -> str:
+    """Where a service answers on the local stack."""
+    return f"http://127.0.0.1:{SERVICE_PORTS[service_name]}"
 
 
 def dev_db_password(service_name: str) -> str:
@@ -91,12 +100,12 @@ class BaseServiceSettings(BaseSettings):
         default=False, description="Send Access-Control-Allow-Credentials (never with `*`)"
     )
 
-    patient_service_url: str = "http://127.0.0.1:8001"
-    therapist_service_url: str = "http://127.0.0.1:8002"
-    matching_service_url: str = "http://127.0.0.1:8003"
-    communication_service_url: str = "http://127.0.0.1:8004"
-    geocoding_service_url: str = "http://127.0.0.1:8005"
-    scraping_service_url: str = "http://127.0.0.1:8006"
+    patient_service_url: str = local_url("patient_service")
+    therapist_service_url: str = local_url("therapist_service")
+    matching_service_url: str = local_url("matching_service")
+    communication_service_url: str = local_url("communication_service")
+    geocoding_service_url: str = local_url("geocoding_service")
+    scraping_service_url: str = local_url("scraping_service")
 
     @field_validator("rate_limit_writes")
     @classmethod

@@ -1,9 +1,6 @@
-"""Engine and session factory (PgBouncer-safe), the unit of work, and common tables."""
+"""Engine and session factory (PgBouncer-safe) and the tables every schema has."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from types import TracebackType
 
 from sqlalchemy import (
     BigInteger,
@@ -42,30 +39,6 @@ def make_engine(url: str, pool_size: int = 5, application_name: str = "psymatch"
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions that never autoflush surprises and keep objects usable after commit."""
     return sessionmaker(bind=engine, expire_on_commit=False, future=True)
-
-
-class UnitOfWork:
-    """One transaction: rolls back on exit unless `commit()` was called."""
-
-    def __init__(self, session_factory: Callable[[], Session]) -> None:
-        self._session_factory = session_factory
-        self.session: Session
-
-    def __enter__(self) -> UnitOfWork:
-        self.session = self._session_factory()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.session.rollback()
-        self.session.close()
-
-    def commit(self) -> None:
-        self.session.commit()
 
 
 def ping(engine: Engine) -> None:

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from shared.clock import Clock
 from shared.correlation import correlated, current_correlation_id, current_request_id
-from shared.db import UnitOfWork
+from shared.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from enum import StrEnum
 
 
 class PatientStatus(StrEnum):
-    """Patient lifecycle (domain.md "States")."""
+    """Patient lifecycle (docs/domain.md "States")."""
 
     REGISTERED = "registered"
     SEARCHING = "searching"

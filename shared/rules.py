@@ -1,4 +1,4 @@
-"""The numbers of domain.md, once. Services expose them as settings with these defaults.
+"""The rule numbers of docs/domain.md, once; services expose them as settings with these defaults.
 
 Two services that enforce the same rule (cooling is checked by matching and by communication)
 read the same environment variable and fall back to the same default from here.

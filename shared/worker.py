@@ -9,8 +9,8 @@ from collections.abc import Mapping
 
 from prometheus_client import start_http_server
 
+from shared.context import ServiceContext
 from shared.events.topics import TOPICS
-from shared.http.app_factory import ServiceContext
 from shared.http.observability import configure_logging
 from shared.jobs import JobRunner, JobScheduler
 from shared.kafka.consumer import EventConsumer, Handler

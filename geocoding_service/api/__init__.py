@@ -1,22 +1,19 @@
-"""REST resources of the geocoding service."""
+"""REST resources of the geocoding service, by URL."""
 
 from __future__ import annotations
 
-from flask_restful import Api
-
-from geocoding_service.api.resources import (
+from geocoding_service.api.distances import (
     DistanceListResource,
     DistanceResource,
-    GeocodeResource,
-    ResolutionResource,
     TravelTimeResource,
 )
+from geocoding_service.api.geocoding import GeocodeResource, ResolutionResource
+from shared.http.app_factory import Route
 
-
-def register_routes(api: Api) -> None:
-    """Add this service's resources to the app."""
-    api.add_resource(GeocodeResource, "/api/geocode")
-    api.add_resource(ResolutionResource, "/api/resolutions")
-    api.add_resource(DistanceResource, "/api/distance")
-    api.add_resource(DistanceListResource, "/api/distances")
-    api.add_resource(TravelTimeResource, "/api/travel-time")
+ROUTES: list[Route] = [
+    (GeocodeResource, "/api/geocode"),
+    (ResolutionResource, "/api/resolutions"),
+    (DistanceResource, "/api/distance"),
+    (DistanceListResource, "/api/distances"),
+    (TravelTimeResource, "/api/travel-time"),
+]

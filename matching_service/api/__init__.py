@@ -1,28 +1,21 @@
-"""REST resources of the matching service."""
+"""REST resources of the matching service, by URL."""
 
 from __future__ import annotations
 
-from flask_restful import Api
-
-from matching_service.api.resources import (
-    CandidateListResource,
-    CandidateResource,
+from matching_service.api.candidates import CandidateListResource, CandidateResource
+from matching_service.api.requests import (
     PlacementRequestCancelResource,
     PlacementRequestListResource,
     PlacementRequestResource,
-    StatisticsResource,
 )
+from matching_service.api.statistics import StatisticsResource
+from shared.http.app_factory import Route
 
-
-def register_routes(api: Api) -> None:
-    """Add this service's resources to the app."""
-    api.add_resource(PlacementRequestListResource, "/api/placement-requests")
-    api.add_resource(PlacementRequestResource, "/api/placement-requests/<int:request_id>")
-    api.add_resource(
-        PlacementRequestCancelResource, "/api/placement-requests/<int:request_id>/cancel"
-    )
-    api.add_resource(CandidateListResource, "/api/patients/<int:patient_id>/candidates")
-    api.add_resource(
-        CandidateResource, "/api/patients/<int:patient_id>/candidates/<int:therapist_id>"
-    )
-    api.add_resource(StatisticsResource, "/api/statistics")
+ROUTES: list[Route] = [
+    (PlacementRequestListResource, "/api/placement-requests"),
+    (PlacementRequestResource, "/api/placement-requests/<int:request_id>"),
+    (PlacementRequestCancelResource, "/api/placement-requests/<int:request_id>/cancel"),
+    (CandidateListResource, "/api/patients/<int:patient_id>/candidates"),
+    (CandidateResource, "/api/patients/<int:patient_id>/candidates/<int:therapist_id>"),
+    (StatisticsResource, "/api/statistics"),
+]

@@ -1,1 +1,1 @@
-"""Pure matching rules (standard library only): criteria, ranking, request states."""
+"""Pure matching rules: criteria, ranking, request states, and the numpy candidate engine."""

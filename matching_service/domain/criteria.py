@@ -1,4 +1,4 @@
-"""The hard criteria of domain.md: each returns None when it holds, else the reason it does not."""
+"""The hard criteria (docs/domain.md): each returns None when it holds, else why it does not."""
 
 from __future__ import annotations
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from matching_service.domain.geo import TravelModel
+from matching_service.domain.windows import cached_overlap
 
 Windows = Mapping[str, Sequence[str]]
 OverlapFn = Callable[[Windows, Windows], int]
@@ -108,3 +109,8 @@ class MatchContext:
     rules: Rules
     now: datetime
     overlap: OverlapFn
+
+
+def match_context(rules: Rules, now: datetime) -> MatchContext:
+    """The domain's context for one decision or one round (with the memoised overlap)."""
+    return MatchContext(rules, now, cached_overlap)  # type: ignore[arg-type]

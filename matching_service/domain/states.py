@@ -102,3 +102,27 @@ def cooling_until(answered_at: datetime, cooling_days: int) -> datetime:
 def is_expired(first_contact_at: datetime | None, now: datetime, expiry_days: int) -> bool:
     """An unanswered request expires `expiry_days` after its first contact."""
     return first_contact_at is not None and now >= first_contact_at + timedelta(days=expiry_days)
+
+
+PATIENT_CANCEL_REASONS = {  # patient status → why its open requests are cancelled
+    "paused": "patient_paused",
+    "cancelled": "patient_cancelled",
+    "placed": "patient_placed",
+    "in_therapy": "patient_placed",
+    "completed": "patient_placed",
+    "registered": "patient_not_searching",
+}
+
+
+def cancel_reason(patient_status: str) -> str:
+    """Why a patient's open requests end when the patient stops searching."""
+    return PATIENT_CANCEL_REASONS.get(patient_status, "patient_not_searching")
+
+
+def unavailable_reason(status: str, opted_out: bool) -> str | None:
+    """Why a therapist may not be contacted (None when active and reachable)."""
+    if status == "blocked":
+        return "therapist_blocked"
+    if status != "active":
+        return "therapist_deactivated"
+    return "therapist_opted_out" if opted_out else None

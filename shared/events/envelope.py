@@ -1,4 +1,4 @@
-"""The event envelope of architecture.md and the base class of typed event schemas."""
+"""The event envelope of docs/architecture.md and the base class of typed event schemas."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ class Envelope(BaseModel):
 
 
 def format_timestamp(when: datetime) -> str:
-    """ISO 8601 in UTC with milliseconds and a `Z`, as in architecture.md."""
+    """ISO 8601 in UTC with milliseconds and a `Z`, as in docs/architecture.md."""
     when = when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC)
     return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
 

@@ -77,6 +77,15 @@ def current_principal() -> Principal:
     return g.principal
 
 
+ANONYMOUS = "anonymous"
+
+
+def actor() -> str:
+    """Who is acting, for audit rows: the token subject, or "anonymous" outside auth."""
+    principal = getattr(g, "principal", None)
+    return principal.subject if principal else ANONYMOUS
+
+
 def roles_required(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Declare who may call a view; the declaration also feeds the OpenAPI document."""
     unknown = set(roles) - set(ROLES)

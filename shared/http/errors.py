@@ -10,6 +10,8 @@ from pydantic import ValidationError
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from shared.errors import ServiceError
+
 log = logging.getLogger(__name__)
 
 _CODES = {
@@ -27,17 +29,17 @@ _CODES = {
 }
 
 
-class ApiError(Exception):
-    """An error with an HTTP status that the client should see."""
+class ApiError(ServiceError):
+    """An HTTP-level error raised by the web layer itself (auth, body parsing, limits).
+
+    Use cases raise the `shared.errors` bases instead; both render the same way.
+    """
 
     def __init__(
         self, status: int, message: str, code: str | None = None, details: Any = None
     ) -> None:
-        super().__init__(message)
+        super().__init__(message, details, code=code or _CODES.get(status, "error"))
         self.status = status
-        self.code = code or _CODES.get(status, "error")
-        self.message = message
-        self.details = details or {}
 
 
 def error_response(status: int, code: str, message: str, details: Any = None) -> Response:
@@ -57,7 +59,7 @@ def validation_details(exc: ValidationError) -> dict[str, list[str]]:
 
 def render_error(exc: BaseException) -> Response:
     """Turn any exception into the uniform error body with the right status."""
-    if isinstance(exc, ApiError):
+    if isinstance(exc, ServiceError):
         return error_response(exc.status, exc.code, exc.message, exc.details)
     if isinstance(exc, ValidationError):
         return error_response(400, "validation_error", "Invalid request.", validation_details(exc))

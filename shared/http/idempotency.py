@@ -11,8 +11,8 @@ from flask import current_app, g, request
 from sqlalchemy import Table, delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 
-from shared.db import UnitOfWork
 from shared.http.errors import ApiError
+from shared.unit_of_work import UnitOfWork
 
 MAX_KEY_LENGTH = 200
 

@@ -1,4 +1,4 @@
-"""`?page=&per_page=` parsing (max 100) and the list body of architecture.md."""
+"""`?page=&per_page=` parsing (max 100) and the list body of docs/architecture.md."""
 
 from __future__ import annotations
 

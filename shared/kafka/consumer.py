@@ -19,10 +19,10 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from shared.correlation import correlated
-from shared.db import UnitOfWork
 from shared.events.envelope import Envelope, EnvelopeError
 from shared.events.topics import dlq_topic
 from shared.kafka.robust_producer import ProducerError, RobustKafkaProducer
+from shared.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 

@@ -14,8 +14,8 @@ from sqlalchemy import Table, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from shared.db import UnitOfWork
 from shared.kafka.robust_producer import Record, RobustKafkaProducer, SendResult
+from shared.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 

@@ -22,6 +22,7 @@ import pytest
 import requests
 from aiosmtpd.controller import Controller
 from support.brokers import free_port
+from support.testdb import E2E_DB
 
 from scripts import infra
 from scripts.smtp_catcher import MailDirHandler
@@ -30,7 +31,7 @@ from shared.config import SERVICE_PORTS
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
-DATABASE = "psymatch_e2e"
+DATABASE = E2E_DB
 MAIL = Path(tempfile.mkdtemp(prefix="psymatch-e2e-mail-"))
 URL = {
     name.removesuffix("_service"): f"http://127.0.0.1:{port}"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from support.testdb import E2E_DB
 
 from scripts import infra
 from shared.config import SERVICE_PORTS
@@ -45,20 +46,24 @@ def alive(pid):
 
 
 def test_up_twice_then_down():
-    first = stack("up", "--database", "psymatch_e2e")
+    first = stack("up", "--database", E2E_DB)
     assert first.returncode == 0, first.stdout + first.stderr
     assert "Staff token" in first.stdout
     token = first.stdout.strip().splitlines()[-1]
     for port in SERVICE_PORTS.values():
         assert requests.get(f"http://127.0.0.1:{port}/ready", timeout=5).status_code == 200
-    metrics = requests.get("http://127.0.0.1:9001/metrics", timeout=5).text
+    metrics = requests.get(
+        f"http://127.0.0.1:{SERVICE_PORTS['patient_service'] + 1000}/metrics", timeout=5
+    ).text
     assert "outbox_backlog" in metrics and "kafka_producer_sent_total" in metrics
     pids = recorded_pids()
-    second = stack("up", "--database", "psymatch_e2e")
+    second = stack("up", "--database", E2E_DB)
     assert second.returncode == 0, second.stdout + second.stderr
     assert recorded_pids() == pids, "a second `up` must not start anything twice"
     jobs = requests.get(
-        "http://127.0.0.1:8001/api/jobs", timeout=5, headers={"Authorization": f"Bearer {token}"}
+        f"http://127.0.0.1:{SERVICE_PORTS['patient_service']}/api/jobs",
+        timeout=5,
+        headers={"Authorization": f"Bearer {token}"},
     )
     assert jobs.status_code == 403, "the printed staff token is valid (and not an admin's)"
     down = stack("down")

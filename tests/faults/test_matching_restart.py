@@ -17,14 +17,13 @@ from support.brokers import free_port
 from support.testdb import TEST_DB
 
 from benchmarks.matching import load, patient_rows, therapist_rows
-from matching_service import matching
 from matching_service import models as m
 from matching_service.app import build_service_context
 from matching_service.config import Settings
 from matching_service.domain.states import OPEN
 from matching_service.handlers import SOURCE_SERVICES
+from matching_service.services.fill import fill_patients, fill_settings_of
 from scripts.stack import service_env
-from shared.db import UnitOfWork
 from shared.events.topics import TOPICS, dlq_topic
 from shared.kafka.admin import ensure_topics
 
@@ -63,8 +62,8 @@ def wait_for(check, what: str, timeout_s: float = 120.0, interval_s: float = 0.0
 def uninterrupted_round(ctx) -> Counter:
     """Open requests per patient after one round on this data (rolled back: nothing stays)."""
     r = m.placement_requests
-    with UnitOfWork(ctx.session_factory) as uow:
-        matching.fill_patients(uow.session, ctx, datetime.now(UTC), "expected")
+    with ctx.unit_of_work() as uow:
+        fill_patients(uow, fill_settings_of(ctx), datetime.now(UTC), "expected")
         query = select(r.c.patient_id, func.count()).where(r.c.status.in_(list(OPEN)))
         return Counter(dict(uow.session.execute(query.group_by(r.c.patient_id)).all()))
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from kafka import KafkaConsumer, TopicPartition
 from sqlalchemy import func, insert, select
 
-from shared.db import UnitOfWork
+from shared.unit_of_work import UnitOfWork
 from shared.events.envelope import DomainEvent
 from shared.kafka.consumer import EventConsumer
 from shared.kafka.relay import OutboxRelay

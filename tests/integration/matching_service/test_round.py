@@ -11,10 +11,11 @@ import pytest
 from sqlalchemy import insert
 
 from matching_service import models as m
-from matching_service import pipeline, services
+from matching_service.domain.profiles import match_context
 from matching_service.domain.ranking import patient_priority
-from matching_service.profiles import match_context, patient_profile, therapist_profile
-from matching_service.selection import plain_picks
+from matching_service.domain.selection import plain_picks
+from matching_service.services import pipeline, rounds
+from matching_service.store.profiles import patient_profile, therapist_profile
 from shared.events.matching import PlacementRequestsCreated
 
 from .conftest import AACHEN, START
@@ -135,7 +136,7 @@ def load(ctx, rng: random.Random) -> tuple[list[dict], list[dict], list[dict]]:
 def plain_round(ctx, patients, therapists, known) -> list[tuple]:
     """Every patient in priority order, every therapist, every rule: (patient, therapist,
     score, km) of the requests a round should create, in creation order."""
-    mctx = match_context(ctx.extra["rules"], START)
+    mctx = match_context(ctx.rules, START)
     everyone = [therapist_profile(row) for row in therapists]
     rows = []
     for row in patients:
@@ -164,7 +165,7 @@ def test_a_full_round_creates_what_the_plain_rules_choose(ctx, db, monkeypatch, 
         ctx, "settings", ctx.settings.model_copy(update={"choosing_helpers": helpers})
     )
 
-    run = services.run_matching_round(ctx, START)
+    run = rounds.run_matching_round(ctx, START)
 
     made = [r for r in db.rows(ctx, "placement_requests") if r["run_id"] == run["run_id"]]
     expected = plain_round(ctx, patients, therapists, known)

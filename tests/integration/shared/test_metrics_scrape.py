@@ -7,8 +7,9 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from shared.clock import FakeClock, OverridableClock
 from shared.config import BaseServiceSettings
+from shared.context import ServiceContext
 from shared.events.patient import PROFILE_EXAMPLE, PatientRegistered
-from shared.http.app_factory import ServiceContext, create_service_app
+from shared.http.app_factory import create_service_app
 from shared.http.auth import issue_token
 from shared.jobs import Job, JobRegistry
 from shared.outbox import OutboxWriter
@@ -27,13 +28,13 @@ def scratch_app(scratch):
         service_name="geocoding_service", jwt_secret=SECRET, _env_file=None
     )
     ctx = ServiceContext(
-        settings,
-        scratch.engine,
-        scratch.session_factory,
-        scratch.tables,
-        OverridableClock(FakeClock(NOW)),
-        OutboxWriter(scratch.tables["outbox"], "geocoding_service", "t"),
-        JobRegistry([Job("broken", failing, 60)]),
+        settings=settings,
+        engine=scratch.engine,
+        session_factory=scratch.session_factory,
+        tables=scratch.tables,
+        clock=OverridableClock(FakeClock(NOW)),
+        outbox=OutboxWriter(scratch.tables["outbox"], "geocoding_service", "t"),
+        jobs=JobRegistry([Job("broken", failing, 60)]),
     )
     return create_service_app(ctx, "t"), ctx
 

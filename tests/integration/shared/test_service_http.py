@@ -12,7 +12,8 @@ from support.testdb import TEST_DB
 
 from shared.clock import FakeClock, OverridableClock
 from shared.config import SERVICE_NAMES, BaseServiceSettings
-from shared.http.app_factory import ServiceContext, context, create_service_app
+from shared.context import ServiceContext
+from shared.http.app_factory import context, create_service_app
 from shared.http.auth import issue_token
 from shared.http.idempotency import idempotent
 from shared.http.operations import operation
@@ -73,15 +74,15 @@ def scratch_app(scratch, allow_override):
     seen = []
     jobs = JobRegistry([Job("remember", lambda now: seen.append(now) or {"now": str(now)}, 60)])
     ctx = ServiceContext(
-        settings,
-        scratch.engine,
-        scratch.session_factory,
-        scratch.tables,
-        OverridableClock(FakeClock()),
-        OutboxWriter(scratch.tables["outbox"], "test", "t"),
-        jobs,
+        settings=settings,
+        engine=scratch.engine,
+        session_factory=scratch.session_factory,
+        tables=scratch.tables,
+        clock=OverridableClock(FakeClock()),
+        outbox=OutboxWriter(scratch.tables["outbox"], "test", "t"),
+        jobs=jobs,
     )
-    app = create_service_app(ctx, "t", lambda api: api.add_resource(CounterResource, "/api/count"))
+    app = create_service_app(ctx, "t", [(CounterResource, "/api/count")])
     return app, seen
 
 

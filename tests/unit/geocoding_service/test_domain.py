@@ -6,22 +6,16 @@ import math
 
 import pytest
 
-from geocoding_service.domain import (
+from geocoding_service.domain.addresses import (
     AddressQuery,
-    Point,
-    TravelMode,
-    TravelModel,
-    check_destinations,
-    estimate_travel_minutes,
     free_form_query,
-    haversine_km,
-    haversine_many,
-    is_plausible_location,
-    is_valid_coordinate,
     is_valid_postal_code,
     normalise_postal_code,
     normalise_query,
 )
+from geocoding_service.domain.distances import check_destinations, haversine_km, haversine_many
+from geocoding_service.domain.locations import Point, is_plausible_location, is_valid_coordinate
+from geocoding_service.domain.travel import TravelMode, TravelModel, estimate_travel_minutes
 
 BERLIN = Point(52.5200, 13.4050)
 MUNICH = Point(48.1374, 11.5755)

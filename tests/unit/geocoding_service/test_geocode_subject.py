@@ -3,7 +3,7 @@
 import pytest
 from pydantic import ValidationError
 
-from geocoding_service.api.schemas import GeocodeQuery
+from geocoding_service.api.schemas.geocoding import GeocodeQuery
 
 
 def test_a_subject_comes_with_type_and_id():

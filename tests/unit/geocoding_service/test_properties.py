@@ -6,7 +6,8 @@ from geopy.distance import geodesic
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geocoding_service.domain import Point, haversine_km, haversine_many
+from geocoding_service.domain.distances import haversine_km, haversine_many
+from geocoding_service.domain.locations import Point
 
 lat_de = st.floats(min_value=47.27, max_value=55.06, allow_nan=False)
 lon_de = st.floats(min_value=5.87, max_value=15.04, allow_nan=False)

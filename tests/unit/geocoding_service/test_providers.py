@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from geocoding_service.domain import AddressQuery, Precision
-from geocoding_service.providers import (
+from geocoding_service.clients.geocoders import (
     GeocodingChain,
-    Location,
-    MinIntervalLimiter,
     PostalCodeGeocoder,
     ProviderUnavailable,
 )
-from geocoding_service.routing import RoutingUnavailable, parse_route
+from geocoding_service.clients.limiter import MinIntervalLimiter
+from geocoding_service.clients.osrm import RoutingUnavailable, parse_route
+from geocoding_service.domain.addresses import AddressQuery
+from geocoding_service.domain.locations import Location, Precision
 
 STREET_HIT = Location(50.7766, 6.0854, Precision.street, "nominatim", "52062")
 ADDRESS = AddressQuery("Lindenallee", "12a", "52062", "Aachen")

@@ -6,10 +6,10 @@ import random
 from dataclasses import replace
 from datetime import timedelta
 
+from matching_service.domain.index import TherapistIndex
 from matching_service.domain.profiles import Offer, PatientProfile, TherapistProfile
-from matching_service.index import TherapistIndex
-from matching_service.profiles import freeze_windows
-from matching_service.selection import picks_for, picks_for_many, plain_picks
+from matching_service.domain.selection import picks_for, picks_for_many, plain_picks
+from matching_service.domain.windows import freeze_windows
 
 PROCS, AGES, SETTINGS = (
     ("VT", "TP", "AP", "ST"),

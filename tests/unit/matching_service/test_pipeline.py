@@ -7,11 +7,17 @@ import threading
 
 import pytest
 
-from matching_service import pipeline
+from matching_service.domain.index import TherapistIndex
 from matching_service.domain.ranking import patient_priority
-from matching_service.index import TherapistIndex
-from matching_service.pipeline import Fill, RunResult, Saving, choose_and_save, chunk_bounds
-from matching_service.selection import plain_picks
+from matching_service.domain.selection import plain_picks
+from matching_service.services import pipeline
+from matching_service.services.pipeline import (
+    Fill,
+    RunResult,
+    Saving,
+    choose_and_save,
+    chunk_bounds,
+)
 
 from .test_fast_path import random_patient, random_therapist
 

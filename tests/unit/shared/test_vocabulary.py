@@ -1,4 +1,4 @@
-"""The shared vocabulary: stored values are the ones domain.md names."""
+"""The shared vocabulary: stored values are the ones docs/domain.md names."""
 
 from shared import vocabulary as v
 

@@ -1,0 +1,1 @@
+"""Outbound I/O of the geocoding service: postal-code centroids, Nominatim, OSRM."""

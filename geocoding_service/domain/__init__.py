@@ -1,0 +1,1 @@
+"""Pure rules of the geocoding service: addresses, locations, distances, travel, the cache."""

@@ -1,0 +1,1 @@
+"""Use cases of the matching service: the only code in it that commits."""

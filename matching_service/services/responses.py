@@ -1,0 +1,67 @@
+"""A therapist's recorded answer: placement (the first acceptance wins), rejection, exclusion,
+capacity and the cooling period (inside the caller's unit of work)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from matching_service.domain.profiles import Rules
+from matching_service.domain.states import cooling_until, decide_response
+from matching_service.services import transitions
+from matching_service.store import events
+from matching_service.store.unit_of_work import MatchingUnitOfWork
+from shared.events.communication import ResponseOutcomeItem, TherapistResponseRecorded
+
+
+def apply_response(
+    uow: MatchingUnitOfWork, rules: Rules, answer: TherapistResponseRecorded, now: datetime
+) -> list[int]:
+    """Apply every outcome, start the cooling period; return the patients to refill."""
+    touched = [_apply_outcome(uow, answer, item, now) for item in answer.outcomes]
+    transitions.start_cooling(
+        uow,
+        answer.therapist_id,
+        answer.response_id,
+        answer.recorded_at,
+        cooling_until(answer.recorded_at, rules.cooling_period_days),
+        now,
+    )
+    return sorted(set(touched))
+
+
+def _apply_outcome(
+    uow: MatchingUnitOfWork,
+    answer: TherapistResponseRecorded,
+    item: ResponseOutcomeItem,
+    now: datetime,
+) -> int:
+    patient = uow.patients.get(item.patient_id, lock=True)
+    request = uow.requests.locked_answered(
+        item.placement_request_id, item.patient_id, answer.therapist_id
+    )
+    placed = patient is not None and patient["placed_request_id"] is not None
+    decision = decide_response(
+        item.outcome.value, request["status"] if request else "unknown", placed
+    )
+    if decision.exclude_therapist:
+        uow.exclusions.add(item.patient_id, answer.therapist_id, item.outcome.value, now)
+    if decision.capacity_no:
+        capacity = {"accepting_new_patients": "no", "capacity_as_of": answer.recorded_at.date()}
+        uow.therapists.apply_part(answer.therapist_id, "capacity_at", capacity, answer.recorded_at)
+    if request is None or decision.new_status is None:
+        return item.patient_id
+    transitions.move(uow, request, decision.new_status, decision.reason, now)
+    uow.therapists.count_answer(answer.therapist_id)
+    if decision.place_patient:
+        _place(uow, request, now)
+    return item.patient_id
+
+
+def _place(uow: MatchingUnitOfWork, request: Any, now: datetime) -> None:
+    """The patient has a place: record it, cancel the other open requests, confirm."""
+    patient_id = request["patient_id"]
+    uow.patients.place(patient_id, request["id"], request["therapist_id"], now)
+    others = uow.requests.locked_of_patient(patient_id, except_id=request["id"])
+    transitions.cancel_all(uow, others, "patient_placed", now)
+    uow.events.add(events.placement_confirmed(request, now), now)

@@ -1,0 +1,123 @@
+"""Recorded answers on in-memory fakes: the first acceptance places the patient, later ones
+cancel, rejections close and may exclude, every answer starts one cooling period."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from unit.matching_service.fakes import FILL, START, FakeMatchingUnitOfWork
+
+from matching_service.services import updates
+from shared.events.communication import TherapistResponseRecorded
+from shared.events.matching import (
+    PlacementConfirmed,
+    PlacementRequestCancelled,
+    PlacementRequestStatusChanged,
+    TherapistCoolingStarted,
+)
+from shared.rules import COOLING_PERIOD_DAYS
+
+THERAPIST, OTHER = 7, 8
+
+
+def answer(*outcomes: tuple[int, int, str], response_id: int = 31) -> TherapistResponseRecorded:
+    return TherapistResponseRecorded(
+        therapist_id=THERAPIST,
+        response_id=response_id,
+        channel="phone",
+        outcomes=[
+            {"placement_request_id": request, "patient_id": patient, "outcome": outcome}
+            for request, patient, outcome in outcomes
+        ],
+        recorded_at=START,
+    )
+
+
+def record(uow: FakeMatchingUnitOfWork, event: TherapistResponseRecorded) -> None:
+    updates.response_recorded(uow, FILL, event, "test", START + timedelta(minutes=1))
+
+
+@pytest.fixture
+def uow() -> FakeMatchingUnitOfWork:
+    uow = FakeMatchingUnitOfWork()
+    uow.patients.add(1)
+    uow.requests.add(1, THERAPIST, "contacted")  # id 1
+    uow.requests.add(1, OTHER, "proposed")  # id 2
+    uow.requests.add(1, 9, "rejected")  # id 3, closed already
+    return uow
+
+
+def test_the_first_acceptance_places_the_patient_and_cancels_the_other_open_requests(uow):
+    record(uow, answer((1, 1, "accepted")))
+    assert uow.requests.status_of(1) == "accepted"
+    assert uow.requests.status_of(2) == "cancelled"
+    assert uow.requests.rows[2]["close_reason"] == "patient_placed"
+    assert uow.requests.status_of(3) == "rejected"  # terminal states never change
+    patient = uow.patients.rows[1]
+    assert (patient["status"], patient["placed_request_id"]) == ("placed", 1)
+    assert patient["placed_therapist_id"] == THERAPIST
+    [confirmed] = uow.events.of(PlacementConfirmed)
+    assert (confirmed.patient_id, confirmed.placement_request_id) == (1, 1)
+    assert uow.therapists.answered[THERAPIST] == 1
+    assert uow.commits == 1
+
+
+def test_an_acceptance_for_a_patient_placed_elsewhere_cancels_its_request(uow):
+    uow.patients.rows[1]["placed_request_id"] = 99
+    record(uow, answer((1, 1, "accepted")))
+    assert uow.requests.status_of(1) == "cancelled"
+    assert uow.requests.rows[1]["close_reason"] == "placed_elsewhere"
+    assert uow.events.of(PlacementConfirmed) == []
+    assert uow.requests.status_of(2) == "proposed"
+
+
+def test_a_rejection_as_not_suitable_closes_the_request_and_excludes_the_therapist(uow):
+    record(uow, answer((1, 1, "rejected_not_suitable")))
+    assert uow.requests.status_of(1) == "rejected"
+    assert uow.exclusions.pairs == {(1, THERAPIST): "rejected_not_suitable"}
+    [changed] = uow.events.of(PlacementRequestStatusChanged)
+    assert (changed.status, changed.previous_status) == ("rejected", "contacted")
+    assert uow.patients.rows[1]["status"] == "searching"
+
+
+def test_no_capacity_stores_the_therapists_capacity_as_no(uow):
+    record(uow, answer((1, 1, "rejected_no_capacity")))
+    [(therapist, stamp, values, at)] = uow.therapists.parts
+    assert (therapist, stamp, at) == (THERAPIST, "capacity_at", START)
+    assert values == {"accepting_new_patients": "no", "capacity_as_of": START.date()}
+    assert uow.exclusions.pairs == {}
+
+
+def test_every_answer_starts_a_cooling_period_of_the_configured_days(uow):
+    record(uow, answer((1, 1, "rejected_no_capacity")))
+    [cooling] = uow.events.of(TherapistCoolingStarted)
+    assert cooling.ends_at == START + timedelta(days=COOLING_PERIOD_DAYS)
+    assert (cooling.therapist_id, cooling.response_id) == (THERAPIST, 31)
+
+
+def test_the_same_response_twice_starts_one_cooling_period_and_changes_nothing_more(uow):
+    record(uow, answer((1, 1, "accepted")))
+    events_before = len(uow.events.recorded)
+    record(uow, answer((1, 1, "accepted")))
+    assert len(uow.events.of(TherapistCoolingStarted)) == 1
+    assert len(uow.events.recorded) == events_before  # the request is terminal now
+    assert uow.therapists.answered[THERAPIST] == 1
+
+
+def test_an_answer_about_another_therapists_request_changes_no_request(uow):
+    record(uow, answer((2, 1, "accepted")))  # request 2 went to OTHER
+    assert uow.requests.status_of(2) == "proposed"
+    assert uow.events.of(PlacementConfirmed) == []
+    assert uow.events.types() == [TherapistCoolingStarted.event_type]
+
+
+def test_a_later_acceptance_in_the_same_answer_cancels_because_the_first_won():
+    uow = FakeMatchingUnitOfWork()
+    uow.patients.add(1)
+    uow.requests.add(1, THERAPIST, "contacted")
+    uow.requests.add(1, THERAPIST, "contacted")
+    record(uow, answer((1, 1, "accepted"), (2, 1, "accepted")))
+    assert [uow.requests.status_of(i) for i in (1, 2)] == ["accepted", "cancelled"]
+    assert len(uow.events.of(PlacementConfirmed)) == 1
+    assert len(uow.events.of(PlacementRequestCancelled)) == 1

@@ -18,11 +18,11 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
-from scraping_service import services
 from scraping_service.app import build_service_context
+from scraping_service.clients.listings import normalise_item
 from scraping_service.config import Settings
-from scraping_service.normalise import normalise_item
-from scraping_service.payloads import Batch
+from scraping_service.domain.batches import Batch
+from scraping_service.services import imports
 from shared.events.topics import dlq_topic
 from shared.kafka.admin import ensure_topics
 from shared.kafka.consumer import EventConsumer
@@ -120,11 +120,11 @@ def bench_import(ctx: Any, items: list[dict[str, Any]], area: str, label: str) -
         for i in range(0, len(items), PAGE)
     ]
     start = time.perf_counter()
-    run_id = services.queue_import(ctx, Batch(pages), ImportSource.UPLOAD, area, True)
+    run_id = imports.queue_import(ctx, Batch(pages), ImportSource.UPLOAD, area, True)
     queued = time.perf_counter()
-    services.process_queued_runs(ctx, ctx.clock.now())
+    imports.process_queued_runs(ctx, ctx.clock.now())
     done = time.perf_counter()
-    run = services.read_run(ctx, run_id, 0, 1)
+    run = imports.read_run(ctx, run_id, 0, 1)
     counts = (
         {k: getattr(run[0], f"count_{k}") for k in ("new", "changed", "unchanged", "rejected")}
         if run
@@ -205,7 +205,7 @@ def main() -> None:
         max_request_bytes=10**9,
     )
     ctx = build_service_context(settings)
-    services.process_queued_runs(ctx, ctx.clock.now())  # nothing else queued in the timing
+    imports.process_queued_runs(ctx, ctx.clock.now())  # nothing else queued in the timing
     bench_import(ctx, items, f"{prefix}-area", "full run 1 (all new) into the outbox")
     bench_import(ctx, items, f"{prefix}-area", "full run 2 (all unchanged)")
     topic = settings.topic("scraping-events")

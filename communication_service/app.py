@@ -7,18 +7,19 @@ from typing import Any
 from flask import Flask
 
 from communication_service import services
-from communication_service.api import register_routes
+from communication_service.api import ROUTES
 from communication_service.clients import Directory, HttpDirectory
 from communication_service.config import Settings
+from communication_service.context import CommunicationContext
 from communication_service.mailer import SmtpConfig, SmtpMailer
 from communication_service.models import metadata
 from communication_service.rendering import Renderer
 from communication_service.sending import DeliveryProbe, UnknownDelivery
 from shared.clock import Clock
-from shared.http.app_factory import ServiceContext, create_service_app
+from shared.context import build_context
+from shared.http.app_factory import create_service_app
 from shared.http.auth import issue_token
 from shared.jobs import Job
-from shared.service import build_context
 
 
 def create_app(
@@ -26,7 +27,7 @@ def create_app(
 ) -> Flask:
     """Build the communication service app; settings are read here, once, unless injected."""
     ctx = build_service_context(settings or Settings(), clock, **overrides)
-    return create_service_app(ctx, "Communication service", register_routes)
+    return create_service_app(ctx, "Communication service", ROUTES)
 
 
 def build_service_context(
@@ -35,25 +36,26 @@ def build_service_context(
     directory: Directory | None = None,
     mailer: Any = None,
     probe: DeliveryProbe | None = None,
-) -> ServiceContext:
+) -> CommunicationContext:
     """The shared context plus clients (built once), rules and the three jobs."""
-    ctx = build_context(settings, metadata, clock)
     smtp = smtp_config(settings)
-    ctx.extra.update(
-        {
-            "rules": settings.outreach_rules(),
-            "retry": settings.retry_rules(),
-            "per_practice": settings.limit_outreach_per_practice,
-            "renderer": Renderer(settings.sender()),
-            "smtp": smtp,
-            "mailer": mailer or SmtpMailer(smtp),
-            "probe": probe or UnknownDelivery(),
-            "directory": directory or http_directory(settings),
-            "sending_timeout_s": settings.sending_timeout_s,
-            "batch_size": settings.send_batch_size,
-            "call_rules": settings.call_rules(),
-            "default_window": settings.default_phone_window,
-        }
+    ctx = build_context(
+        CommunicationContext,
+        settings,
+        metadata,
+        clock,
+        rules=settings.outreach_rules(),
+        retry=settings.retry_rules(),
+        per_practice=settings.limit_outreach_per_practice,
+        renderer=Renderer(settings.sender()),
+        smtp=smtp,
+        mailer=mailer or SmtpMailer(smtp),
+        probe=probe or UnknownDelivery(),
+        directory=directory or http_directory(settings),
+        sending_timeout_s=settings.sending_timeout_s,
+        batch_size=settings.send_batch_size,
+        call_rules=settings.call_rules(),
+        default_window=settings.default_phone_window,
     )
     ctx.jobs.add(
         Job("outreach", lambda now: services.run_outreach(ctx, now), settings.outreach_interval_s)

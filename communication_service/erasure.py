@@ -15,11 +15,11 @@ from sqlalchemy.orm import Session
 
 from communication_service import labels, readmodels, withdrawals
 from communication_service import models as m
+from communication_service.context import CommunicationContext
 from communication_service.domain import UNSENT, EmailState, RequestState
 from shared.events.communication import CommunicationPatientErased
 from shared.events.envelope import Envelope
 from shared.events.patient import PatientErased
-from shared.http.app_factory import ServiceContext
 
 REASON = "patient_erased"
 REDACTED = "[gelöscht]"
@@ -27,7 +27,7 @@ REDACTED_ADDRESS = "geloescht@invalid"
 
 
 def erase_patient(
-    ctx: ServiceContext, session: Session, envelope: Envelope, event: PatientErased
+    ctx: CommunicationContext, session: Session, envelope: Envelope, event: PatientErased
 ) -> None:
     """Inside the consumer's transaction; emits communication.patient_erased with counts."""
     now, patient_id = ctx.clock.now(), event.patient_id

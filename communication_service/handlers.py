@@ -20,6 +20,7 @@ from communication_service import (
     services,
     withdrawals,
 )
+from communication_service.context import CommunicationContext
 from communication_service.domain import RequestState
 from shared.events.envelope import Envelope, parse_payload
 from shared.events.matching import (
@@ -38,7 +39,6 @@ from shared.events.patient import (
     PatientSearchStarted,
 )
 from shared.events.therapist import TherapistCreated, TherapistUpdated
-from shared.http.app_factory import ServiceContext
 from shared.kafka.consumer import Handler
 
 SOURCE_SERVICES: list[str] = ["matching_service", "therapist_service", "patient_service"]
@@ -54,11 +54,11 @@ STATUS_EVENTS = {
     "therapist.unblocked": "active",
     "therapist.deactivated": "inactive",
 }
-React = Callable[[ServiceContext, Session, Envelope, Any], None]
+React = Callable[[CommunicationContext, Session, Envelope, Any], None]
 
 
 def on_requests_created(
-    ctx: ServiceContext, session: Session, envelope: Envelope, event: PlacementRequestsCreated
+    ctx: CommunicationContext, session: Session, envelope: Envelope, event: PlacementRequestsCreated
 ) -> None:
     """Store the new requests and plan their therapists' outreach at once."""
     now = ctx.clock.now()
@@ -67,7 +67,10 @@ def on_requests_created(
 
 
 def on_request_cancelled(
-    ctx: ServiceContext, session: Session, envelope: Envelope, event: PlacementRequestCancelled
+    ctx: CommunicationContext,
+    session: Session,
+    envelope: Envelope,
+    event: PlacementRequestCancelled,
 ) -> None:
     """Out of unsent e-mails; a late acceptance gets the "place already taken" e-mail."""
     now = ctx.clock.now()
@@ -86,7 +89,7 @@ def on_request_cancelled(
 
 
 def on_request_closed(
-    ctx: ServiceContext, session: Session, envelope: Envelope, event: Any
+    ctx: CommunicationContext, session: Session, envelope: Envelope, event: Any
 ) -> None:
     """Expired or answered elsewhere: closed, and out of unsent e-mails."""
     status = getattr(event, "status", "expired")
@@ -97,7 +100,7 @@ def on_request_closed(
 
 
 def on_placement_confirmed(
-    ctx: ServiceContext, session: Session, envelope: Envelope, event: PlacementConfirmed
+    ctx: CommunicationContext, session: Session, envelope: Envelope, event: PlacementConfirmed
 ) -> None:
     """The patient's other requests leave unsent e-mails; the patient hears the good news."""
     now = ctx.clock.now()
@@ -117,7 +120,7 @@ def on_placement_confirmed(
 
 
 def on_cooling_started(
-    ctx: ServiceContext, session: Session, envelope: Envelope, event: TherapistCoolingStarted
+    ctx: CommunicationContext, session: Session, envelope: Envelope, event: TherapistCoolingStarted
 ) -> None:
     """Matching's cooling period (the same response id as ours is stored once)."""
     if readmodels.store_cooling(
@@ -126,7 +129,7 @@ def on_cooling_started(
         withdrawals.release_unsent_outreach(session, event.therapist_id, ctx.clock.now())
 
 
-def on_patient(ctx: ServiceContext, session: Session, envelope: Envelope, event: Any) -> None:
+def on_patient(ctx: CommunicationContext, session: Session, envelope: Envelope, event: Any) -> None:
     """Registration, search started, paused, ended: an e-mail to the patient."""
     outreach.create_email(
         session,
@@ -138,7 +141,7 @@ def on_patient(ctx: ServiceContext, session: Session, envelope: Envelope, event:
 
 
 def on_therapist_profile(
-    ctx: ServiceContext, session: Session, envelope: Envelope, event: Any
+    ctx: CommunicationContext, session: Session, envelope: Envelope, event: Any
 ) -> None:
     """Contact preferences changed: waiting requests may now go out (or go by phone)."""
     if not readmodels.apply_therapist_profile(session, event, envelope.occurred_at):
@@ -149,7 +152,7 @@ def on_therapist_profile(
 
 
 def on_therapist_status(
-    ctx: ServiceContext, session: Session, envelope: Envelope, event: Any
+    ctx: CommunicationContext, session: Session, envelope: Envelope, event: Any
 ) -> None:
     """Blocked, unblocked or deactivated; a therapist no longer active gets no calls."""
     status = STATUS_EVENTS[envelope.event_type]
@@ -175,12 +178,12 @@ REACTIONS: dict[str, React] = {
 }
 
 
-def _bound(ctx: ServiceContext, react: React, session: Session, envelope: Envelope) -> None:
+def _bound(ctx: CommunicationContext, react: React, session: Session, envelope: Envelope) -> None:
     event = parse_payload(envelope)
     if event is not None:
         react(ctx, session, envelope, event)
 
 
-def build_handlers(ctx: ServiceContext) -> dict[str, Handler]:
+def build_handlers(ctx: CommunicationContext) -> dict[str, Handler]:
     """The registry, bound to the service context; the consumer loop owns each transaction."""
     return {name: functools.partial(_bound, ctx, react) for name, react in REACTIONS.items()}

@@ -1,45 +1,45 @@
-"""Web entry point: `gunicorn 'patient_service.app:create_app()'`."""
+"""Web entry point: `gunicorn 'patient_service.app:create_app()'`; the composition root."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask
 
-from patient_service import services
-from patient_service.api import register_routes
+from patient_service.api import ROUTES
+from patient_service.clients.geocoding import HttpGeocoder
+from patient_service.clients.peers import PeerClient
 from patient_service.config import Settings
-from patient_service.geocoding import Geocoder, HttpGeocoder
+from patient_service.context import PatientContext
 from patient_service.models import metadata
-from patient_service.peers import PeerClient
+from patient_service.services import locations
 from shared.clock import Clock
-from shared.http.app_factory import ServiceContext, create_service_app
+from shared.context import build_context
+from shared.http.app_factory import create_service_app
 from shared.http.auth import issue_token
 from shared.jobs import Job
-from shared.service import build_context
 
 
 def create_app(
-    settings: Settings | None = None,
-    clock: Clock | None = None,
-    geocoder: Geocoder | None = None,
-    peers: PeerClient | None = None,
+    settings: Settings | None = None, clock: Clock | None = None, **dependencies: Any
 ) -> Flask:
     """Build the patient service app; settings are read here, once, unless injected."""
-    settings = settings or Settings()
-    ctx = build_service_context(settings, clock, geocoder)
-    ctx.extra["peers"] = peers or build_peers(settings)
-    return create_service_app(ctx, "Patient service", register_routes)
+    ctx = build_service_context(settings or Settings(), clock, **dependencies)
+    return create_service_app(ctx, "Patient service", ROUTES)
 
 
 def build_service_context(
-    settings: Settings, clock: Clock | None = None, geocoder: Geocoder | None = None
-) -> ServiceContext:
-    """The shared context plus the geocoding client and the `resolve-locations` job."""
-    ctx = build_context(settings, metadata, clock)
-    ctx.extra["geocoder"] = geocoder or build_geocoder(settings)
+    settings: Settings, clock: Clock | None = None, **dependencies: Any
+) -> PatientContext:
+    """The shared context plus the geocoding and peer clients (or the given `dependencies`:
+    geocoder, peers; None keeps the default) and the `resolve-locations` job."""
+    given = {name: part for name, part in dependencies.items() if part is not None}
+    parts = {"geocoder": build_geocoder(settings), "peers": build_peers(settings), **given}
+    ctx = build_context(PatientContext, settings, metadata, clock, **parts)
     ctx.jobs.add(
         Job(
             "resolve-locations",
-            lambda now: services.resolve_pending_locations(ctx),
+            lambda now: locations.resolve_pending_locations(ctx),
             settings.resolve_locations_interval_s,
         )
     )

@@ -1,40 +1,72 @@
-"""Web entry point: `gunicorn 'scraping_service.app:create_app()'`."""
+"""Web entry point: `gunicorn 'scraping_service.app:create_app()'`; the composition root."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import Any
 
 from flask import Flask
 
-from scraping_service.api import register_routes
+from scraping_service.api import ROUTES
+from scraping_service.clients.arztsuche import ClientConfig, client_factory
 from scraping_service.config import Settings
-from scraping_service.jobs import build_jobs
-from scraping_service.live import ArztsucheClient, ClientConfig
+from scraping_service.context import ScrapingContext
 from scraping_service.models import metadata
+from scraping_service.services import folder, imports, live
 from shared.clock import Clock
-from shared.http.app_factory import ServiceContext, create_service_app
-from shared.service import build_context
+from shared.context import build_context
+from shared.http.app_factory import create_service_app
+from shared.jobs import Job
+
+PROCESS_IMPORTS = "process-imports"
+IMPORT_FOLDER = "import-folder"
+LIVE_IMPORT = "live-import"
+PURGE_RAW = "purge-raw-responses"
 
 
-def create_app(settings: Settings | None = None, clock: Clock | None = None) -> Flask:
+def create_app(
+    settings: Settings | None = None, clock: Clock | None = None, **dependencies: Any
+) -> Flask:
     """Build the scraping service app; settings are read here, once, unless injected."""
-    ctx = build_service_context(settings or Settings(), clock)
-    return create_service_app(ctx, "Scraping service", register_routes)
+    ctx = build_service_context(settings or Settings(), clock, **dependencies)
+    return create_service_app(ctx, "Scraping service", ROUTES)
 
 
-def build_service_context(settings: Settings, clock: Clock | None = None) -> ServiceContext:
-    """The shared context plus the live client factory and this service's jobs."""
-    ctx = build_context(settings, metadata, clock)
-    ctx.extra["live_client_factory"] = live_client_factory(settings)
+def build_service_context(
+    settings: Settings, clock: Clock | None = None, **dependencies: Any
+) -> ScrapingContext:
+    """The shared context plus the live client factory (or the given `dependencies`:
+    live_client_factory), and this service's jobs."""
+    parts = {"live_client_factory": client_factory(client_config(settings)), **dependencies}
+    ctx = build_context(ScrapingContext, settings, metadata, clock, **parts)
     for job in build_jobs(ctx):
         ctx.jobs.add(job)
     return ctx
 
 
-def live_client_factory(settings: Settings) -> Callable[[], ArztsucheClient]:
-    """A fresh client (own session cookie) per live run, configured from settings."""
+def build_jobs(ctx: ScrapingContext) -> list[Job]:
+    """Queued runs, the folder, the live crawl, raw-data purge: run by the worker on their
+    interval and by `POST /api/jobs/<name>/run`."""
+    settings = ctx.settings
+    return [
+        Job(
+            PROCESS_IMPORTS,
+            lambda now: imports.process_queued_runs(ctx, now),
+            settings.queue_interval_s,
+        ),
+        Job(IMPORT_FOLDER, lambda now: folder.import_folder(ctx, now), settings.folder_interval_s),
+        Job(LIVE_IMPORT, lambda now: live.run_live_imports(ctx, now), settings.live_interval_s),
+        Job(
+            PURGE_RAW,
+            lambda now: imports.purge_raw_responses(ctx, now),
+            settings.purge_interval_s,
+        ),
+    ]
+
+
+def client_config(settings: Settings) -> ClientConfig:
+    """How the live client asks the Arztsuche, from settings (the credential included)."""
     secret = settings.live_basic_auth
-    config = ClientConfig(
+    return ClientConfig(
         api_url=settings.live_api_url,
         site_url=settings.live_site_url,
         basic_auth=secret.get_secret_value() if secret else None,
@@ -44,4 +76,3 @@ def live_client_factory(settings: Settings) -> Callable[[], ArztsucheClient]:
         backoff_s=settings.live_backoff_s,
         min_interval_s=settings.live_min_interval_s,
     )
-    return lambda: ArztsucheClient(config)

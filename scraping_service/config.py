@@ -35,7 +35,7 @@ class Settings(BaseServiceSettings):
     folder_interval_s: float = Field(default=300.0, gt=0)
     folder_max_file_bytes: int = Field(default=200_000_000, ge=1)
 
-    # live source (off by default): the unofficial endpoint of formats.md
+    # live source (off by default): the unofficial endpoint of docs/formats.md
     live_enabled: bool = False
     live_stopped: bool = False  # stop switch; the admin endpoint sets one in the database too
     live_api_url: str = "https://arztsuche.116117.de/api/data"

@@ -1,8 +1,6 @@
-"""REST resources of the communication service."""
+"""REST resources of the communication service, by URL."""
 
 from __future__ import annotations
-
-from flask_restful import Api
 
 from communication_service.api.calls import (
     PhoneCallListResource,
@@ -19,18 +17,18 @@ from communication_service.api.resources import (
     TemplateListResource,
     TemplatePreviewResource,
 )
+from shared.http.app_factory import Route
 
-
-def register_routes(api: Api) -> None:
-    """Add this service's resources to the app."""
-    api.add_resource(EmailListResource, "/api/emails")
-    api.add_resource(EmailResource, "/api/emails/<int:email_id>")
-    api.add_resource(EmailRetryResource, "/api/emails/<int:email_id>/retry")
-    api.add_resource(ContactHistoryResource, "/api/therapists/<int:therapist_id>/contact-history")
-    api.add_resource(TemplateListResource, "/api/templates")
-    api.add_resource(TemplatePreviewResource, "/api/templates/<string:name>/preview")
-    api.add_resource(ResponseListResource, "/api/responses")
-    api.add_resource(PhoneCallListResource, "/api/phone-calls")
-    api.add_resource(PhoneCallResource, "/api/phone-calls/<int:call_id>")
-    api.add_resource(PhoneCallOutcomeResource, "/api/phone-calls/<int:call_id>/outcome")
-    api.add_resource(PatientCommunicationsResource, "/api/patients/<int:patient_id>/communications")
+ROUTES: list[Route] = [
+    (EmailListResource, "/api/emails"),
+    (EmailResource, "/api/emails/<int:email_id>"),
+    (EmailRetryResource, "/api/emails/<int:email_id>/retry"),
+    (ContactHistoryResource, "/api/therapists/<int:therapist_id>/contact-history"),
+    (TemplateListResource, "/api/templates"),
+    (TemplatePreviewResource, "/api/templates/<string:name>/preview"),
+    (ResponseListResource, "/api/responses"),
+    (PhoneCallListResource, "/api/phone-calls"),
+    (PhoneCallResource, "/api/phone-calls/<int:call_id>"),
+    (PhoneCallOutcomeResource, "/api/phone-calls/<int:call_id>/outcome"),
+    (PatientCommunicationsResource, "/api/patients/<int:patient_id>/communications"),
+]

@@ -17,10 +17,10 @@ from communication_service.api.call_schemas import (
 )
 from communication_service.api.resources import STAFF, actor, dump, existing_id, service_errors
 from communication_service.call_outcomes import CallNotFound, CallNotOpen, NotInCall, OutcomeInput
-from shared.http.app_factory import context
 from shared.http.errors import ApiError
 from shared.http.idempotency import idempotent
 from shared.http.operations import AuditRecord, operation
+from shared.http.ops import context
 from shared.http.pagination import page_body
 
 NOT_FOUND = ("Not found", None)

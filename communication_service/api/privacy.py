@@ -8,9 +8,9 @@ from flask_restful import Resource
 
 from communication_service.api.resources import existing_id
 from communication_service.patient_records import patient_records
-from shared.db import UnitOfWork
-from shared.http.app_factory import context
 from shared.http.operations import operation
+from shared.http.ops import context
+from shared.unit_of_work import UnitOfWork
 
 READERS = ("staff", "admin", "service")
 

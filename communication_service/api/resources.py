@@ -25,10 +25,10 @@ from communication_service.api.schemas import (
 )
 from communication_service.rendering import UnknownTemplate
 from communication_service.responses import AlreadyAnswered, NotContacted, ResponseInput
-from shared.http.app_factory import context
 from shared.http.errors import ApiError
 from shared.http.idempotency import idempotent
 from shared.http.operations import AuditRecord, operation
+from shared.http.ops import context
 from shared.http.pagination import page_body
 
 STAFF = ("staff",)

@@ -1,30 +1,23 @@
-"""REST resources of the patient service."""
+"""REST resources of the patient service, by URL."""
 
 from __future__ import annotations
 
-from flask_restful import Api
-
-from patient_service.api.actions import (
-    PatientConsentResource,
-    PatientConsentWithdrawalResource,
-    PatientStatusResource,
-    PatientTimelineResource,
-)
 from patient_service.api.catalogue import SymptomListResource
+from patient_service.api.consents import PatientConsentResource, PatientConsentWithdrawalResource
+from patient_service.api.lifecycle import PatientStatusResource
 from patient_service.api.patients import PatientListResource, PatientResource
 from patient_service.api.privacy import PatientErasureResource, PatientExportResource
+from patient_service.api.timeline import PatientTimelineResource
+from shared.http.app_factory import Route
 
-
-def register_routes(api: Api) -> None:
-    """Add this service's resources to the app."""
-    api.add_resource(PatientListResource, "/api/patients")
-    api.add_resource(PatientResource, "/api/patients/<int:patient_id>")
-    api.add_resource(PatientStatusResource, "/api/patients/<int:patient_id>/status")
-    api.add_resource(PatientTimelineResource, "/api/patients/<int:patient_id>/timeline")
-    api.add_resource(PatientConsentResource, "/api/patients/<int:patient_id>/consent")
-    api.add_resource(
-        PatientConsentWithdrawalResource, "/api/patients/<int:patient_id>/consent/withdrawal"
-    )
-    api.add_resource(PatientErasureResource, "/api/patients/<int:patient_id>/erasure")
-    api.add_resource(PatientExportResource, "/api/patients/<int:patient_id>/export")
-    api.add_resource(SymptomListResource, "/api/symptoms")
+ROUTES: list[Route] = [
+    (PatientListResource, "/api/patients"),
+    (PatientResource, "/api/patients/<int:patient_id>"),
+    (PatientStatusResource, "/api/patients/<int:patient_id>/status"),
+    (PatientTimelineResource, "/api/patients/<int:patient_id>/timeline"),
+    (PatientConsentResource, "/api/patients/<int:patient_id>/consent"),
+    (PatientConsentWithdrawalResource, "/api/patients/<int:patient_id>/consent/withdrawal"),
+    (PatientErasureResource, "/api/patients/<int:patient_id>/erasure"),
+    (PatientExportResource, "/api/patients/<int:patient_id>/export"),
+    (SymptomListResource, "/api/symptoms"),
+]

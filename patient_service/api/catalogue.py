@@ -6,8 +6,8 @@ from typing import Any
 
 from flask_restful import Resource
 
-from patient_service.api.common import ROLES
-from patient_service.api.read import SymptomListRead
+from patient_service.api.schemas.catalogue import SymptomListRead
+from patient_service.api.web import ROLES
 from shared.http.operations import operation
 from shared.patient_vocabulary import catalogue
 

@@ -1,4 +1,4 @@
-"""Patients: register, list, read and change (role staff)."""
+"""Patients: register, list, read, change and erase (role staff; erasure: admin)."""
 
 from __future__ import annotations
 
@@ -7,33 +7,37 @@ from typing import Any
 
 from flask_restful import Resource
 
-from patient_service import domain, services
-from patient_service.api.common import (
+from patient_service.api.privacy import ERASE_OPERATION, erase
+from patient_service.api.schemas.patient_views import PatientListRead, PatientRead, patient_body
+from patient_service.api.schemas.patients import (
+    PatientCreate,
+    PatientListQuery,
+    PatientUpdate,
+    column_values,
+)
+from patient_service.api.web import (
     CONFLICT,
     NOT_FOUND,
     NOT_JSON,
     READ_ROLES,
     ROLES,
     TAGS,
-    actor,
-    check_dates,
+    patient_context,
     refuse_repeated_query_params,
-    requested_version,
-    service_errors,
     today,
+    version_of,
     with_etag,
 )
-from patient_service.api.privacy import ERASE_OPERATION, erase
-from patient_service.api.read import PatientListRead, PatientRead, patient_body
-from patient_service.api.schemas import (
-    PatientCreate,
-    PatientListQuery,
-    PatientUpdate,
-    column_values,
+from patient_service.domain.consents import Consent
+from patient_service.domain.dates import (
+    birth_date_problems,
+    check_dates,
+    local_today,
+    not_in_future,
 )
-from patient_service.profile import local_today
-from patient_service.records import ListFilter
-from shared.http.app_factory import context
+from patient_service.domain.patients import ListFilter
+from patient_service.services import patients
+from shared.http.auth import actor
 from shared.http.idempotency import idempotent
 from shared.http.operations import AuditRecord, operation
 from shared.http.pagination import page_body
@@ -43,15 +47,15 @@ def date_problems(body: PatientCreate | PatientUpdate, day: date) -> dict[str, l
     """Birth date plausible; last session and consent not in the future."""
     problems: dict[str, list[str]] = {}
     if body.birth_date is not None:
-        problems["birth_date"] = domain.birth_date_problems(body.birth_date, day)
+        problems["birth_date"] = birth_date_problems(body.birth_date, day)
     therapy = body.previous_therapy
     if therapy is not None and therapy.last_session_date is not None:
-        problems["previous_therapy.last_session_date"] = domain.not_in_future(
+        problems["previous_therapy.last_session_date"] = not_in_future(
             therapy.last_session_date, day
         )
     consent = getattr(body, "consent", None)
     if consent is not None:
-        problems["consent.given_at"] = domain.not_in_future(local_today(consent.given_at), day)
+        problems["consent.given_at"] = not_in_future(local_today(consent.given_at), day)
     return problems
 
 
@@ -69,9 +73,9 @@ class PatientListResource(Resource):
         flt = ListFilter(
             query.status, query.q, query.postal_code, query.crisis, query.location_status
         )
-        rows, total = services.list_patients(context(), flt, query.offset, query.per_page)
+        rows, total = patients.list_patients(patient_context(), flt, query.offset, query.per_page)
         day = today()
-        return page_body([patient_body(r, day) for r in rows], query, total)
+        return page_body([patient_body(row, day) for row in rows], query, total)
 
     @operation(
         "Register a patient (status registered); coordinates come from geocoding",
@@ -84,8 +88,8 @@ class PatientListResource(Resource):
     @idempotent
     def post(self, body: PatientCreate) -> Any:
         check_dates(date_problems(body, today()))
-        consent = services.Consent(body.consent.version.strip(), body.consent.given_at)
-        row = services.register_patient(context(), column_values(body), consent, actor())
+        consent = Consent(body.consent.version.strip(), body.consent.given_at)
+        row = patients.register_patient(patient_context(), column_values(body), consent, actor())
         return with_etag(patient_body(row, today()), 201)
 
 
@@ -98,8 +102,7 @@ class PatientResource(Resource):
         audit=("patient", "patient_id"),
     )
     def get(self, patient_id: int) -> Any:
-        with service_errors():
-            row = services.get_patient(context(), patient_id)
+        row = patients.get_patient(patient_context(), patient_id)
         return with_etag(patient_body(row, today()))
 
     @operation(
@@ -116,12 +119,11 @@ class PatientResource(Resource):
         audit=("patient", "patient_id"),
     )
     def patch(self, patient_id: int, body: PatientUpdate) -> Any:
-        version = requested_version(body.version)
+        version = version_of(body.version)
         check_dates(date_problems(body, today()))
-        with service_errors():
-            row = services.update_patient(
-                context(), patient_id, column_values(body), version, actor()
-            )
+        row = patients.update_patient(
+            patient_context(), patient_id, column_values(body), version, actor()
+        )
         return with_etag(patient_body(row, today()))
 
     @ERASE_OPERATION

@@ -5,14 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask_restful import Resource
-from pydantic import BaseModel
 
-from patient_service import erasure, export
-from patient_service.api.common import NOT_FOUND, actor, service_errors, today
-from patient_service.api.read import patient_body
-from patient_service.peers import PeerUnavailable
-from shared.http.app_factory import context
-from shared.http.errors import ApiError
+from patient_service.api.schemas.patient_views import patient_body
+from patient_service.api.schemas.privacy import ErasureRead, erasure_body
+from patient_service.api.web import NOT_FOUND, patient_context, today
+from patient_service.services import erasure, export
+from shared.http.auth import actor
 from shared.http.operations import operation
 
 ADMIN = ("admin",)
@@ -20,30 +18,9 @@ TAGS = ("privacy",)
 UNAVAILABLE = ("A service did not answer; no partial document is given", None)
 
 
-class ErasureStepRead(BaseModel):
-    service: str
-    completed_at: str | None
-    counts: dict[str, int] | None
-
-
-class ErasureRead(BaseModel):
-    patient_id: int
-    status: str
-    requested_at: str | None
-    requested_by: str | None
-    services: list[ErasureStepRead]
-
-
-def erasure_body(status: dict[str, Any]) -> dict[str, Any]:
-    """The erasure status with its times as ISO strings."""
-    iso = export.iso_values
-    return {**iso(status), "services": [iso(step) for step in status["services"]]}
-
-
 def erase(patient_id: int) -> Any:
     """DELETE /api/patients/{id}: 202 when the erasure starts, 200 with its status on a repeat."""
-    with service_errors():
-        status, created = erasure.erase_patient(context(), patient_id, actor())
+    status, created = erasure.erase_patient(patient_context(), patient_id, actor())
     return erasure_body(status), 202 if created else 200
 
 
@@ -69,9 +46,7 @@ class PatientErasureResource(Resource):
         responses={200: ("Erasure status", ErasureRead), 404: NOT_FOUND},
     )
     def get(self, patient_id: int) -> Any:
-        with service_errors():
-            status = erasure.erasure_status(context(), patient_id)
-        return erasure_body(status)
+        return erasure_body(erasure.erasure_status(patient_context(), patient_id))
 
 
 class PatientExportResource(Resource):
@@ -83,13 +58,4 @@ class PatientExportResource(Resource):
         responses={200: ("The export", None), 404: NOT_FOUND, 503: UNAVAILABLE},
     )
     def get(self, patient_id: int) -> Any:
-        try:
-            with service_errors():
-                return export.assemble(context(), patient_id, patient_body, today())
-        except PeerUnavailable as exc:
-            raise ApiError(
-                503,
-                f"Export refused: {exc.service} did not answer ({exc.reason}).",
-                "service_unavailable",
-                {"service": exc.service},
-            ) from exc
+        return export.export_patient(patient_context(), patient_id, patient_body, today())

@@ -1,20 +1,14 @@
-"""REST resources of the scraping service."""
+"""REST resources of the scraping service, by URL."""
 
 from __future__ import annotations
 
-from flask_restful import Api
+from scraping_service.api.imports import ImportListResource, ImportResource
+from scraping_service.api.live import LiveResource, LiveStopResource
+from shared.http.app_factory import Route
 
-from scraping_service.api.resources import (
-    ImportListResource,
-    ImportResource,
-    LiveResource,
-    LiveStopResource,
-)
-
-
-def register_routes(api: Api) -> None:
-    """Add this service's resources to the app."""
-    api.add_resource(ImportListResource, "/api/imports")
-    api.add_resource(ImportResource, "/api/imports/<int:run_id>")
-    api.add_resource(LiveResource, "/api/live")
-    api.add_resource(LiveStopResource, "/api/live/stop")
+ROUTES: list[Route] = [
+    (ImportListResource, "/api/imports"),
+    (ImportResource, "/api/imports/<int:run_id>"),
+    (LiveResource, "/api/live"),
+    (LiveStopResource, "/api/live/stop"),
+]

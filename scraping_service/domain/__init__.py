@@ -1,10 +1,8 @@
-"""Pure rules of the scraping service (standard library only): parsing, normalising, changes."""
+"""Pure rules of the scraping service: names, hours, offers, addresses, changes, runs, tiling."""
 
 from .changes import ChangeSet, Disappearance, FieldChange, Known, Seen, field_diff, plan_changes
-from .contacts import clean_postal_code, clean_website, split_street, valid_coordinates
-from .hours import fold_opening_hours
+from .contacts import clean_postal_code, split_street, valid_coordinates
 from .names import PersonName, gender_of, parse_person
-from .offers import barrier_free, fachgebiete, languages_from, offers_from
 from .runs import FINISHED, STOP_SWITCH, RunStatus
 from .text import clean
 from .tiling import Tile, subdivide
@@ -20,16 +18,10 @@ __all__ = [
     "RunStatus",
     "Seen",
     "Tile",
-    "barrier_free",
     "clean",
     "clean_postal_code",
-    "clean_website",
-    "fachgebiete",
     "field_diff",
-    "fold_opening_hours",
     "gender_of",
-    "languages_from",
-    "offers_from",
     "parse_person",
     "plan_changes",
     "split_street",

@@ -1,10 +1,9 @@
-"""Address and web fields: postal code, street/house number, coordinates, website."""
+"""Address fields: postal code, street and house number, coordinates inside Germany."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from .text import clean
 
@@ -12,7 +11,6 @@ from .text import clean
 LAT_RANGE = (47.0, 55.2)
 LON_RANGE = (5.5, 15.5)
 _STREET_NUMBER = re.compile(r"^(.*?\D)\s+(\d+\s?[a-zA-Z]?(?:\s?[-/]\s?\d+\s?[a-zA-Z]?)?)$")
-_HOST = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$")
 
 
 def clean_postal_code(value: Any) -> str | None:
@@ -44,19 +42,3 @@ def valid_coordinates(lat: Any, lon: Any) -> tuple[float, float] | None:
         return None
     inside = LAT_RANGE[0] <= point[0] <= LAT_RANGE[1] and LON_RANGE[0] <= point[1] <= LON_RANGE[1]
     return point if inside else None
-
-
-def clean_website(value: Any) -> tuple[str | None, str | None]:
-    """(url, problem): `https://` added when no scheme is given, host lower-case."""
-    text = clean(value)
-    if text is None:
-        return None, None
-    if "://" not in text:
-        text = "https://" + text.lstrip("/")
-    parts = urlsplit(text)
-    host = (parts.hostname or "").lower()
-    if parts.scheme.lower() not in ("http", "https") or not _HOST.match(host) or " " in text:
-        return None, f"web: not a website {value!r}"
-    netloc = host + (f":{parts.port}" if parts.port else "")
-    path = "" if parts.path == "/" else parts.path
-    return urlunsplit((parts.scheme.lower(), netloc, path, parts.query, "")), None

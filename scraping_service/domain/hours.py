@@ -1,13 +1,10 @@
-"""`tsz` calendar days (both shapes) → phone and consultation hours per weekday."""
+"""Opening hours: weekdays, kinds of hours, time ranges, and the weekly ranges they fold into."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
-
-from .text import as_list, clean
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _ABBREVIATIONS = {
@@ -19,6 +16,8 @@ _ABBREVIATIONS = {
     "sa": "sat",
     "so": "sun",
 }
+PHONE = "phone"
+CONSULTATION = "consultation"
 PHONE_TYPES = frozenset({"telefonische erreichbarkeit"})
 CONSULTATION_TYPES = frozenset(
     {"sprechstunde", "sprechstunde mit termin", "sprechstunde ohne termin", "offene sprechstunde"}
@@ -39,61 +38,40 @@ class OpeningHours:
     consultation: Windows = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
-
-def fold_opening_hours(tsz: Any) -> OpeningHours:
-    """Fold calendar days into weekly ranges by weekday; unreadable parts become problems."""
-    hours = OpeningHours()
-    for day in as_list(tsz):
-        weekday = weekday_of(day)
-        if weekday is None:
-            hours.problems.append(f"tsz: unreadable day {_show(day)}")
-            continue
-        for block in _blocks(day):
-            _add_block(hours, weekday, block)
-    return hours
+    def add(self, kind: str, weekday: str, window: str) -> None:
+        """Add one `HH:MM-HH:MM` range of `kind` (phone or consultation), once per weekday."""
+        windows = self.phone if kind == PHONE else self.consultation
+        if window not in windows.setdefault(weekday, []):
+            windows[weekday].append(window)
 
 
-def weekday_of(day: Any) -> str | None:
-    """`mon`..`sun` from an ISO date `d` (newer shape) or the abbreviation `t` ("Mo.")."""
-    if not isinstance(day, dict):
-        return None
+def weekday_from_date(text: str) -> str | None:
+    """`mon`..`sun` of an ISO date ("2026-11-24" → "tue"); None when it is not one."""
     try:
-        return WEEKDAYS[date.fromisoformat(str(day.get("d", ""))).weekday()]
+        return WEEKDAYS[date.fromisoformat(text).weekday()]
     except ValueError:
-        abbreviation = (clean(day.get("t")) or "").rstrip(".").lower()[:2]
-        return _ABBREVIATIONS.get(abbreviation)
+        return None
 
 
-def _blocks(day: dict[str, Any]) -> list[dict[str, Any]]:
-    blocks = as_list(day.get("tszDesTyps")) or as_list(day.get("typTsz"))
-    return [b for b in blocks if isinstance(b, dict)]
+def weekday_from_abbreviation(text: str | None) -> str | None:
+    """`mon`..`sun` from a German abbreviation ("Mo." → "mon"); None when unknown."""
+    abbreviation = (text or "").rstrip(".").lower()[:2]
+    return _ABBREVIATIONS.get(abbreviation)
 
 
-def _add_block(hours: OpeningHours, weekday: str, block: dict[str, Any]) -> None:
-    kind = (clean(block.get("typ")) or "").lower()
-    if kind in PHONE_TYPES:
-        target = hours.phone
-    elif kind in CONSULTATION_TYPES:
-        target = hours.consultation
-    else:
-        hours.problems.append(f"tsz: unknown type {_show(block.get('typ'))}")
-        return
-    for text in _range_texts(block):
-        parsed = parse_range(text)
-        if parsed is None:
-            hours.problems.append(f"tsz: unreadable time {text!r} on {weekday}")
-        elif parsed not in target.setdefault(weekday, []):
-            target[weekday].append(parsed)
+def kind_of_hours(type_name: str | None) -> str | None:
+    """`phone` or `consultation` for a German type name ("Sprechstunde"); None when unknown."""
+    name = (type_name or "").lower()
+    if name in PHONE_TYPES:
+        return PHONE
+    if name in CONSULTATION_TYPES:
+        return CONSULTATION
+    return None
 
 
-def _range_texts(block: dict[str, Any]) -> list[str]:
-    texts: list[str] = []
-    for entry in as_list(block.get("sprechzeiten")):
-        raw = entry.get("zeit", entry.get("z")) if isinstance(entry, dict) else entry
-        text = clean(raw)
-        if text:
-            texts.extend(t for t in _SEPARATORS.split(text) if t)
-    return texts
+def split_ranges(text: str) -> list[str]:
+    """The range texts of one entry ("8:00-9:00; 14:00-15:00 und 18:00-19:00")."""
+    return [part for part in _SEPARATORS.split(text) if part]
 
 
 def parse_range(text: str) -> str | None:
@@ -101,12 +79,8 @@ def parse_range(text: str) -> str | None:
     match = _RANGE.match(text.strip())
     if match is None:
         return None
-    h1, m1, h2, m2 = (int(g) for g in match.groups())
-    start, end = h1 * 60 + m1, h2 * 60 + m2
-    if m1 > 59 or m2 > 59 or end > 24 * 60 or start >= end:
+    start_hour, start_minute, end_hour, end_minute = (int(g) for g in match.groups())
+    start, end = start_hour * 60 + start_minute, end_hour * 60 + end_minute
+    if start_minute > 59 or end_minute > 59 or end > 24 * 60 or start >= end:
         return None
-    return f"{h1:02d}:{m1:02d}-{h2:02d}:{m2:02d}"
-
-
-def _show(value: Any) -> str:
-    return repr(value)[:60]
+    return f"{start_hour:02d}:{start_minute:02d}-{end_hour:02d}:{end_minute:02d}"

@@ -1,4 +1,4 @@
-"""Person names from 116117 fields: title split off, stray spaces, particles, gender."""
+"""Person names: title split off, stray spaces, particles; gender from code or salutation."""
 
 from __future__ import annotations
 
@@ -46,12 +46,12 @@ class PersonName:
     last: str | None
 
 
-def parse_person(anrede: Any, titel: Any, vorname: Any, name: Any) -> PersonName:
-    """Split `name` ("Dr. Miriam von Testfeld") into title, first and last name."""
-    full = _words(name)
-    title_words = _words(titel) or _leading_titles(full)
+def parse_person(salutation: Any, title: Any, first_name: Any, full_name: Any) -> PersonName:
+    """Split `full_name` ("Dr. Miriam von Testfeld") into title, first and last name."""
+    full = _words(full_name)
+    title_words = _words(title) or _leading_titles(full)
     rest = _strip_prefix(full, title_words) if title_words else _drop_titles(full)
-    first_words = _words(vorname)
+    first_words = _words(first_name)
     if first_words and rest[: len(first_words)] == first_words and len(rest) > len(first_words):
         last_words = rest[len(first_words) :]
     elif first_words:
@@ -59,7 +59,7 @@ def parse_person(anrede: Any, titel: Any, vorname: Any, name: Any) -> PersonName
     else:
         first_words, last_words = _split_first_last(rest)
     return PersonName(
-        clean(anrede),
+        clean(salutation),
         " ".join(title_words) or None,
         _join_name(first_words, particles=False),
         _join_name(last_words),
@@ -95,17 +95,17 @@ def _drop_titles(words: list[str]) -> list[str]:
 
 def _split_first_last(words: list[str]) -> tuple[list[str], list[str]]:
     """No first name given: the surname starts at the first particle, else it is the last word."""
-    for i, word in enumerate(words[:-1]):
-        if i > 0 and word.lower() in PARTICLES:
-            return words[:i], words[i:]
+    for position, word in enumerate(words[:-1]):
+        if position > 0 and word.lower() in PARTICLES:
+            return words[:position], words[position:]
     return words[:-1], words[-1:]
 
 
 def _join_name(words: list[str], particles: bool = True) -> str | None:
     """Particles lower-case unless they end the name; all-capitals words in title case."""
     out = []
-    for i, word in enumerate(words):
-        if particles and word.lower() in PARTICLES and i < len(words) - 1:
+    for position, word in enumerate(words):
+        if particles and word.lower() in PARTICLES and position < len(words) - 1:
             out.append(word.lower())
         else:
             out.append(_fix_case(word))
@@ -119,14 +119,14 @@ def _fix_case(word: str) -> str:
     return word
 
 
-def gender_of(geschlecht: Any, anrede: Any, fachgebiete: list[str]) -> str:
-    """Gender from `geschlecht`, else the salutation, else a feminine specialty name."""
-    code = (clean(geschlecht) or "").lower()[:1]
+def gender_of(gender_code: Any, salutation: Any, specialties: list[str]) -> str:
+    """Gender from its code (W/M/D), else the salutation, else a feminine specialty name."""
+    code = (clean(gender_code) or "").lower()[:1]
     if code in _GENDERS:
         return _GENDERS[code]
-    salutation = (clean(anrede) or "").lower()
-    if salutation in _SALUTATIONS:
-        return _SALUTATIONS[salutation]
-    if any(f.lower().endswith("therapeutin") for f in fachgebiete):
+    greeting = (clean(salutation) or "").lower()
+    if greeting in _SALUTATIONS:
+        return _SALUTATIONS[greeting]
+    if any(specialty.lower().endswith("therapeutin") for specialty in specialties):
         return "female"
     return "unspecified"

@@ -1,10 +1,8 @@
-"""`psy` strings → offers, `fs` → ISO 639-1 codes, `kvg` → barrier-free, `fg` → names."""
+"""Treatment descriptions → offers, German language names → ISO 639-1, accessibility hints."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from .text import as_list, clean
+from collections.abc import Iterable
 
 Offer = tuple[str, str, str]  # (procedure, age_group, setting)
 
@@ -62,22 +60,28 @@ _BARRIER_FREE = ("rollstuhl", "barrierefrei", "stufenlos", "ebenerdig")
 _NEGATIONS = ("nicht", "kein", "eingeschränkt")
 
 
-def offers_from(psy: Any) -> tuple[list[Offer], list[str]]:
-    """Each string may name several procedures/age groups; settings default to individual."""
-    offers: list[Offer] = []
-    problems: list[str] = []
-    for raw in as_list(psy):
-        text = (clean(raw) or "").lower()
-        procedures = _matches(text, _PROCEDURES)
-        if not procedures:
-            continue  # Sprechstunde, Akutbehandlung, ...: services, not procedures
-        ages = _matches(text, _AGE_GROUPS)
-        if not ages:
-            problems.append(f"psy: no age group in {raw!r}")
-            continue
-        settings = _matches(text, _SETTINGS) or ["individual"]
-        offers.extend((p, a, s) for p in procedures for a in ages for s in settings)
-    return sorted(set(offers), key=_offer_order), problems
+def offers_in(description: str) -> list[Offer] | None:
+    """The offers one description names: [] for a service (Sprechstunde, Akutbehandlung, ...),
+    None when it names a procedure but no age group; settings default to individual."""
+    text = description.lower()
+    procedures = _matches(text, _PROCEDURES)
+    if not procedures:
+        return []
+    ages = _matches(text, _AGE_GROUPS)
+    if not ages:
+        return None
+    settings = _matches(text, _SETTINGS) or ["individual"]
+    return [
+        (procedure, age, setting)
+        for procedure in procedures
+        for age in ages
+        for setting in settings
+    ]
+
+
+def sorted_offers(offers: Iterable[Offer]) -> list[Offer]:
+    """Each offer once: VT, TP, AP, ST; adults first; individual before group."""
+    return sorted(set(offers), key=_offer_order)
 
 
 def _matches(text: str, table: tuple[tuple[str, str], ...]) -> list[str]:
@@ -89,41 +93,23 @@ def _matches(text: str, table: tuple[tuple[str, str], ...]) -> list[str]:
 
 
 def _offer_order(offer: Offer) -> tuple[int, int, int]:
-    procedures = [p for _, p in _PROCEDURES]
+    procedures = [code for _, code in _PROCEDURES]
     return (procedures.index(offer[0]), offer[1] != "adults", offer[2] != "individual")
 
 
-def languages_from(fs: Any) -> tuple[list[str], list[str]]:
-    """German names ("Englisch") → sorted ISO 639-1 codes; German itself is assumed."""
-    codes: set[str] = set()
-    problems: list[str] = []
-    for raw in as_list(fs):
-        name = (clean(_value(raw)) or "").lower()
-        if not name or name in NOT_LANGUAGES:
-            continue
-        if name in LANGUAGES:
-            codes.add(LANGUAGES[name])
-        else:
-            problems.append(f"fs: unknown language {raw!r}")
-    return sorted(codes), problems
+def is_assumed_language(name: str) -> bool:
+    """German (and sign language) is assumed of every practice: no code is recorded for it."""
+    return not name or name.lower() in NOT_LANGUAGES
 
 
-def barrier_free(kvg: Any) -> bool:
-    """True if a "Barrierefreiheit" hint says wheelchair-accessible, step-free or the like."""
-    for group in as_list(kvg):
-        if not isinstance(group, dict) or "barriere" not in str(group.get("heading", "")).lower():
-            continue
-        for value in as_list(group.get("values")):
-            text = (clean(_value(value)) or "").lower()
-            if any(w in text for w in _BARRIER_FREE) and not any(n in text for n in _NEGATIONS):
-                return True
-    return False
+def language_code(name: str) -> str | None:
+    """The ISO 639-1 code of a German language name ("Englisch" → "en"); None when unknown."""
+    return LANGUAGES.get(name.lower())
 
 
-def fachgebiete(fg: Any) -> list[str]:
-    """Specialty names from `fg` given as strings or as `{"value": ...}` objects."""
-    return [text for text in (clean(_value(v)) for v in as_list(fg)) if text]
-
-
-def _value(raw: Any) -> Any:
-    return raw.get("value") if isinstance(raw, dict) else raw
+def is_barrier_free_hint(text: str) -> bool:
+    """True for a hint like "rollstuhlgerecht" or "stufenlos", unless it is negated."""
+    lowered = text.lower()
+    return any(word in lowered for word in _BARRIER_FREE) and not any(
+        negation in lowered for negation in _NEGATIONS
+    )

@@ -104,7 +104,7 @@ def wait_for(check, what: str, timeout_s: float = 60.0):
 
 def queue_outreach_emails(ctx, count: int) -> None:
     """`count` therapists with one request each, planned and composed by the service itself."""
-    handlers, directory = build_handlers(ctx), ctx.extra["directory"]
+    handlers, directory = build_handlers(ctx), ctx.directory
     for n in range(count):
         tid = 7_000_000 + n
         directory.therapists[tid] = {

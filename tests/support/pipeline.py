@@ -9,12 +9,12 @@ from datetime import UTC, datetime
 from kafka import KafkaConsumer, TopicPartition
 from sqlalchemy import func, insert, select
 
-from shared.unit_of_work import UnitOfWork
 from shared.events.envelope import DomainEvent
 from shared.kafka.consumer import EventConsumer
 from shared.kafka.relay import OutboxRelay
 from shared.kafka.robust_producer import RobustKafkaProducer
 from shared.outbox import OutboxWriter
+from shared.unit_of_work import UnitOfWork
 
 
 class ThingChanged(DomainEvent):

@@ -48,14 +48,14 @@ PLANTS = [
     (
         "patient_service/api/__init__.py",
         "import patient_service.store",
-        "reach the database and the outside only",
+        "go through services",
     ),
     (
         "matching_service/handlers.py",
         "import matching_service.models",
-        "reach the database and the outside only",
+        "go through services",
     ),
-    ("communication_service/domain/__init__.py", "import sqlalchemy", "domain does no I/O"),
+    ("patient_service/domain/__init__.py", "import sqlalchemy", "domain does no I/O"),
     ("geocoding_service/domain/__init__.py", "import requests", "domain does no I/O"),
     ("therapist_service/store/__init__.py", "import therapist_service.services", "-> services ->"),
     ("scraping_service/domain/__init__.py", "import scraping_service.store", "-> services ->"),

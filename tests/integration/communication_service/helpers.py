@@ -13,9 +13,9 @@ from support.testdb import TEST_DB
 
 from communication_service.config import Settings
 from communication_service.models import emails, infrastructure
-from shared.db import UnitOfWork
 from shared.events.matching import PlacementRequestCancelled, PlacementRequestsCreated
 from shared.events.therapist import PROFILE_EXAMPLE, TherapistCreated
+from shared.unit_of_work import UnitOfWork
 
 SECRET = "communication-test-secret-communication-test"
 START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from communication_service import sending, services
 from communication_service.models import contact_ledger
-from shared.db import UnitOfWork
+from shared.unit_of_work import UnitOfWork
 
 pytestmark = pytest.mark.integration
 
@@ -117,7 +117,7 @@ def test_a_probe_that_sees_the_message_id_confirms_it(
 ):
     tid = one_queued_email(ctx, handlers, therapist)
     crash_after_smtp(ctx, clock, monkeypatch)
-    ctx.extra["probe"] = MailDirProbe(catcher.folder)
+    ctx.probe = MailDirProbe(catcher.folder)
     clock.advance(minutes=11)
     assert services.send_emails(ctx, clock.now())["reconciled"] == {"sent_confirmed": 1}
     assert emails_of(ctx, tid)[0]["delivery_confirmed"] is True

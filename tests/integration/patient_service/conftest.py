@@ -12,8 +12,13 @@ from sqlalchemy import func, select
 from support.testdb import TEST_DB
 
 from patient_service.app import create_app
+from patient_service.clients.geocoding import (
+    Address,
+    GeocodingUnavailable,
+    GeoPoint,
+    LocationNotFound,
+)
 from patient_service.config import Settings
-from patient_service.geocoding import Address, GeocodingUnavailable, GeoPoint, LocationNotFound
 from shared.clock import FakeClock
 from shared.http.auth import issue_token
 

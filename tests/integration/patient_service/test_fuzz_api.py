@@ -12,15 +12,15 @@ from support.fuzzing import CHECKS, FuzzFigures, operation_count
 from support.testdb import TEST_DB
 
 from patient_service.app import create_app
+from patient_service.clients.geocoding import GeoPoint
 from patient_service.config import Settings
-from patient_service.geocoding import GeoPoint
 from shared.clock import FakeClock
 
 pytestmark = pytest.mark.integration
 
 SECRET = "patient-fuzz-secret-patient-fuzz-secret"
 FIGURES = FuzzFigures("patient_service")
-# Rows that break a state rule (domain.md "States"); every query must count 0.
+# Rows that break a state rule (docs/domain.md "States"); every query must count 0.
 INVARIANTS = {
     "status outside the lifecycle": "SELECT count(*) FROM patient_service.patients WHERE status "
     "NOT IN ('registered','searching','paused','placed','in_therapy','completed','cancelled')",

@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 import pytest
 
 from patient_service.handlers import build_handlers
-from shared.db import UnitOfWork
 from shared.events.communication import TherapistResponseRecorded
 from shared.events.matching import PlacementConfirmed
+from shared.unit_of_work import UnitOfWork
 
 pytestmark = pytest.mark.integration
 WHEN = datetime(2026, 1, 5, 11, 0, tzinfo=UTC)

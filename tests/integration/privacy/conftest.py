@@ -103,7 +103,7 @@ def world(mail_folder, address):
             bus=Bus(services),
             clock=clock,
             transport=transport,
-            directory=apps["communication_service"].extensions["psymatch"].extra["directory"],
+            directory=apps["communication_service"].extensions["psymatch"].directory,
             mail=mail_folder.folder,
         )
     for app in apps.values():

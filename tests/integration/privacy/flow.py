@@ -10,8 +10,8 @@ from typing import Any
 
 from integration.privacy.conftest import token
 
-from shared.db import UnitOfWork
 from shared.events.therapist import PROFILE_EXAMPLE, TherapistCreated
+from shared.unit_of_work import UnitOfWork
 
 
 def random_birth_date() -> date:

@@ -18,8 +18,8 @@ from flask import Flask, Response, request
 from integration.scraping_service.helpers import FIXTURES
 from werkzeug.serving import make_server
 
+from scraping_service.clients.arztsuche import req_val
 from scraping_service.domain.tiling import distance_km, offset
-from scraping_service.live import req_val
 
 CAP = 50
 SLOW_S = 1.5

@@ -11,8 +11,8 @@ from integration.scraping_service.helpers import settings as service_settings
 from schemathesis.specs.openapi.checks import negative_data_rejection
 from support.fuzzing import CHECKS, FuzzFigures, operation_count
 
-from scraping_service import services
 from scraping_service.app import create_app
+from scraping_service.services import live
 from shared.clock import FakeClock
 
 pytestmark = pytest.mark.integration
@@ -34,7 +34,7 @@ schema = schemathesis.openapi.from_wsgi("/openapi.json", APP)
 def live_switch_reset():
     """Fuzzing flips the stop switch; leave it off for the tests after this one."""
     yield
-    services.set_live_stop(APP.extensions["psymatch"], False, None, "fuzz-teardown")
+    live.set_live_stop(APP.extensions["psymatch"], False, None, "fuzz-teardown")
 
 
 @schema.parametrize()

@@ -8,7 +8,7 @@ import pytest
 from integration.scraping_service.fake_arztsuche import FakeArztsuche, population, serve
 from integration.scraping_service.helpers import run_body, run_events
 
-from scraping_service import services
+from scraping_service.services import live
 
 pytestmark = pytest.mark.integration
 CENTER = (50.7753, 6.0839)
@@ -45,7 +45,7 @@ def _live_app(make_app, fake, tag, credential, **overrides):
         "live_min_radius_km": 1.0,
     }
     app = make_app(**{**values, **overrides})
-    services.set_live_stop(app.extensions["psymatch"], False, None, "live-tests")
+    live.set_live_stop(app.extensions["psymatch"], False, None, "live-tests")
     return app
 
 

@@ -16,10 +16,9 @@ from support.testdb import TEST_DB
 from shared.clock import FakeClock
 from shared.events.topics import dlq_topic
 from shared.kafka.admin import ensure_topics
-from shared.service import build_context
+from therapist_service.app import build_service_context
 from therapist_service.config import Settings as TherapistSettings
 from therapist_service.handlers import build_handlers
-from therapist_service.models import metadata as therapist_metadata
 from therapist_service.models import therapist_changes, therapists
 
 pytestmark = pytest.mark.integration
@@ -60,7 +59,7 @@ def pipeline(make_app, admin, broker, topic_prefix, tag):
     tsettings = TherapistSettings(
         db_name=TEST_DB, database_url=None, kafka_topic_prefix=topic_prefix, _env_file=None
     )
-    tctx = build_context(tsettings, therapist_metadata, FakeClock())
+    tctx = build_service_context(tsettings, FakeClock())
     topic = f"{topic_prefix}scraping-events"
     ensure_topics(broker, [topic, dlq_topic(topic)], 3)
     producer = fast_producer(broker)

@@ -20,8 +20,8 @@ from matching_service.app import build_service_context as matching_context
 from matching_service.config import Settings as MatchingSettings
 from matching_service.handlers import build_handlers
 from patient_service.app import create_app as patient_app
+from patient_service.clients.geocoding import GeoPoint
 from patient_service.config import Settings as PatientSettings
-from patient_service.geocoding import GeoPoint
 from shared.correlation import CorrelationFilter
 from shared.events.therapist import OfferItem, TherapistCreated
 from shared.http.auth import issue_token

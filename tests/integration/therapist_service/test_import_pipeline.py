@@ -23,9 +23,9 @@ from shared.events.scraping import (
 from shared.events.topics import dlq_topic
 from shared.kafka.admin import ensure_topics
 from shared.kafka.robust_producer import Record
-from shared.service import build_context
+from therapist_service.app import build_service_context
 from therapist_service.handlers import build_handlers
-from therapist_service.models import metadata, therapists
+from therapist_service.models import therapists
 
 pytestmark = pytest.mark.integration
 T0 = datetime(2026, 11, 2, 3, 0, tzinfo=UTC)
@@ -33,7 +33,7 @@ T0 = datetime(2026, 11, 2, 3, 0, tzinfo=UTC)
 
 @pytest.fixture
 def pipeline(broker, topic_prefix, token_word):
-    ctx = build_context(settings(kafka_topic_prefix=topic_prefix), metadata, FakeClock(T0))
+    ctx = build_service_context(settings(kafka_topic_prefix=topic_prefix), FakeClock(T0))
     topic = f"{topic_prefix}scraping-events"
     ensure_topics(broker, [topic, dlq_topic(topic)], 3)
     producer = fast_producer(broker)

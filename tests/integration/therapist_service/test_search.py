@@ -7,7 +7,8 @@ from integration.therapist_service.helpers import new_therapist
 from sqlalchemy import text
 from sqlalchemy.dialects import postgresql
 
-from therapist_service.search import Filters, Near, search_query
+from therapist_service.domain.search import Filters, Near
+from therapist_service.store.search import search_query
 
 pytestmark = pytest.mark.integration
 VT = {"procedure": "VT", "age_group": "adults", "setting": "individual"}

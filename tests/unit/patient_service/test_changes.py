@@ -2,7 +2,8 @@
 
 from datetime import UTC, date, datetime
 
-from patient_service.changes import address_changed, audit_changes, flags, merge_update
+from patient_service.domain.changes import address_changed, audit_changes, merge_update
+from patient_service.domain.symptoms import flags
 
 CURRENT = {
     "preferences": {"procedures": ["VT"], "group_ok": False, "max_distance_km": 25.0},

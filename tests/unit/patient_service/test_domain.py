@@ -6,7 +6,19 @@ from itertools import product
 
 import pytest
 
-from patient_service import domain as d
+from patient_service.domain.cases import CaseFacts, missing_for_search
+from patient_service.domain.changes import field_changes
+from patient_service.domain.dates import age_on, birth_date_problems
+from patient_service.domain.errors import TransitionRefused
+from patient_service.domain.profile import round_coordinate
+from patient_service.domain.statuses import (
+    STATUSES,
+    TRANSITIONS,
+    check_transition,
+    transition_event,
+)
+from patient_service.domain.symptoms import crisis_codes, is_urgent, is_valid_icd10
+from patient_service.domain.versions import parse_version
 from shared.patient_vocabulary import PatientStatus
 from shared.vocabulary import values
 
@@ -20,27 +32,28 @@ ALLOWED = {
     ("searching", "cancelled"),
     ("paused", "cancelled"),
 }
-PAIRS = list(product(d.STATUSES, d.STATUSES))
+PAIRS = list(product(STATUSES, STATUSES))
 
 
 def test_domain_statuses_mirror_the_shared_vocabulary():
-    assert d.STATUSES == values(PatientStatus)
+    assert STATUSES == values(PatientStatus)
+    assert set(TRANSITIONS) == set(values(PatientStatus))
 
 
 @pytest.mark.parametrize("current,target", sorted(ALLOWED))
 def test_allowed_transition_passes(current, target):
-    d.check_transition(current, target)
+    check_transition(current, target)
 
 
 @pytest.mark.parametrize("current,target", [p for p in PAIRS if p not in ALLOWED])
 def test_every_other_transition_is_refused(current, target):
-    with pytest.raises(d.TransitionRefused):
-        d.check_transition(current, target)
+    with pytest.raises(TransitionRefused):
+        check_transition(current, target)
 
 
 def test_unknown_status_allows_nothing():
-    with pytest.raises(d.TransitionRefused):
-        d.check_transition("archived", "searching")
+    with pytest.raises(TransitionRefused):
+        check_transition("archived", "searching")
 
 
 @pytest.mark.parametrize(
@@ -57,10 +70,10 @@ def test_unknown_status_allows_nothing():
     ],
 )
 def test_each_transition_names_its_event(current, target, event):
-    assert d.transition_event(current, target) == event
+    assert transition_event(current, target) == event
 
 
-COMPLETE = d.CaseFacts(
+COMPLETE = CaseFacts(
     first_name="Anna",
     last_name="Muster",
     birth_date=date(1990, 5, 1),
@@ -81,7 +94,7 @@ COMPLETE = d.CaseFacts(
 
 
 def test_complete_case_misses_nothing():
-    assert d.missing_for_search(COMPLETE) == {}
+    assert missing_for_search(COMPLETE) == {}
 
 
 @pytest.mark.parametrize(
@@ -101,7 +114,7 @@ def test_complete_case_misses_nothing():
     ],
 )
 def test_incomplete_case_names_the_missing_field(change, field):
-    assert field in d.missing_for_search(replace(COMPLETE, **change))
+    assert field in missing_for_search(replace(COMPLETE, **change))
 
 
 def test_phone_alone_is_enough_contact_and_waiver_replaces_the_consultation():
@@ -112,18 +125,17 @@ def test_phone_alone_is_enough_contact_and_waiver_replaces_the_consultation():
         initial_consultation_date=None,
         initial_consultation_waived=True,
     )
-    assert d.missing_for_search(case) == {}
+    assert missing_for_search(case) == {}
 
 
 def test_private_patients_need_no_insurance_number():
     assert (
-        d.missing_for_search(replace(COMPLETE, insurance_type="private", insurance_number=None))
-        == {}
+        missing_for_search(replace(COMPLETE, insurance_type="private", insurance_number=None)) == {}
     )
 
 
 def test_withdrawn_consent_and_failed_location_give_clear_reasons():
-    missing = d.missing_for_search(
+    missing = missing_for_search(
         replace(COMPLETE, consent_withdrawn=True, location_status="failed")
     )
     assert missing["consent"] == "consent was withdrawn"
@@ -140,15 +152,15 @@ def test_withdrawn_consent_and_failed_location_give_clear_reasons():
     ],
 )
 def test_age_counts_completed_years(birth, today, age):
-    assert d.age_on(birth, today) == age
+    assert age_on(birth, today) == age
 
 
 def test_birth_date_must_not_lie_ahead_and_age_is_plausible():
     today = date(2026, 1, 5)
-    assert d.birth_date_problems(date(2026, 1, 6), today) == ["must not be in the future"]
-    assert d.birth_date_problems(date(2026, 1, 5), today) == []
-    assert d.birth_date_problems(date(1905, 1, 6), today) == []
-    assert d.birth_date_problems(date(1905, 1, 5), today) == ["age must be at most 120 years"]
+    assert birth_date_problems(date(2026, 1, 6), today) == ["must not be in the future"]
+    assert birth_date_problems(date(2026, 1, 5), today) == []
+    assert birth_date_problems(date(1905, 1, 6), today) == []
+    assert birth_date_problems(date(1905, 1, 5), today) == ["age must be at most 120 years"]
 
 
 @pytest.mark.parametrize(
@@ -165,34 +177,34 @@ def test_birth_date_must_not_lie_ahead_and_age_is_plausible():
     ],
 )
 def test_icd10_shape(code, ok):
-    assert d.is_valid_icd10(code) is ok
+    assert is_valid_icd10(code) is ok
 
 
 def test_crisis_symptoms_make_a_case_urgent():
     crisis = {"suicidal_thoughts", "self_harm"}
-    assert d.is_urgent(["anxiety", "self_harm"], crisis, flagged=False)
-    assert not d.is_urgent(["anxiety"], crisis, flagged=False)
-    assert d.is_urgent(["anxiety"], crisis, flagged=True)
-    assert d.crisis_codes(["suicidal_thoughts", "anxiety"], crisis) == ["suicidal_thoughts"]
+    assert is_urgent(["anxiety", "self_harm"], crisis, flagged=False)
+    assert not is_urgent(["anxiety"], crisis, flagged=False)
+    assert is_urgent(["anxiety"], crisis, flagged=True)
+    assert crisis_codes(["suicidal_thoughts", "anxiety"], crisis) == ["suicidal_thoughts"]
 
 
 @pytest.mark.parametrize(
     "header,version", [(None, None), ("", None), ("3", 3), ('"3"', 3), ('W/"12"', 12)]
 )
 def test_if_match_carries_the_version(header, version):
-    assert d.parse_version(header) == version
+    assert parse_version(header) == version
 
 
 @pytest.mark.parametrize("header", ["abc", "*", '"3', "1234567890"])
 def test_malformed_if_match_is_refused(header):
     with pytest.raises(ValueError):
-        d.parse_version(header)
+        parse_version(header)
 
 
 def test_field_changes_lists_old_and_new_values_only_for_changes():
-    assert d.field_changes({"a": 1, "b": 2}, {"a": 1, "b": 3, "c": None}) == {"b": [2, 3]}
+    assert field_changes({"a": 1, "b": 2}, {"a": 1, "b": 3, "c": None}) == {"b": [2, 3]}
 
 
 def test_coordinates_are_rounded_to_about_100_metres():
-    assert d.round_coordinate(50.776649) == 50.777
-    assert d.round_coordinate(None) is None
+    assert round_coordinate(50.776649) == 50.777
+    assert round_coordinate(None) is None

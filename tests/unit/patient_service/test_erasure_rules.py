@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from patient_service.changes import address_of
-from patient_service.domain import ERASED_VALUE, erasure_status, scrub_changes
-from patient_service.geocoding import Address, HttpGeocoder
-from patient_service.peers import PeerClient, PeerUnavailable
+from patient_service.clients.geocoding import HttpGeocoder
+from patient_service.clients.peers import PeerClient, PeerUnavailable
+from patient_service.domain.erasure import ERASED_VALUE, erasure_status, scrub_changes
+from patient_service.domain.locations import Address, address_of
 
 NOW = datetime(2027, 1, 15, 10, 0, tzinfo=UTC)
 

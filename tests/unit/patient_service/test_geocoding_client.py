@@ -3,8 +3,7 @@
 import pytest
 import requests
 
-from patient_service.changes import locate
-from patient_service.geocoding import (
+from patient_service.clients.geocoding import (
     Address,
     GeocodingUnavailable,
     GeoPoint,
@@ -12,6 +11,7 @@ from patient_service.geocoding import (
     LocationNotFound,
     parse_point,
 )
+from patient_service.services.locations import locate
 
 ADDRESS = Address("Lindenallee", "12a", "52062", "Aachen")
 

@@ -5,7 +5,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from patient_service.profile import changed_profile_fields, local_today, patient_event
+from patient_service.domain.dates import local_today
+from patient_service.domain.profile import changed_profile_fields
+from patient_service.store.events import patient_event
 from shared.events import parse_payload
 
 NOW = datetime(2026, 3, 10, 23, 30, tzinfo=UTC)  # already 11 March in Berlin

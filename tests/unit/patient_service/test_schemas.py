@@ -6,11 +6,11 @@ import pytest
 from pydantic import ValidationError
 
 from patient_service.api.patients import date_problems
-from patient_service.api.schemas import (
+from patient_service.api.schemas.lifecycle import StatusChange
+from patient_service.api.schemas.patients import (
     PatientCreate,
     PatientListQuery,
     PatientUpdate,
-    StatusChange,
     column_values,
 )
 from shared.http.errors import validation_details

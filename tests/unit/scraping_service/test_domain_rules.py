@@ -1,11 +1,13 @@
-"""Pure parsing rules: names, opening hours, offers, languages, contacts."""
+"""Parsing rules: names, opening hours, offers, languages, contacts (domain and 116117 parser)."""
 
 from __future__ import annotations
 
 import pytest
 
 from scraping_service import domain
-from scraping_service.domain.hours import parse_range, weekday_of
+from scraping_service.clients import listing_fields, listings
+from scraping_service.clients.listing_fields import weekday_of
+from scraping_service.domain.hours import parse_range
 
 
 @pytest.mark.parametrize(
@@ -66,7 +68,7 @@ def test_weekday_comes_from_an_iso_date_or_the_abbreviation():
 
 
 def test_calendar_days_of_both_shapes_fold_into_weekdays():
-    hours = domain.fold_opening_hours(
+    hours = listing_fields.fold_opening_hours(
         [
             {
                 "d": "24.11.",
@@ -98,7 +100,7 @@ def test_calendar_days_of_both_shapes_fold_into_weekdays():
 
 
 def test_psy_strings_map_to_offers_and_services_are_ignored():
-    offers, problems = domain.offers_from(
+    offers, problems = listing_fields.offers_from(
         [
             "Verhaltenstherapie für Erwachsene in Einzeltherapie",
             "Verhaltenstherapie für Erwachsene in Gruppentherapie",
@@ -117,7 +119,7 @@ def test_psy_strings_map_to_offers_and_services_are_ignored():
 
 
 def test_languages_are_iso_codes_and_unknown_names_are_reported():
-    codes, problems = domain.languages_from(
+    codes, problems = listing_fields.languages_from(
         ["Englisch", {"value": "Französisch"}, "Deutsch", "Farsi", "Persisch", "Elbisch"]
     )
     assert codes == ["en", "fa", "fr"] and problems == ["fs: unknown language 'Elbisch'"]
@@ -133,11 +135,13 @@ def test_languages_are_iso_codes_and_unknown_names_are_reported():
     ],
 )
 def test_barrier_free_hints(values, expected):
-    assert domain.barrier_free([{"heading": "Barrierefreiheit", "values": values}]) is expected
+    assert (
+        listing_fields.barrier_free([{"heading": "Barrierefreiheit", "values": values}]) is expected
+    )
 
 
 def test_fg_accepts_strings_and_value_objects():
-    assert domain.fachgebiete(["A", {"value": "B"}, {"key": "x"}, None]) == ["A", "B"]
+    assert listing_fields.fachgebiete(["A", {"value": "B"}, {"key": "x"}, None]) == ["A", "B"]
 
 
 @pytest.mark.parametrize(
@@ -153,7 +157,7 @@ def test_fg_accepts_strings_and_value_objects():
     ],
 )
 def test_websites_are_normalised(raw, expected):
-    assert domain.clean_website(raw)[0] == expected
+    assert listings.clean_website(raw)[0] == expected
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scraping_service.normalise import normalise_item
+from scraping_service.clients.listings import normalise_item
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "arztsuche"
 EXPECTED = json.loads((FIXTURES / "expected_normalised.json").read_text(encoding="utf-8"))

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from scraping_service.clients.arztsuche import (
+    LiveError,
+    MinIntervalLimiter,
+    req_val,
+    request_body,
+)
+from scraping_service.clients.crawler import Crawler
 from scraping_service.config import Settings
 from scraping_service.domain import Tile
-from scraping_service.live import Crawler, LiveError, MinIntervalLimiter, req_val, request_body
 
 AREA = Tile(50.7753, 6.0839, 8.0)
 
@@ -87,7 +93,7 @@ def test_the_live_source_is_off_and_has_no_credential_by_default():
 
 @pytest.mark.parametrize("data", [{}, [], {"responses": "x"}, {"arztPraxisDatas": {}}])
 def test_documents_without_responses_are_refused(data):
-    from scraping_service.payloads import PayloadError, read_batch
+    from scraping_service.clients.documents import PayloadError, read_batch
 
     with pytest.raises(PayloadError):
         read_batch(data)

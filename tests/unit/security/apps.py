@@ -8,8 +8,9 @@ from sqlalchemy import create_engine
 
 from shared.clock import FakeClock, OverridableClock
 from shared.config import BaseServiceSettings
+from shared.context import ServiceContext
 from shared.db import make_session_factory
-from shared.http.app_factory import ServiceContext, create_service_app
+from shared.http.app_factory import create_service_app
 from shared.http.auth import issue_token
 from shared.http.operations import operation
 from shared.outbox import OutboxWriter
@@ -39,9 +40,7 @@ class BrokenResource(Resource):
         raise RuntimeError(LEAKED_DETAIL)
 
 
-def register(api) -> None:
-    api.add_resource(NoteListResource, "/api/notes")
-    api.add_resource(BrokenResource, "/api/broken")
+ROUTES = [(NoteListResource, "/api/notes"), (BrokenResource, "/api/broken")]
 
 
 def build_app(**overrides):
@@ -51,14 +50,14 @@ def build_app(**overrides):
     )
     engine = create_engine("postgresql+psycopg2://nobody@127.0.0.1:1/none")
     ctx = ServiceContext(
-        settings,
-        engine,
-        make_session_factory(engine),
-        {},
-        OverridableClock(FakeClock()),
-        OutboxWriter(None, "patient_service", "patient-events"),
+        settings=settings,
+        engine=engine,
+        session_factory=make_session_factory(engine),
+        tables={},
+        clock=OverridableClock(FakeClock()),
+        outbox=OutboxWriter(None, "patient_service", "patient-events"),
     )
-    return create_service_app(ctx, "security test app", register)
+    return create_service_app(ctx, "security test app", ROUTES)
 
 
 def bearer(role: str = "staff", subject: str = "tester") -> dict[str, str]:

@@ -9,8 +9,8 @@ from shared.events.communication import TherapistResponseRecorded
 from shared.events.scraping import RECORD_EXAMPLE, TherapistChanged, TherapistRecord
 from shared.events.therapist import TherapistUpdated
 from therapist_service.handlers import REACTIONS, build_handlers
-from therapist_service.imports import source_values
-from therapist_service.publishing import profile
+from therapist_service.services.imports import source_values
+from therapist_service.store.events import profile
 
 
 def test_every_consumed_event_type_has_a_handler():

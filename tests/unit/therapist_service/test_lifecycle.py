@@ -6,7 +6,7 @@ import pytest
 
 from shared.vocabulary import Capacity
 from shared.vocabulary import TherapistStatus as S
-from therapist_service import lifecycle as lc
+from therapist_service.domain import lifecycle as lc
 
 
 @pytest.mark.parametrize(

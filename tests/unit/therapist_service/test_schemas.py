@@ -7,8 +7,9 @@ import pytest
 from pydantic import ValidationError
 
 from shared import vocabulary as v
-from therapist_service.api.queries import StatusUpdate, TherapistListQuery
-from therapist_service.api.schemas import TherapistCreate, TherapistUpdate
+from therapist_service.api.schemas.lifecycle import StatusUpdate
+from therapist_service.api.schemas.queries import TherapistListQuery
+from therapist_service.api.schemas.therapists import TherapistCreate, TherapistUpdate
 
 ROOT = Path(__file__).resolve().parents[3]
 

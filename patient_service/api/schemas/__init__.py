@@ -1,0 +1,1 @@
+"""Request and response schemas of the patient API (they also feed /openapi.json)."""

@@ -1,0 +1,1 @@
+"""Pure rules of the patient service: lifecycle, search readiness, dates, changes, erasure."""

@@ -1,0 +1,1 @@
+"""Use cases of the patient service: the only code in the service that commits."""

@@ -1,0 +1,1 @@
+"""Request and response schemas of the scraping API (they also feed /openapi.json)."""

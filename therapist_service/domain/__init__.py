@@ -1,0 +1,1 @@
+"""Pure rules of the therapist service: offers, source fields, lifecycle, geometry, contacts."""

@@ -1,0 +1,57 @@
+"""Practice deduplication: therapists sharing a practice e-mail or phone get one practice."""
+
+from __future__ import annotations
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.orm import Session
+
+from therapist_service.domain.practices import practice_keys
+from therapist_service.models import practice_keys as keys_table
+from therapist_service.models import practices, therapists
+
+
+class Practices:
+    """`practices` and `practice_keys`: find, create or merge the practice of contact data."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def resolve(self, email: str | None, phone: str | None) -> int | None:
+        """The practice for this contact data (created or merged as needed); None without any."""
+        keys = practice_keys(email, phone)
+        if not keys:
+            return None
+        found = (
+            self._session.execute(
+                select(keys_table.c.practice_id).where(keys_table.c.key.in_(sorted(keys)))
+            )
+            .scalars()
+            .all()
+        )
+        if not found:
+            target = self._session.execute(insert(practices).returning(practices.c.id)).scalar_one()
+        else:
+            target = min(found)
+            self._merge(target, set(found) - {target})
+        self._session.execute(
+            pg_insert(keys_table)
+            .values([{"key": key, "practice_id": target} for key in sorted(keys)])
+            .on_conflict_do_nothing()
+        )
+        return target
+
+    def _merge(self, target: int, others: set[int]) -> None:
+        """Fold practices that turned out to be the same one into `target`."""
+        if not others:
+            return
+        self._session.execute(
+            update(therapists)
+            .where(therapists.c.practice_id.in_(others))
+            .values(practice_id=target)
+        )
+        self._session.execute(
+            update(keys_table)
+            .where(keys_table.c.practice_id.in_(others))
+            .values(practice_id=target)
+        )

@@ -14,7 +14,7 @@ from communication_service.follow_ups import CallAction, CallPlan
 
 
 class CallState(StrEnum):
-    """Phone call lifecycle (domain.md "States")."""
+    """Phone call lifecycle (docs/domain.md "States")."""
 
     SCHEDULED = "scheduled"
     COMPLETED = "completed"

@@ -1,6 +1,6 @@
 """Settings of the communication service, read once from the environment.
 
-Every business number of the outreach rules lives here, once (domain.md "one place").
+Every business number of the outreach rules lives here, once (docs/domain.md).
 """
 
 from __future__ import annotations

@@ -48,7 +48,7 @@ class Action(StrEnum):
 
 @dataclass(frozen=True)
 class OutreachRules:
-    """The contact limits of domain.md step 4 and 6."""
+    """The contact limits of docs/domain.md step 4 and 6."""
 
     min_days_between_emails: int = rules.MIN_DAYS_BETWEEN_EMAILS
     max_patients_per_email: int = rules.MAX_PATIENTS_PER_EMAIL

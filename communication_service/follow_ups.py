@@ -19,7 +19,7 @@ NO_RESPONSE = "no_response"  # placement request status after the last failed ca
 
 @dataclass(frozen=True)
 class CallRules:
-    """The follow-up numbers of domain.md step 5; slot numbers live in `slots`."""
+    """The follow-up numbers of docs/domain.md step 5; slot numbers live in `slots`."""
 
     follow_up_after_days: int = rules.FOLLOW_UP_AFTER_DAYS
     max_call_attempts: int = rules.MAX_CALL_ATTEMPTS

@@ -29,7 +29,7 @@ RawWindows = Mapping[str, Sequence[str]]
 
 @dataclass(frozen=True)
 class SlotRules:
-    """The scheduling numbers of domain.md step 5 (settings pass their values in)."""
+    """The scheduling numbers of docs/domain.md step 5 (settings pass their values in)."""
 
     slot_minutes: int = rules.CALL_SLOT_MINUTES
     horizon_days: int = rules.CALL_HORIZON_DAYS

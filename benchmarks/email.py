@@ -26,12 +26,13 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import insert, text
 
 from communication_service import models as m
-from communication_service import services
 from communication_service.app import build_service_context
-from communication_service.clients import FakeDirectory
+from communication_service.clients.directory import FakeDirectory
+from communication_service.clients.rendering import Renderer
+from communication_service.clients.smtp import SmtpConfig, SmtpMailer, build_message, new_message_id
 from communication_service.config import Settings
-from communication_service.mailer import SmtpConfig, SmtpMailer, build_message, new_message_id
-from communication_service.rendering import Renderer, therapist_context
+from communication_service.domain.templates import therapist_context
+from communication_service.services import sending
 from scripts.smtp_catcher import MailDirHandler
 from scripts.stack import migrate
 from shared.audit import AUDIT_TABLE
@@ -154,7 +155,7 @@ def service_path(port: int, work: list) -> Callable[[], object] | None:
 
 def drain(ctx: Any) -> None:
     """Run the job until every draft is composed and delivered."""
-    while services.send_emails(ctx, NOW)["composed"]:
+    while sending.send_emails(ctx, NOW)["composed"]:
         pass
 
 

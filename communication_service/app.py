@@ -1,4 +1,4 @@
-"""Web entry point: `gunicorn 'communication_service.app:create_app()'`."""
+"""Web entry point: `gunicorn 'communication_service.app:create_app()'`; the composition root."""
 
 from __future__ import annotations
 
@@ -6,15 +6,14 @@ from typing import Any
 
 from flask import Flask
 
-from communication_service import services
 from communication_service.api import ROUTES
-from communication_service.clients import Directory, HttpDirectory
+from communication_service.clients.directory import HttpDirectory
+from communication_service.clients.rendering import Renderer
+from communication_service.clients.smtp import SmtpConfig, SmtpMailer, UnknownDelivery
 from communication_service.config import Settings
 from communication_service.context import CommunicationContext
-from communication_service.mailer import SmtpConfig, SmtpMailer
 from communication_service.models import metadata
-from communication_service.rendering import Renderer
-from communication_service.sending import DeliveryProbe, UnknownDelivery
+from communication_service.services import call_jobs, outreach, sending
 from shared.clock import Clock
 from shared.context import build_context
 from shared.http.app_factory import create_service_app
@@ -23,54 +22,52 @@ from shared.jobs import Job
 
 
 def create_app(
-    settings: Settings | None = None, clock: Clock | None = None, **overrides: Any
+    settings: Settings | None = None, clock: Clock | None = None, **dependencies: Any
 ) -> Flask:
     """Build the communication service app; settings are read here, once, unless injected."""
-    ctx = build_service_context(settings or Settings(), clock, **overrides)
+    ctx = build_service_context(settings or Settings(), clock, **dependencies)
     return create_service_app(ctx, "Communication service", ROUTES)
 
 
 def build_service_context(
-    settings: Settings,
-    clock: Clock | None = None,
-    directory: Directory | None = None,
-    mailer: Any = None,
-    probe: DeliveryProbe | None = None,
+    settings: Settings, clock: Clock | None = None, **dependencies: Any
 ) -> CommunicationContext:
-    """The shared context plus clients (built once), rules and the three jobs."""
-    smtp = smtp_config(settings)
-    ctx = build_context(
-        CommunicationContext,
-        settings,
-        metadata,
-        clock,
-        rules=settings.outreach_rules(),
-        retry=settings.retry_rules(),
-        per_practice=settings.limit_outreach_per_practice,
-        renderer=Renderer(settings.sender()),
-        smtp=smtp,
-        mailer=mailer or SmtpMailer(smtp),
-        probe=probe or UnknownDelivery(),
-        directory=directory or http_directory(settings),
-        sending_timeout_s=settings.sending_timeout_s,
-        batch_size=settings.send_batch_size,
-        call_rules=settings.call_rules(),
-        default_window=settings.default_phone_window,
+    """The shared context plus this service's rules and clients (or the given `dependencies`:
+    directory, mailer, probe, ...), and its three jobs."""
+    parts = {**build_dependencies(settings), **dependencies}
+    ctx = build_context(CommunicationContext, settings, metadata, clock, **parts)
+    ctx.jobs.add(
+        Job("outreach", lambda now: outreach.run_outreach(ctx, now), settings.outreach_interval_s)
     )
     ctx.jobs.add(
-        Job("outreach", lambda now: services.run_outreach(ctx, now), settings.outreach_interval_s)
-    )
-    ctx.jobs.add(
-        Job("send-emails", lambda now: services.send_emails(ctx, now), settings.send_interval_s)
+        Job("send-emails", lambda now: sending.send_emails(ctx, now), settings.send_interval_s)
     )
     ctx.jobs.add(
         Job(
             "follow-ups",
-            lambda now: services.run_follow_ups(ctx, now),
+            lambda now: call_jobs.run_follow_ups(ctx, now),
             settings.follow_ups_interval_s,
         )
     )
     return ctx
+
+
+def build_dependencies(settings: Settings) -> dict[str, Any]:
+    """Rules, renderer, SMTP (mailer and probe) and the directory, from settings."""
+    smtp = smtp_config(settings)
+    return {
+        "outreach_rules": settings.outreach_rules(),
+        "retry_rules": settings.retry_rules(),
+        "call_rules": settings.call_rules(),
+        "default_window": settings.default_phone_window,
+        "renderer": Renderer(settings.sender()),
+        "smtp": smtp,
+        "mailer": SmtpMailer(smtp),
+        "probe": UnknownDelivery(),
+        "directory": http_directory(settings),
+        "sending_timeout_s": settings.sending_timeout_s,
+        "batch_size": settings.send_batch_size,
+    }
 
 
 def smtp_config(settings: Settings) -> SmtpConfig:

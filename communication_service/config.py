@@ -1,6 +1,6 @@
 """Settings of the communication service, read once from the environment.
 
-Every business number of the outreach rules lives here, once (docs/domain.md).
+Every business number of the outreach rules lives here, once (docs/domain.md "one place").
 """
 
 from __future__ import annotations
@@ -9,9 +9,10 @@ from typing import Any
 
 from pydantic import Field, SecretStr, field_validator
 
-from communication_service.domain import OutreachRules, RetryRules
-from communication_service.follow_ups import CallRules
-from communication_service.slots import SlotRules
+from communication_service.domain.emails import RetryRules
+from communication_service.domain.follow_ups import CallRules
+from communication_service.domain.outreach import OutreachRules
+from communication_service.domain.slots import SlotRules
 from shared import rules
 from shared.config import BaseServiceSettings
 from shared.weekly_windows import parse
@@ -69,9 +70,12 @@ class Settings(BaseServiceSettings):
         return value
 
     def outreach_rules(self) -> OutreachRules:
-        """The contact limits for the planner."""
+        """The contact limits for the planner (per practice when so configured)."""
         return OutreachRules(
-            self.min_days_between_emails, self.max_patients_per_email, self.cooling_period_days
+            self.min_days_between_emails,
+            self.max_patients_per_email,
+            self.cooling_period_days,
+            self.limit_outreach_per_practice,
         )
 
     def retry_rules(self) -> RetryRules:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from communication_service.clients import Directory
+from sqlalchemy.orm import Session
+
+from communication_service.clients.directory import Directory
+from communication_service.clients.rendering import Renderer
+from communication_service.clients.smtp import DeliveryProbe, SmtpConfig, SmtpMailer
 from communication_service.config import Settings
-from communication_service.domain import OutreachRules, RetryRules
-from communication_service.follow_ups import CallRules
-from communication_service.mailer import SmtpConfig
-from communication_service.rendering import Renderer
-from communication_service.sending import DeliveryProbe
+from communication_service.domain.emails import RetryRules
+from communication_service.domain.follow_ups import CallRules
+from communication_service.domain.outreach import OutreachRules
+from communication_service.store.unit_of_work import CommunicationUnitOfWork
 from shared.context import ServiceContext
 
 
@@ -21,15 +23,20 @@ class CommunicationContext(ServiceContext):
     the delivery probe and the directory of the therapist and patient services."""
 
     settings: Settings
-    rules: OutreachRules
-    retry: RetryRules
-    per_practice: bool
+    outreach_rules: OutreachRules
+    retry_rules: RetryRules
+    call_rules: CallRules
+    default_window: dict[str, list[str]]
     renderer: Renderer
     smtp: SmtpConfig
-    mailer: Any
+    mailer: SmtpMailer
     probe: DeliveryProbe
     directory: Directory
     sending_timeout_s: float
     batch_size: int
-    call_rules: CallRules
-    default_window: dict[str, list[str]]
+
+    def unit_of_work(self) -> CommunicationUnitOfWork:
+        return CommunicationUnitOfWork(self.session_factory, self.outbox)
+
+    def unit_of_work_on(self, session: Session) -> CommunicationUnitOfWork:
+        return CommunicationUnitOfWork.joined(session, self.outbox)

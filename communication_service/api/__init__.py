@@ -7,16 +7,11 @@ from communication_service.api.calls import (
     PhoneCallOutcomeResource,
     PhoneCallResource,
 )
+from communication_service.api.contacts import ContactHistoryResource
+from communication_service.api.emails import EmailListResource, EmailResource, EmailRetryResource
 from communication_service.api.privacy import PatientCommunicationsResource
-from communication_service.api.resources import (
-    ContactHistoryResource,
-    EmailListResource,
-    EmailResource,
-    EmailRetryResource,
-    ResponseListResource,
-    TemplateListResource,
-    TemplatePreviewResource,
-)
+from communication_service.api.responses import ResponseListResource
+from communication_service.api.templates import TemplateListResource, TemplatePreviewResource
 from shared.http.app_factory import Route
 
 ROUTES: list[Route] = [

@@ -2,42 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from flask_restful import Resource
 
-from communication_service import services
-from communication_service.api.call_schemas import (
+from communication_service.api.common import (
+    NOT_FOUND,
+    STAFF,
+    communication_context,
+    dump,
+    existing_id,
+)
+from communication_service.api.schemas.calls import (
     CallListQuery,
     CallOutcomeUpdate,
     CallPage,
     CallRead,
 )
-from communication_service.api.resources import STAFF, actor, dump, existing_id, service_errors
-from communication_service.call_outcomes import CallNotFound, CallNotOpen, NotInCall, OutcomeInput
-from shared.http.errors import ApiError
+from communication_service.domain.calls import OutcomeInput
+from communication_service.services import call_outcomes, calls
+from shared.http.auth import actor
 from shared.http.idempotency import idempotent
 from shared.http.operations import AuditRecord, operation
-from shared.http.ops import context
 from shared.http.pagination import page_body
 
-NOT_FOUND = ("Not found", None)
-
-
-@contextmanager
-def call_errors() -> Iterator[None]:
-    """Call exceptions → 404 / 409 / 422 (answers' own errors as in `POST /api/responses`)."""
-    try:
-        with service_errors():
-            yield
-    except CallNotFound as exc:
-        raise ApiError(404, f"Call {exc.args[0]} not found.") from exc
-    except CallNotOpen as exc:
-        raise ApiError(409, str(exc), "conflict") from exc
-    except NotInCall as exc:
-        raise ApiError(422, str(exc), "not_in_call", {"placement_request_ids": exc.ids}) from exc
+TAGS = ("phone-calls",)
 
 
 class PhoneCallListResource(Resource):
@@ -45,21 +34,22 @@ class PhoneCallListResource(Resource):
         "The call list (filters: date in Europe/Berlin, status, therapist), by time",
         roles=STAFF,
         query=CallListQuery,
-        tags=("phone-calls",),
+        tags=TAGS,
         responses={200: ("Calls", CallPage)},
         audit=AuditRecord("patient", response="items.patients.patient_id"),
     )
     def get(self, query: CallListQuery) -> Any:
         filters = query.model_dump(include={"date", "status", "therapist_id"})
-        rows, total = services.list_calls(context(), filters, query.offset, query.per_page)
-        return page_body([dump(CallRead, r) for r in rows], query, total)
+        ctx = communication_context()
+        rows, total = calls.list_calls(ctx, filters, query.offset, query.per_page)
+        return page_body([dump(CallRead, row) for row in rows], query, total)
 
 
 class PhoneCallResource(Resource):
     @operation(
         "One call with the patients to discuss and previous contacts",
         roles=STAFF,
-        tags=("phone-calls",),
+        tags=TAGS,
         responses={200: ("Call", CallRead), 404: NOT_FOUND},
         audit=(
             AuditRecord("phone_call", path="call_id"),
@@ -67,8 +57,8 @@ class PhoneCallResource(Resource):
         ),
     )
     def get(self, call_id: int) -> Any:
-        with call_errors():
-            return dump(CallRead, services.get_call(context(), existing_id(call_id, "Call")))
+        found = calls.get_call(communication_context(), existing_id(call_id, "Call"))
+        return dump(CallRead, found)
 
 
 class PhoneCallOutcomeResource(Resource):
@@ -76,7 +66,7 @@ class PhoneCallOutcomeResource(Resource):
         "Record a call: reached (answers per request) or not reached (next window)",
         roles=STAFF,
         body=CallOutcomeUpdate,
-        tags=("phone-calls",),
+        tags=TAGS,
         responses={
             200: ("Call", CallRead),
             404: NOT_FOUND,
@@ -94,9 +84,8 @@ class PhoneCallOutcomeResource(Resource):
         data = OutcomeInput(
             existing_id(call_id, "Call"),
             body.reached,
-            [(o.placement_request_id, o.outcome.value) for o in body.outcomes],
+            [(outcome.placement_request_id, outcome.outcome.value) for outcome in body.outcomes],
             body.note,
             actor(),
         )
-        with call_errors():
-            return dump(CallRead, services.record_call_outcome(context(), data))
+        return dump(CallRead, call_outcomes.record_call_outcome(communication_context(), data))

@@ -6,11 +6,9 @@ from typing import Any
 
 from flask_restful import Resource
 
-from communication_service.api.resources import existing_id
-from communication_service.patient_records import patient_records
+from communication_service.api.common import communication_context, existing_id
+from communication_service.services.patient_records import patient_communications
 from shared.http.operations import operation
-from shared.http.ops import context
-from shared.unit_of_work import UnitOfWork
 
 READERS = ("staff", "admin", "service")
 
@@ -20,9 +18,9 @@ def _json(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     if isinstance(value, dict):
-        return {k: _json(v) for k, v in value.items()}
+        return {key: _json(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [_json(v) for v in value]
+        return [_json(item) for item in value]
     return value
 
 
@@ -38,7 +36,5 @@ class PatientCommunicationsResource(Resource):
         },
     )
     def get(self, patient_id: int) -> Any:
-        ctx = context()
-        with UnitOfWork(ctx.session_factory) as uow:
-            records = patient_records(uow.session, existing_id(patient_id, "Patient"))
-        return _json(records)
+        patient_id = existing_id(patient_id, "Patient")
+        return _json(patient_communications(communication_context(), patient_id))

@@ -32,12 +32,12 @@ from support.tables import empty_domain_tables
 from support.testdb import TEST_DB
 
 from communication_service import models as communication_models
-from communication_service import services
 from communication_service.app import build_service_context
-from communication_service.clients import FakeDirectory
+from communication_service.clients.directory import FakeDirectory
 from communication_service.config import Settings
 from communication_service.handlers import SOURCE_SERVICES, build_handlers
 from communication_service.models import emails, infrastructure
+from communication_service.services import composing
 from scripts.smtp_catcher import MailDirHandler
 from scripts.stack import service_env
 from shared.events.topics import TOPICS, dlq_topic
@@ -117,7 +117,7 @@ def queue_outreach_emails(ctx, count: int) -> None:
         }
         feed(ctx, handlers, therapist_created(tid), producer="therapist_service")
         feed(ctx, handlers, requests_created(request_item(tid)))
-    while services.compose_drafts(ctx, datetime.now(UTC)):
+    while composing.compose_drafts(ctx, datetime.now(UTC)):
         pass
 
 

@@ -56,27 +56,13 @@ def test_only_shared_kafka_imports_kafka(package):
             assert name.split(".")[0] != "kafka", f"{path} imports {name}"
 
 
-NOT_YET_MOVED = {"communication_service"}  # still flat: the last service to move (issue 15)
-LAYOUT_CASES = [
-    pytest.param(
-        service,
-        marks=pytest.mark.xfail(
-            strict=True, reason="not moved to the layout yet; remove it from NOT_YET_MOVED then"
-        ),
-    )
-    if service in NOT_YET_MOVED
-    else service
-    for service in SERVICES
-]
-
-
-@pytest.mark.parametrize("service", LAYOUT_CASES)
+@pytest.mark.parametrize("service", SERVICES)
 def test_every_module_is_in_a_named_layer(service):
     for path in modules(service):
         assert layer_of(service, path) != "other", f"{path} is outside the named layers"
 
 
-@pytest.mark.parametrize("service", LAYOUT_CASES)
+@pytest.mark.parametrize("service", SERVICES)
 def test_only_services_commit(service):
     for path in modules(service):
         if layer_of(service, path) == "services":

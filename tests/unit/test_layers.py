@@ -57,6 +57,12 @@ PLANTS = [
     ),
     ("patient_service/domain/__init__.py", "import sqlalchemy", "domain does no I/O"),
     ("geocoding_service/domain/__init__.py", "import requests", "domain does no I/O"),
+    ("communication_service/domain/__init__.py", "import sqlalchemy", "domain does no I/O"),
+    (
+        "communication_service/api/__init__.py",
+        "import communication_service.clients",
+        "go through services",
+    ),
     ("therapist_service/store/__init__.py", "import therapist_service.services", "-> services ->"),
     ("scraping_service/domain/__init__.py", "import scraping_service.store", "-> services ->"),
     (

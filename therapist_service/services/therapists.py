@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -119,7 +119,7 @@ def get_therapist(ctx: TherapistContext, therapist_id: int) -> Row:
 
 def find_therapists(
     ctx: TherapistContext, filters: Filters, offset: int, limit: int
-) -> tuple[list[Row], int]:
+) -> tuple[Sequence[Row], int]:
     """A page of therapists matching the filters, and the total."""
     with ctx.unit_of_work() as uow:
         return uow.search.page(filters, offset, limit)
@@ -127,7 +127,7 @@ def find_therapists(
 
 def list_changes(
     ctx: TherapistContext, therapist_id: int, source: str | None, offset: int, limit: int
-) -> tuple[list[Row], int]:
+) -> tuple[Sequence[Row], int]:
     """A therapist's change history (imports and staff edits)."""
     with ctx.unit_of_work() as uow:
         if uow.therapists.get(therapist_id) is None:

@@ -14,7 +14,7 @@ from support.tables import empty_domain_tables
 
 from communication_service import models
 from communication_service.app import create_app
-from communication_service.clients import FakeDirectory
+from communication_service.clients.directory import FakeDirectory
 from communication_service.handlers import build_handlers
 from scripts.smtp_catcher import MailDirHandler
 from shared.clock import FakeClock

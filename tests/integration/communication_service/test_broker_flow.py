@@ -17,7 +17,7 @@ from integration.communication_service.helpers import (
 )
 from support.pipeline import fast_producer, make_consumer, read_topic, relay_for, wait_until
 
-from communication_service import services
+from communication_service.services import sending
 from shared.events.topics import TOPICS
 from shared.kafka.admin import ensure_topics
 
@@ -48,7 +48,7 @@ def test_matching_events_on_the_broker_become_one_email_per_therapist(
     wait_until(
         lambda: applied.append(consumer.poll_once(500)) or sum(applied) >= 3, 30, "events consumed"
     )
-    services.send_emails(ctx, ctx.clock.now())
+    sending.send_emails(ctx, ctx.clock.now())
     messages = mails(catcher.folder)
     assert len(messages) == 2
     for message in messages:
@@ -64,7 +64,7 @@ def test_relay_publishes_email_sent(ctx, handlers, broker, catcher, therapist):
     tid = therapist()
     feed(ctx, handlers, therapist_created(tid), producer="therapist_service")
     feed(ctx, handlers, requests_created(request_item(tid)))
-    services.send_emails(ctx, ctx.clock.now())
+    sending.send_emails(ctx, ctx.clock.now())
     producer = fast_producer(broker)
     relay = relay_for(ctx, producer)
     wait_until(lambda: relay.publish_once() == 0, 30, "outbox published")

@@ -19,8 +19,8 @@ from integration.communication_service.helpers import (
 )
 from sqlalchemy import select
 
-from communication_service import services
 from communication_service.models import infrastructure, outreach_requests
+from communication_service.services import sending
 from shared.events.matching import PlacementRequestCancelled
 
 pytestmark = pytest.mark.integration
@@ -33,7 +33,7 @@ def sent_email(ctx, handlers, therapist, count=1, **profile) -> tuple[int, list[
     feed(ctx, handlers, therapist_created(tid, **profile), producer="therapist_service")
     items = [request_item(tid) for _ in range(count)]
     feed(ctx, handlers, requests_created(*items))
-    services.send_emails(ctx, START)
+    sending.send_emails(ctx, START)
     return tid, items
 
 

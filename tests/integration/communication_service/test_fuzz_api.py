@@ -11,7 +11,7 @@ from integration.communication_service.helpers import settings as service_settin
 from support.fuzzing import FuzzFigures, operation_count
 
 from communication_service.app import create_app
-from communication_service.clients import FakeDirectory
+from communication_service.clients.directory import FakeDirectory
 from shared.clock import FakeClock
 
 pytestmark = pytest.mark.integration

@@ -18,7 +18,7 @@ from integration.communication_service.helpers import (
     therapist_created,
 )
 
-from communication_service import services
+from communication_service.services import outreach, sending
 
 pytestmark = pytest.mark.integration
 
@@ -34,7 +34,7 @@ def test_requests_become_exactly_one_email_per_therapist(ctx, handlers, catcher,
     )
     items = [request_item(first, waited_days=30 - i) for i in range(6)] + [request_item(second)]
     feed(ctx, handlers, requests_created(*items))
-    result = services.send_emails(ctx, ctx.clock.now())
+    result = sending.send_emails(ctx, ctx.clock.now())
     assert result["delivered"] == {"sent": 2}
     messages = mails(catcher.folder)
     assert sorted(m["To"] for m in messages) == sorted(
@@ -61,12 +61,12 @@ def test_sixth_request_goes_out_a_week_later(ctx, handlers, catcher, therapist, 
     feed(ctx, handlers, therapist_created(tid), producer="therapist_service")
     items = [request_item(tid, waited_days=30 - i) for i in range(6)]
     feed(ctx, handlers, requests_created(*items))
-    services.send_emails(ctx, clock.now())
+    sending.send_emails(ctx, clock.now())
     clock.advance(days=6, hours=23)
-    assert services.run_outreach(ctx, clock.now()).get("new_email") is None
+    assert outreach.run_outreach(ctx, clock.now()).get("new_email") is None
     clock.set(clock.now() + timedelta(hours=1))
-    assert services.run_outreach(ctx, clock.now())["new_email"] == 1
-    services.send_emails(ctx, clock.now())
+    assert outreach.run_outreach(ctx, clock.now())["new_email"] == 1
+    sending.send_emails(ctx, clock.now())
     sent = [e for e in emails_of(ctx, tid) if e["state"] == "sent"]
     assert [e["template"] for e in sent] == ["therapist_batch_inquiry", "therapist_single_inquiry"]
     assert f"PR-{items[5]['placement_request_id']}" in sent[1]["body_text"]
@@ -83,7 +83,7 @@ def test_cancelled_request_leaves_the_unsent_email_and_an_empty_one_is_not_sent(
     a, b, c = request_item(one), request_item(one), request_item(two)
     feed(ctx, handlers, requests_created(a, b, c))
     feed(ctx, handlers, cancelled(a), cancelled(c))
-    services.send_emails(ctx, ctx.clock.now())
+    sending.send_emails(ctx, ctx.clock.now())
     [kept] = emails_of(ctx, one)
     assert kept["state"] == "sent" and kept["template"] == "therapist_single_inquiry"
     assert f"PR-{b['placement_request_id']}" in kept["body_text"]
@@ -111,9 +111,9 @@ def test_late_acceptance_gets_the_place_taken_email(ctx, handlers, catcher, ther
     feed(ctx, handlers, therapist_created(tid), producer="therapist_service")
     item = request_item(tid)
     feed(ctx, handlers, requests_created(item))
-    services.send_emails(ctx, ctx.clock.now())
+    sending.send_emails(ctx, ctx.clock.now())
     feed(ctx, handlers, cancelled(item, reason="placed_elsewhere"))
-    services.send_emails(ctx, ctx.clock.now())
+    sending.send_emails(ctx, ctx.clock.now())
     latest = emails_of(ctx, tid)[-1]
     assert latest["template"] == "therapist_place_taken" and latest["state"] == "sent"
     assert f"PR-{item['placement_request_id']}" in latest["subject"]

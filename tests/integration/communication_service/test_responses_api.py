@@ -14,7 +14,7 @@ from integration.communication_service.helpers import (
     therapist_created,
 )
 
-from communication_service import services
+from communication_service.services import outreach, sending
 from shared.events.patient import PROFILE_EXAMPLE, PatientSearchStarted
 
 pytestmark = pytest.mark.integration
@@ -25,7 +25,7 @@ def sent_request(ctx, handlers, therapist) -> tuple[int, dict]:
     feed(ctx, handlers, therapist_created(tid), producer="therapist_service")
     item = request_item(tid)
     feed(ctx, handlers, requests_created(item))
-    services.send_emails(ctx, ctx.clock.now())
+    sending.send_emails(ctx, ctx.clock.now())
     return tid, item
 
 
@@ -64,10 +64,10 @@ def test_cooling_blocks_all_outreach_for_28_days(ctx, handlers, client, staff, t
     answer(client, staff, tid, item)
     feed(ctx, handlers, requests_created(request_item(tid)))
     clock.advance(days=27, hours=23)
-    services.run_outreach(ctx, clock.now())
+    outreach.run_outreach(ctx, clock.now())
     assert len(emails_of(ctx, tid)) == 1
     clock.advance(hours=1)
-    services.run_outreach(ctx, clock.now())
+    outreach.run_outreach(ctx, clock.now())
     assert len(emails_of(ctx, tid)) == 2
 
 
@@ -106,7 +106,7 @@ def test_patient_gets_the_search_started_email(ctx, handlers, catcher, directory
     }
     event = PatientSearchStarted.model_validate({**PROFILE_EXAMPLE, "patient_id": patient_id})
     feed(ctx, handlers, event, producer="patient_service")
-    services.send_emails(ctx, ctx.clock.now())
+    sending.send_emails(ctx, ctx.clock.now())
     [message] = mails(catcher.folder)
     text, html = parts(message)
     assert message["To"] == "erika@example.org"

@@ -17,8 +17,8 @@ from integration.communication_service.helpers import (
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
-from communication_service import sending, services
 from communication_service.models import contact_ledger
+from communication_service.services import sending
 from shared.unit_of_work import UnitOfWork
 
 pytestmark = pytest.mark.integration
@@ -46,17 +46,17 @@ def test_smtp_down_is_retried_with_backoff_and_sent_once_later(
 ):
     tid = one_queued_email(ctx, handlers, therapist)
     catcher.stop()
-    assert services.send_emails(ctx, clock.now())["delivered"] == {"queued": 1}
+    assert sending.send_emails(ctx, clock.now())["delivered"] == {"queued": 1}
     [email] = emails_of(ctx, tid)
     assert email["attempts"] == 1 and email["last_error"] == "smtp_unavailable"
     assert email["next_attempt_at"] == clock.now() + timedelta(seconds=60)
     catcher.start()
     clock.advance(seconds=30)
-    assert services.send_emails(ctx, clock.now())["delivered"] == {}
+    assert sending.send_emails(ctx, clock.now())["delivered"] == {}
     clock.advance(seconds=30)
-    assert services.send_emails(ctx, clock.now())["delivered"] == {"sent": 1}
+    assert sending.send_emails(ctx, clock.now())["delivered"] == {"sent": 1}
     clock.advance(days=1)
-    services.send_emails(ctx, clock.now())
+    sending.send_emails(ctx, clock.now())
     [email] = emails_of(ctx, tid)
     assert email["state"] == "sent" and email["attempts"] == 2
     assert [m["Message-ID"].strip() for m in mails(catcher.folder)] == [email["message_id"]]
@@ -68,7 +68,7 @@ def test_after_five_failures_the_email_fails_visibly_and_staff_can_retry(
     tid = one_queued_email(ctx, handlers, therapist)
     catcher.stop()
     for _ in range(5):
-        services.send_emails(ctx, clock.now())
+        sending.send_emails(ctx, clock.now())
         clock.advance(hours=2)
     [email] = emails_of(ctx, tid)
     assert (email["state"], email["attempts"]) == ("failed", 5)
@@ -79,7 +79,7 @@ def test_after_five_failures_the_email_fails_visibly_and_staff_can_retry(
     retried = client.post(f"/api/emails/{email['id']}/retry", headers=staff)
     assert retried.status_code == 200 and retried.json["state"] == "queued"
     assert client.post(f"/api/emails/{email['id']}/retry", headers=staff).status_code == 409
-    services.send_emails(ctx, clock.now())
+    sending.send_emails(ctx, clock.now())
     assert len(mails(catcher.folder)) == 1 and emails_of(ctx, tid)[0]["state"] == "sent"
 
 
@@ -91,7 +91,7 @@ def crash_after_smtp(ctx, clock, monkeypatch) -> None:
 
     monkeypatch.setattr(sending, "mark_sent", crash)
     with pytest.raises(SystemExit):
-        services.send_emails(ctx, clock.now())
+        sending.send_emails(ctx, clock.now())
     monkeypatch.undo()
 
 
@@ -101,10 +101,10 @@ def test_crash_between_smtp_and_commit_never_sends_a_second_copy(
     tid = one_queued_email(ctx, handlers, therapist)
     crash_after_smtp(ctx, clock, monkeypatch)
     assert emails_of(ctx, tid)[0]["state"] == "sending"
-    services.send_emails(ctx, clock.now())
+    sending.send_emails(ctx, clock.now())
     assert emails_of(ctx, tid)[0]["state"] == "sending"  # not yet stale: left alone
     clock.advance(minutes=11)
-    result = services.send_emails(ctx, clock.now())
+    result = sending.send_emails(ctx, clock.now())
     assert result["reconciled"] == {"sent_unconfirmed": 1}
     [email] = emails_of(ctx, tid)
     assert email["state"] == "sent" and email["delivery_confirmed"] is False
@@ -119,7 +119,7 @@ def test_a_probe_that_sees_the_message_id_confirms_it(
     crash_after_smtp(ctx, clock, monkeypatch)
     ctx.probe = MailDirProbe(catcher.folder)
     clock.advance(minutes=11)
-    assert services.send_emails(ctx, clock.now())["reconciled"] == {"sent_confirmed": 1}
+    assert sending.send_emails(ctx, clock.now())["reconciled"] == {"sent_confirmed": 1}
     assert emails_of(ctx, tid)[0]["delivery_confirmed"] is True
     assert len(mails(catcher.folder)) == 1
 

@@ -19,7 +19,7 @@ from requests.structures import CaseInsensitiveDict
 from sqlalchemy import create_engine, func, select, text
 from werkzeug.serving import make_server
 
-from communication_service.clients import HttpDirectory
+from communication_service.clients.directory import HttpDirectory
 from shared.kafka.consumer import EventConsumer
 
 _offsets = itertools.count()

@@ -6,7 +6,7 @@ import importlib.util
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from communication_service.call_states import (
+from communication_service.domain.calls import (
     CallPurpose,
     CallState,
     after_not_reached,
@@ -16,7 +16,7 @@ from communication_service.call_states import (
     requests_not_in_call,
     retry_base,
 )
-from communication_service.follow_ups import CallRules, after_failed_call, plan_first_call
+from communication_service.domain.follow_ups import CallRules, after_failed_call, plan_first_call
 
 MONDAY = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # 09:00 Berlin
 HOURS = {"mon": ["08:00-08:50", "12:30-13:00"], "wed": ["14:00-14:50"]}

@@ -1,6 +1,6 @@
 """What stays of a therapist e-mail after a patient's erasure: the pseudonymous references."""
 
-from communication_service.erasure import redaction_note
+from communication_service.domain.erasure import redaction_note
 
 
 def test_redaction_note_keeps_only_the_references_of_the_carried_requests():

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from communication_service.follow_ups import (
+from communication_service.domain.follow_ups import (
     NO_RESPONSE,
     CallAction,
     CallPlan,
@@ -19,7 +19,7 @@ from communication_service.follow_ups import (
     is_follow_up_due,
     plan_first_call,
 )
-from communication_service.slots import SlotRules
+from communication_service.domain.slots import SlotRules
 from shared.clock import FakeClock
 
 BERLIN = ZoneInfo("Europe/Berlin")

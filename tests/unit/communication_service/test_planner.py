@@ -5,15 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
-from communication_service.domain import (
+from communication_service.domain.emails import EmailState, remove_requests
+from communication_service.domain.outreach import (
     Action,
-    EmailState,
     OutreachRules,
     TherapistContact,
     WaitingRequest,
     cooling_ends_at,
     plan_outreach,
-    remove_requests,
 )
 from shared.clock import FakeClock
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from communication_service.domain import (
+from communication_service.domain.emails import (
     EmailState,
     RetryRules,
     after_failed_attempt,

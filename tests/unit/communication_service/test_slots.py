@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from communication_service.slots import (
+from communication_service.domain.slots import (
     SlotChoice,
     SlotRules,
     find_slot,

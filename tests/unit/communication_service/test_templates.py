@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from communication_service.rendering import (
+from communication_service.clients.rendering import Renderer
+from communication_service.domain.errors import UnknownTemplate
+from communication_service.domain.templates import (
     SAMPLE_PATIENT,
     SPECS,
-    Renderer,
-    UnknownTemplate,
     patient_context,
     sample_context,
     therapist_context,

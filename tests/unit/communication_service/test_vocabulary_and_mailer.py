@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 import requests
 
-from communication_service.clients import DirectoryUnavailable, HttpDirectory
-from communication_service.domain import EmailState, RequestState
+from communication_service.clients.directory import DirectoryUnavailable, HttpDirectory
+from communication_service.clients.smtp import SmtpConfig, build_message, new_message_id
+from communication_service.domain.emails import EmailState
+from communication_service.domain.requests import RequestState
 from communication_service.handlers import REACTIONS
-from communication_service.mailer import SmtpConfig, build_message, new_message_id
 from shared.events.envelope import EVENT_SCHEMAS
 from shared.vocabulary import Channel, ResponseOutcome, values
 

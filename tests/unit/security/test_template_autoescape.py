@@ -4,13 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from communication_service.rendering import (
-    SPECS,
-    TEMPLATE_DIR,
-    Renderer,
-    build_environment,
-    sample_context,
-)
+from communication_service.clients.rendering import TEMPLATE_DIR, Renderer, build_environment
+from communication_service.domain.templates import SPECS, sample_context
 
 PAYLOAD = "<script>alert('x')</script>"
 ESCAPED = "&lt;script&gt;"

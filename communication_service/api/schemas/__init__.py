@@ -1,0 +1,1 @@
+"""Request and response schemas of the communication API (they also feed /openapi.json)."""

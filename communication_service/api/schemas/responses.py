@@ -1,0 +1,50 @@
+"""Schemas of `POST /api/responses`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from communication_service.api.schemas.common import MAX_ID, OutcomeIn, storable
+from shared.vocabulary import Channel, ResponseOutcome
+
+
+class ResponseCreate(BaseModel):
+    """`POST /api/responses`."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    therapist_id: int = Field(ge=1, le=MAX_ID)
+    channel: Channel
+    outcomes: list[OutcomeIn] = Field(min_length=1, max_length=50)
+    note: str | None = Field(default=None, max_length=2000)
+
+    @field_validator("note", mode="before")
+    @classmethod
+    def _storable(cls, value: Any) -> Any:
+        return storable(value)
+
+    @field_validator("outcomes")
+    @classmethod
+    def _one_outcome_per_request(cls, value: list[OutcomeIn]) -> list[OutcomeIn]:
+        ids = [outcome.placement_request_id for outcome in value]
+        if len(ids) != len(set(ids)):
+            raise ValueError("one outcome per placement request")
+        return value
+
+
+class OutcomeRead(BaseModel):
+    placement_request_id: int
+    patient_id: int
+    outcome: ResponseOutcome
+
+
+class ResponseRead(BaseModel):
+    therapist_id: int
+    response_id: int
+    channel: Channel
+    outcomes: list[OutcomeRead]
+    recorded_at: datetime
+    note: str | None

@@ -1,0 +1,1 @@
+"""Pure rules of the communication service: outreach, e-mails, calls, slots, answers, labels."""

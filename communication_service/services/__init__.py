@@ -1,0 +1,1 @@
+"""Use cases of the communication service: the only code in the service that commits."""

@@ -1,0 +1,121 @@
+"""Composing drafts: resolve the recipient over HTTP, render, assign a Message-ID, queue.
+
+HTTP calls happen outside any transaction; the result is written only if the draft did not
+change meanwhile (same state, same carried requests).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from communication_service.clients.directory import Directory, DirectoryUnavailable
+from communication_service.clients.rendering import Renderer
+from communication_service.clients.smtp import new_message_id
+from communication_service.context import CommunicationContext
+from communication_service.domain.emails import (
+    DIRECTORY_UNAVAILABLE,
+    OUTREACH,
+    Composed,
+    Draft,
+    EmailState,
+    inquiry_template,
+)
+from communication_service.domain.requests import RequestState
+from communication_service.domain.templates import patient_context, therapist_context
+from communication_service.services.withdrawals import cancel_email
+from communication_service.store import events
+from communication_service.store.unit_of_work import CommunicationUnitOfWork
+
+
+def compose_drafts(ctx: CommunicationContext, now: datetime) -> dict[str, int]:
+    """Resolve recipients and render due drafts; HTTP happens outside transactions."""
+    with ctx.unit_of_work() as uow:
+        drafts = due_drafts(uow, now, ctx.batch_size)
+    counts: dict[str, int] = {}
+    for draft in drafts:
+        composed = compose(draft, ctx.directory, ctx.renderer)
+        with ctx.unit_of_work() as uow:
+            message_id = new_message_id(ctx.smtp, draft.row["id"])
+            retry_s = ctx.retry_rules.backoff_base_s
+            outcome = store_composed(uow, draft, composed, now, retry_s, message_id)
+            uow.commit()
+        counts[outcome] = counts.get(outcome, 0) + 1
+    return counts
+
+
+def due_drafts(uow: CommunicationUnitOfWork, now: datetime, limit: int) -> list[Draft]:
+    """Drafts whose (re)composition is due, with the requests they carry."""
+    drafts = []
+    for row in uow.deliveries.due_drafts(now, limit):
+        ids = uow.emails.carried_ids(row["id"])
+        requests = [dict(request) for request in uow.requests.by_id(ids)]
+        drafts.append(Draft(row, ids, requests))
+    return drafts
+
+
+def compose(draft: Draft, directory: Directory, renderer: Renderer) -> Composed:
+    """Fetch contact data and render (no database access here)."""
+    try:
+        if draft.row["recipient"] == "therapist":
+            return _therapist_mail(draft, directory, renderer)
+        return _patient_mail(draft, directory, renderer)
+    except DirectoryUnavailable:
+        return Composed(None, problem=DIRECTORY_UNAVAILABLE)
+
+
+def _therapist_mail(draft: Draft, directory: Directory, renderer: Renderer) -> Composed:
+    therapist = directory.therapist(draft.row["therapist_id"])
+    if therapist is None or not therapist.get("email"):
+        return Composed(None, problem="no_address" if therapist else "unknown_recipient")
+    template = draft.row["template"]
+    if draft.row["purpose"] == OUTREACH:
+        template = inquiry_template(len(draft.requests))
+    context = therapist_context(therapist, draft.requests, **draft.row["context"])
+    rendered = renderer.render(template, context)
+    return Composed(therapist["email"], template, rendered.subject, rendered.text, rendered.html)
+
+
+def _patient_mail(draft: Draft, directory: Directory, renderer: Renderer) -> Composed:
+    patient = directory.patient(draft.row["patient_id"])
+    if patient is None or not patient.get("email"):
+        return Composed(None, problem="no_address" if patient else "unknown_recipient")
+    therapist = None
+    if draft.row["context"].get("therapist_id"):
+        therapist = directory.therapist(draft.row["context"]["therapist_id"])
+    context = patient_context(patient, draft.row["patient_id"], therapist)
+    rendered = renderer.render(draft.row["template"], context)
+    return Composed(
+        patient["email"], draft.row["template"], rendered.subject, rendered.text, rendered.html
+    )
+
+
+def store_composed(
+    uow: CommunicationUnitOfWork,
+    draft: Draft,
+    composed: Composed,
+    now: datetime,
+    retry_s: float,
+    message_id: str,
+) -> str:
+    """Write the outcome if the draft is unchanged; returns queued | retry | dropped | stale."""
+    email_id = draft.row["id"]
+    current = uow.deliveries.lock_state(email_id)
+    if current != EmailState.DRAFT.value or uow.emails.carried_ids(email_id) != draft.request_ids:
+        return "stale"
+    if composed.problem == DIRECTORY_UNAVAILABLE:
+        uow.deliveries.postpone(email_id, now + timedelta(seconds=retry_s), composed.problem)
+        return "retry"
+    if composed.problem is not None:
+        _undeliverable(uow, draft, now, composed.problem)
+        return "dropped"
+    uow.deliveries.queue(email_id, composed, now, message_id)
+    uow.events.add(events.email_queued(draft, composed.template, now), now)
+    return "queued"
+
+
+def _undeliverable(uow: CommunicationUnitOfWork, draft: Draft, now: datetime, why: str) -> None:
+    """No address: the e-mail is cancelled; an outreach's requests go to phone outreach."""
+    cancel_email(uow, draft.row["id"], now, why)
+    if draft.row["purpose"] == OUTREACH:
+        uow.requests.set_state(draft.request_ids, RequestState.PHONE_PENDING, now)
+        uow.ledger.void_email(draft.row["id"], now)

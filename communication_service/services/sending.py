@@ -1,0 +1,161 @@
+"""The SMTP sender: claim one queued e-mail (SKIP LOCKED), commit `sending` with its
+Message-ID, deliver, then record the result in a second transaction.
+
+A worker killed while an e-mail is `sending` leaves exactly that e-mail undecided: the server
+may have stored it (killed after or while waiting for the final "250" to DATA) or discarded it
+(killed earlier). After `sending_timeout_s` the next run reconciles it *at most once*: a
+DeliveryProbe may say whether the SMTP side holds the pre-generated Message-ID (True → sent,
+confirmed; False → queued again, safe to resend); plain SMTP cannot be asked, so production
+answers "unknown" → `sent` with delivery_confirmed=false, visible to staff, never resent. So a
+crash never sends a duplicate; at worst the one e-mail in flight was not delivered. An
+unconfirmed outreach still gets its follow-up call after FOLLOW_UP_AFTER_DAYS, so no patient is
+lost. E-mails are claimed one at a time, never a batch ahead, so no other e-mail is undecided.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from communication_service.clients.smtp import (
+    DeliveryError,
+    DeliveryProbe,
+    SmtpSession,
+    build_message,
+)
+from communication_service.context import CommunicationContext
+from communication_service.domain.emails import (
+    OUTREACH,
+    EmailState,
+    RetryRules,
+    after_failed_attempt,
+    reconcile_sending,
+)
+from communication_service.services.composing import compose_drafts
+from communication_service.store import events
+from communication_service.store.unit_of_work import CommunicationUnitOfWork
+
+
+def send_emails(ctx: CommunicationContext, now: datetime) -> dict[str, Any]:
+    """Job `send-emails`: reconcile stale sends, compose drafts, deliver queued e-mails."""
+    return {
+        "reconciled": reconcile_stale(ctx, now),
+        "composed": compose_drafts(ctx, now),
+        "delivered": deliver_queued(ctx, now),
+    }
+
+
+def reconcile_stale(ctx: CommunicationContext, now: datetime) -> dict[str, int]:
+    """E-mails left in `sending` longer than the timeout (the worker stopped mid-delivery)."""
+    older_than = now - timedelta(seconds=ctx.sending_timeout_s)
+    counts: dict[str, int] = {}
+    with ctx.unit_of_work() as uow:
+        for row in uow.deliveries.stale_sending(older_than, ctx.batch_size):
+            outcome = reconcile(uow, row, ctx.probe, now)
+            counts[outcome] = counts.get(outcome, 0) + 1
+        uow.commit()
+    return counts
+
+
+def reconcile(
+    uow: CommunicationUnitOfWork, row: dict[str, Any], probe: DeliveryProbe, now: datetime
+) -> str:
+    """Never a second copy unless the SMTP side is known not to have the Message-ID."""
+    answer = reconcile_sending(probe.accepted(row["message_id"]))
+    if answer.state is EmailState.QUEUED:
+        uow.deliveries.send_again(row["id"], answer.note, now)
+        return "requeued"
+    mark_sent(uow, row["id"], now, confirmed=bool(answer.delivery_confirmed))
+    uow.deliveries.note(row["id"], answer.note)
+    return "sent_confirmed" if answer.delivery_confirmed else "sent_unconfirmed"
+
+
+def deliver_queued(ctx: CommunicationContext, now: datetime) -> dict[str, int]:
+    """Deliver due e-mails, each claimed (`sending`, committed) just before it goes to SMTP:
+    a worker killed mid-run leaves only the e-mail in flight undecided (see above)."""
+    counts: dict[str, int] = {}
+    while _deliver_over_one_connection(ctx, now, counts) == ctx.batch_size:
+        pass
+    return counts
+
+
+def _deliver_over_one_connection(
+    ctx: CommunicationContext, now: datetime, counts: dict[str, int]
+) -> int:
+    """Up to `batch_size` e-mails per SMTP connection (servers limit messages per connection)."""
+    row = _claim_next(ctx, now)
+    if row is None:
+        return 0  # nothing due: no SMTP connection at all
+    handled = 0
+    with ctx.mailer.session() as smtp:
+        while row is not None:
+            outcome = _deliver_one(ctx, smtp, row, now)
+            counts[outcome] = counts.get(outcome, 0) + 1
+            handled += 1
+            row = _claim_next(ctx, now) if handled < ctx.batch_size else None
+    return handled
+
+
+def _claim_next(ctx: CommunicationContext, now: datetime) -> dict[str, Any] | None:
+    with ctx.unit_of_work() as uow:
+        claimed = uow.deliveries.claim(now, 1)
+        uow.commit()
+    return claimed[0] if claimed else None
+
+
+def _deliver_one(
+    ctx: CommunicationContext, smtp: SmtpSession, row: dict[str, Any], now: datetime
+) -> str:
+    try:
+        smtp.send(build_message(ctx.smtp, row))
+    except DeliveryError as exc:
+        with ctx.unit_of_work() as uow:
+            outcome = mark_failed_attempt(
+                uow, row["id"], exc.code, exc.permanent, now, ctx.retry_rules
+            )
+            uow.commit()
+        return outcome
+    with ctx.unit_of_work() as uow:
+        mark_sent(uow, row["id"], now)
+        uow.commit()
+    return "sent"
+
+
+def mark_sent(
+    uow: CommunicationUnitOfWork, email_id: int, now: datetime, confirmed: bool = True
+) -> bool:
+    """Record the delivery, the ledger contact and (outreach) communication.email_sent."""
+    row = uow.deliveries.lock_sending(email_id)
+    if row is None:
+        return False
+    uow.deliveries.mark_sent(email_id, row["attempts"] + 1, now, confirmed)
+    uow.ledger.record_email_sent(row, now)
+    ids = uow.emails.carried_ids(email_id)
+    if row["purpose"] == OUTREACH and ids:
+        uow.events.add(events.email_sent(email_id, row["therapist_id"], ids, now), now)
+    return True
+
+
+def mark_failed_attempt(
+    uow: CommunicationUnitOfWork,
+    email_id: int,
+    code: str,
+    permanent: bool,
+    now: datetime,
+    rules: RetryRules,
+) -> str:
+    """Back to queued with backoff, or failed for good (visible; the ledger window released)."""
+    row = uow.deliveries.lock_sending(email_id)
+    if row is None:
+        return "gone"
+    attempts = row["attempts"] + 1
+    outcome = after_failed_attempt(attempts, now, rules, permanent)
+    state = EmailState.FAILED if outcome.give_up else EmailState.QUEUED
+    uow.deliveries.mark_failed_attempt(
+        email_id, state, attempts, outcome.next_attempt_at, code, now
+    )
+    if outcome.give_up:
+        uow.ledger.void_email(email_id, now)
+        request_ids = uow.emails.carried_ids(email_id)
+        uow.events.add(events.email_failed(row, request_ids, attempts, code, now), now)
+    return state.value

@@ -1,0 +1,158 @@
+"""E-mail delivery states: due drafts, queueing a composed e-mail, claiming for SMTP (SKIP
+LOCKED), recording the send or the failed attempt, and e-mails left in `sending`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from communication_service.domain.emails import Composed, EmailState
+from communication_service.models import emails
+
+EMAILS = emails.c
+
+
+class Deliveries:
+    """The delivery columns of e-mails, on one session."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def due_drafts(self, now: datetime, limit: int) -> list[dict[str, Any]]:
+        """Drafts whose (re)composition is due, oldest first."""
+        rows = self._session.execute(
+            select(emails)
+            .where(
+                EMAILS.state == EmailState.DRAFT.value,
+                (EMAILS.next_attempt_at.is_(None)) | (EMAILS.next_attempt_at <= now),
+            )
+            .order_by(EMAILS.id)
+            .limit(limit)
+        ).mappings()
+        return [dict(row) for row in rows.all()]
+
+    def lock_state(self, email_id: int) -> str | None:
+        """The e-mail's state, locked until the transaction ends."""
+        query = select(EMAILS.state).where(EMAILS.id == email_id).with_for_update()
+        return self._session.execute(query).scalar()
+
+    def postpone(self, email_id: int, when: datetime, why: str) -> None:
+        """Compose again at `when` (the contact data could not be fetched)."""
+        self._session.execute(
+            update(emails)
+            .where(EMAILS.id == email_id)
+            .values(next_attempt_at=when, last_error=why, updated_at=when)
+        )
+
+    def queue(self, email_id: int, composed: Composed, now: datetime, message_id: str) -> None:
+        """The rendered e-mail waits for the sender, with its pre-generated Message-ID."""
+        self._session.execute(
+            update(emails)
+            .where(EMAILS.id == email_id)
+            .values(
+                state=EmailState.QUEUED.value,
+                template=composed.template,
+                to_address=composed.to_address,
+                subject=composed.subject,
+                body_text=composed.text,
+                body_html=composed.html,
+                message_id=message_id,
+                queued_at=now,
+                next_attempt_at=now,
+                last_error=None,
+                updated_at=now,
+            )
+        )
+
+    def claim(self, now: datetime, limit: int) -> list[dict[str, Any]]:
+        """Queued e-mails that are due, locked without waiting for other senders, marked sending."""
+        rows = (
+            self._session.execute(
+                select(emails)
+                .where(EMAILS.state == EmailState.QUEUED.value, EMAILS.next_attempt_at <= now)
+                .order_by(EMAILS.next_attempt_at, EMAILS.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+            .mappings()
+            .all()
+        )
+        ids = [row["id"] for row in rows]
+        if ids:
+            self._session.execute(
+                update(emails)
+                .where(EMAILS.id.in_(ids))
+                .values(state=EmailState.SENDING.value, sending_since=now, updated_at=now)
+            )
+        return [dict(row) for row in rows]
+
+    def lock_sending(self, email_id: int) -> Any:
+        """The e-mail if it is still `sending`, locked; None otherwise."""
+        query = select(emails).where(EMAILS.id == email_id, EMAILS.state == "sending")
+        return self._session.execute(query.with_for_update()).mappings().first()
+
+    def mark_sent(self, email_id: int, attempts: int, now: datetime, confirmed: bool) -> None:
+        """The SMTP server took the e-mail (`confirmed`: known for sure)."""
+        self._session.execute(
+            update(emails)
+            .where(EMAILS.id == email_id)
+            .values(
+                state=EmailState.SENT.value,
+                sent_at=now,
+                attempts=attempts,
+                delivery_confirmed=confirmed,
+                next_attempt_at=None,
+                updated_at=now,
+            )
+        )
+
+    def mark_failed_attempt(
+        self,
+        email_id: int,
+        state: EmailState,
+        attempts: int,
+        next_attempt_at: datetime | None,
+        code: str,
+        now: datetime,
+    ) -> None:
+        """Back to queued for the next attempt, or failed for good (`state`)."""
+        self._session.execute(
+            update(emails)
+            .where(EMAILS.id == email_id)
+            .values(
+                state=state.value,
+                attempts=attempts,
+                next_attempt_at=next_attempt_at,
+                last_error=code,
+                failed_at=now if state is EmailState.FAILED else None,
+                updated_at=now,
+            )
+        )
+
+    def stale_sending(self, older_than: datetime, limit: int) -> list[dict[str, Any]]:
+        """E-mails left in `sending` by a worker that stopped mid-delivery."""
+        rows = self._session.execute(
+            select(emails)
+            .where(EMAILS.state == EmailState.SENDING.value, EMAILS.sending_since < older_than)
+            .order_by(EMAILS.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return [dict(row) for row in rows.mappings()]
+
+    def send_again(self, email_id: int, note: str, now: datetime) -> None:
+        """The SMTP side is known not to have it: queued again at once."""
+        self._session.execute(
+            update(emails)
+            .where(EMAILS.id == email_id)
+            .values(
+                state=EmailState.QUEUED.value, next_attempt_at=now, last_error=note, updated_at=now
+            )
+        )
+
+    def note(self, email_id: int, note: str) -> None:
+        """Why the e-mail is in its state (shown to staff as `last_error`)."""
+        self._session.execute(update(emails).where(EMAILS.id == email_id).values(last_error=note))

@@ -1,0 +1,148 @@
+"""The contact ledger: every e-mail, call attempt and answer per therapist; outreach rows hold
+the 7-day window that the database's exclusion constraint and cooling trigger guard."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+from communication_service.domain.calls import LEDGER_KIND, CallPurpose
+from communication_service.domain.emails import OUTREACH
+from communication_service.domain.outreach import OutreachRules
+from communication_service.models import contact_ledger
+
+LEDGER = contact_ledger.c
+LIVE_OUTREACH = (
+    LEDGER.kind == "outreach",
+    LEDGER.channel == "email",
+    LEDGER.voided_at.is_(None),
+)
+
+
+class ContactLedger:
+    """Ledger rows of e-mails, calls and answers, on one session."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def reserve_outreach(
+        self, therapist: Any, email_id: int, now: datetime, rules: OutreachRules
+    ) -> None:
+        """The row whose window the exclusion constraint keeps apart (7-day rule)."""
+        practice = therapist["practice_id"]
+        self._session.execute(
+            insert(contact_ledger).values(
+                therapist_id=therapist["therapist_id"],
+                practice_id=practice,
+                limit_practice_id=practice if rules.per_practice else None,
+                channel="email",
+                kind="outreach",
+                email_id=email_id,
+                blocks_from=now,
+                blocks_until=now + rules.email_gap,
+                created_at=now,
+            )
+        )
+
+    def last_outreach_at(self, therapist_id: int, practice_id: int | None) -> Any:
+        """Start of the latest live outreach window of the therapist (or of the practice)."""
+        who = LEDGER.therapist_id == therapist_id
+        if practice_id is not None:
+            who = who | (LEDGER.limit_practice_id == practice_id)
+        query = select(func.max(LEDGER.blocks_from)).where(who, *LIVE_OUTREACH)
+        return self._session.execute(query).scalar()
+
+    def void_email(self, email_id: int, now: datetime) -> None:
+        """The e-mail never went out: its outreach window no longer counts."""
+        self._session.execute(
+            update(contact_ledger)
+            .where(LEDGER.email_id == email_id, LEDGER.voided_at.is_(None))
+            .values(voided_at=now)
+        )
+
+    def record_email_sent(self, email: Any, now: datetime) -> None:
+        """A therapist e-mail went out: the outreach row took place, any other is added."""
+        if email["recipient"] != "therapist":
+            return
+        if email["purpose"] == OUTREACH:
+            self._session.execute(
+                update(contact_ledger)
+                .where(LEDGER.email_id == email["id"], LEDGER.voided_at.is_(None))
+                .values(occurred_at=now)
+            )
+            return
+        self._session.execute(
+            insert(contact_ledger).values(
+                therapist_id=email["therapist_id"],
+                channel="email",
+                kind=email["purpose"],
+                email_id=email["id"],
+                occurred_at=now,
+                created_at=now,
+            )
+        )
+
+    def call_attempt(
+        self,
+        call_id: int,
+        therapist: Any,
+        purpose: CallPurpose,
+        slot_start: datetime,
+        slot: timedelta,
+        now: datetime,
+        occurred_at: datetime | None = None,
+    ) -> None:
+        """One row per attempt (its slot blocks; `occurred_at` once it took place)."""
+        self._session.execute(
+            insert(contact_ledger).values(
+                therapist_id=therapist["therapist_id"],
+                practice_id=therapist["practice_id"],
+                channel="phone",
+                kind=LEDGER_KIND[purpose],
+                call_id=call_id,
+                blocks_from=slot_start,
+                blocks_until=slot_start + slot,
+                occurred_at=occurred_at,
+                created_at=now,
+            )
+        )
+
+    def mark_call_attempt_made(self, call_id: int, now: datetime) -> bool:
+        """The call's pending attempt took place now; False when it has no pending row."""
+        done = self._session.execute(
+            update(contact_ledger)
+            .where(
+                LEDGER.call_id == call_id, LEDGER.occurred_at.is_(None), LEDGER.voided_at.is_(None)
+            )
+            .values(occurred_at=now)
+            .returning(LEDGER.id)
+        ).first()
+        return done is not None
+
+    def void_call(self, call_id: int, now: datetime) -> None:
+        """A call that will not happen: its unused rows no longer count."""
+        self._session.execute(
+            update(contact_ledger)
+            .where(
+                LEDGER.call_id == call_id, LEDGER.occurred_at.is_(None), LEDGER.voided_at.is_(None)
+            )
+            .values(voided_at=now)
+        )
+
+    def record_response(
+        self, therapist_id: int, channel: str, response_id: int, now: datetime
+    ) -> None:
+        """The therapist answered (by e-mail, phone or letter)."""
+        self._session.execute(
+            insert(contact_ledger).values(
+                therapist_id=therapist_id,
+                channel=channel,
+                kind="response",
+                response_id=response_id,
+                occurred_at=now,
+                created_at=now,
+            )
+        )

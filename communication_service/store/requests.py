@@ -1,0 +1,132 @@
+"""The placement requests communication contacts therapists about (fed by matching events)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from communication_service.domain.outreach import WaitingRequest
+from communication_service.domain.requests import OPEN_STATES, RequestState
+from communication_service.models import outreach_requests
+from shared.events.matching import CreatedPlacementRequest
+
+REQUESTS = outreach_requests.c
+
+
+class OutreachRequests:
+    """Requests by id, by patient and by therapist, and their state changes."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def store_new(
+        self, items: list[CreatedPlacementRequest], run_id: int, now: datetime
+    ) -> set[int]:
+        """New requests wait for contact; re-delivered ones are ignored. Returns the therapists."""
+        for item in items:
+            summary = item.patient.model_dump(mode="json")
+            self._session.execute(
+                insert(outreach_requests)
+                .values(
+                    placement_request_id=item.placement_request_id,
+                    patient_id=item.patient_id,
+                    therapist_id=item.therapist_id,
+                    run_id=run_id,
+                    state=RequestState.WAITING.value,
+                    urgent=item.patient.urgent,
+                    search_started_at=item.patient.search_started_at,
+                    summary=summary,
+                    distance_km=item.distance_km,
+                    created_at=now,
+                    state_changed_at=now,
+                )
+                .on_conflict_do_nothing()
+            )
+        return {item.therapist_id for item in items}
+
+    def set_state(
+        self, ids: list[int], state: RequestState, now: datetime, reason: str | None = None
+    ) -> None:
+        """Move requests to a new state."""
+        if not ids:
+            return
+        self._session.execute(
+            update(outreach_requests)
+            .where(REQUESTS.placement_request_id.in_(ids))
+            .values(state=state.value, state_changed_at=now, close_reason=reason)
+        )
+
+    def by_id(self, ids: list[int], lock: bool = False) -> list[Any]:
+        """Stored requests in id order (optionally locked)."""
+        query = (
+            select(outreach_requests)
+            .where(REQUESTS.placement_request_id.in_(ids))
+            .order_by(REQUESTS.placement_request_id)
+        )
+        if lock:
+            query = query.with_for_update()
+        return list(self._session.execute(query).mappings())
+
+    def open_ids_of_patient(self, patient_id: int, keep: int | None = None) -> list[int]:
+        """The patient's requests that have not been closed (optionally all but one)."""
+        query = select(REQUESTS.placement_request_id).where(
+            REQUESTS.patient_id == patient_id,
+            REQUESTS.state.in_([state.value for state in OPEN_STATES]),
+        )
+        if keep is not None:
+            query = query.where(REQUESTS.placement_request_id != keep)
+        return list(self._session.execute(query).scalars())
+
+    def ids_of_patient(self, patient_id: int) -> list[int]:
+        """Every request about the patient, whatever its state."""
+        query = select(REQUESTS.placement_request_id).where(REQUESTS.patient_id == patient_id)
+        return list(self._session.execute(query).scalars())
+
+    def therapists_with_waiting(self) -> list[int]:
+        """Therapists that have requests ready for contact."""
+        query = (
+            select(REQUESTS.therapist_id)
+            .where(REQUESTS.state == RequestState.WAITING.value)
+            .distinct()
+        )
+        return sorted(self._session.execute(query).scalars())
+
+    def waiting_of(self, therapist_id: int) -> list[WaitingRequest]:
+        """The therapist's requests ready for contact, locked for planning."""
+        rows = self._session.execute(
+            select(outreach_requests)
+            .where(
+                REQUESTS.therapist_id == therapist_id,
+                REQUESTS.state == RequestState.WAITING.value,
+            )
+            .with_for_update()
+        ).mappings()
+        return [
+            WaitingRequest(
+                row["placement_request_id"],
+                row["patient_id"],
+                therapist_id,
+                row["urgent"],
+                row["search_started_at"],
+                row["created_at"],
+            )
+            for row in rows
+        ]
+
+    def phone_pending_of(self, therapist_id: int) -> list[int]:
+        """The therapist's requests waiting for a phone call, urgent and longest waiting first."""
+        query = (
+            select(REQUESTS.placement_request_id)
+            .where(
+                REQUESTS.therapist_id == therapist_id,
+                REQUESTS.state == RequestState.PHONE_PENDING.value,
+            )
+            .order_by(
+                REQUESTS.urgent.desc(), REQUESTS.search_started_at, REQUESTS.placement_request_id
+            )
+        )
+        return list(self._session.execute(query).scalars())

@@ -1,0 +1,115 @@
+"""Recording answers on in-memory fakes: outcomes, cooling, what cooling calls back, refusals."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from unit.communication_service.fakes import START, FakeContext
+
+from communication_service.domain.calls import CallPurpose
+from communication_service.domain.errors import AlreadyAnswered, NotContacted
+from communication_service.domain.follow_ups import CallAction, CallPlan
+from communication_service.domain.requests import RequestState
+from communication_service.domain.responses import ResponseInput
+from communication_service.services.outreach import plan_therapist
+from communication_service.services.responses import record_response
+from shared.events.communication import TherapistResponseRecorded
+
+THERAPIST = 7
+
+
+def answered_context() -> FakeContext:
+    """A therapist whose outreach e-mail about requests 100 and 101 went out at START."""
+    ctx = FakeContext()
+    ctx.uow.add_therapist(THERAPIST)
+    ctx.uow.add_request(100, THERAPIST, patient_id=1)
+    ctx.uow.add_request(101, THERAPIST, patient_id=2)
+    ctx.uow.add_sent_email(THERAPIST, [100, 101], START)
+    ctx.clock.advance(days=2)
+    return ctx
+
+
+def answer(*outcomes: tuple[int, str], channel: str = "email") -> ResponseInput:
+    return ResponseInput(THERAPIST, channel, list(outcomes), "Rückruf am Freitag", "staff-1")
+
+
+def test_an_answer_closes_its_requests_with_the_outcome_and_records_the_event():
+    ctx = answered_context()
+    body = record_response(ctx, answer((100, "accepted"), (101, "rejected_no_capacity")))
+    requests = ctx.uow.tables.requests
+    assert (requests[100]["state"], requests[100]["close_reason"]) == ("closed", "accepted")
+    assert (requests[101]["state"], requests[101]["close_reason"]) == (
+        "closed",
+        "rejected_no_capacity",
+    )
+    [event] = ctx.uow.events.of(TherapistResponseRecorded)
+    assert [(o.placement_request_id, o.patient_id) for o in event.outcomes] == [(100, 1), (101, 2)]
+    assert body["response_id"] == event.response_id and body["note"] == "Rückruf am Freitag"
+    assert ctx.uow.events.recorded[0][1] == ctx.clock.now() and ctx.uow.commits == 1
+
+
+def test_an_answer_starts_the_cooling_period_and_is_a_contact_in_the_ledger():
+    ctx = answered_context()
+    record_response(ctx, answer((100, "accepted")))
+    [period] = ctx.uow.tables.cooling
+    assert period["starts_at"] == ctx.clock.now()
+    assert period["ends_at"] == ctx.clock.now() + timedelta(days=28)
+    [row] = [row for row in ctx.uow.tables.ledger if row["kind"] == "response"]
+    assert (row["channel"], row["occurred_at"]) == ("email", ctx.clock.now())
+    assert ctx.uow.tables.responses[row["response_id"]]["recorded_by"] == "staff-1"
+
+
+def test_requests_never_sent_to_the_therapist_are_refused_and_nothing_is_stored():
+    ctx = answered_context()
+    ctx.uow.add_request(300, THERAPIST)
+    with pytest.raises(NotContacted) as refused:
+        record_response(ctx, answer((100, "accepted"), (300, "accepted")))
+    assert (refused.value.status, refused.value.code) == (422, "not_contacted")
+    assert refused.value.details == {"placement_request_ids": [300]}
+    assert ctx.uow.tables.responses == {} and ctx.uow.commits == 0
+    assert ctx.uow.events.recorded == []
+
+
+def test_a_request_answered_once_cannot_be_answered_again():
+    ctx = answered_context()
+    record_response(ctx, answer((100, "accepted")))
+    with pytest.raises(AlreadyAnswered) as refused:
+        record_response(ctx, answer((100, "rejected_no_capacity")))
+    assert (refused.value.status, refused.value.code) == (409, "conflict")
+    assert str(refused.value) == "Requests [100] already have an answer."
+    assert ctx.uow.commits == 1
+
+
+def test_by_phone_a_phone_pending_request_counts_as_contacted():
+    ctx = answered_context()
+    ctx.uow.add_request(400, THERAPIST, state=RequestState.PHONE_PENDING)
+    with pytest.raises(NotContacted):
+        record_response(ctx, answer((400, "accepted")))
+    record_response(ctx, answer((400, "accepted"), channel="phone"))
+    assert ctx.uow.tables.requests[400]["state"] == "closed"
+
+
+def test_cooling_calls_back_an_unsent_outreach_draft_its_requests_wait_again():
+    ctx = answered_context()
+    ctx.uow.add_request(500, THERAPIST)
+    ctx.clock.advance(days=5)  # the sent e-mail's 7-day window is over: a new draft
+    plan_therapist(ctx.uow, THERAPIST, ctx.clock.now(), ctx.outreach_rules)
+    [draft] = [row for row in ctx.uow.tables.emails.values() if row["state"] == "draft"]
+    record_response(ctx, answer((100, "rejected_no_capacity")))
+    assert ctx.uow.tables.emails[draft["id"]]["state"] == "cancelled"
+    assert ctx.uow.emails.carried_ids(draft["id"]) == []
+    assert ctx.uow.tables.requests[500]["state"] == RequestState.WAITING.value
+    assert all(row["voided_at"] for row in ctx.uow.tables.ledger if row["email_id"] == draft["id"])
+
+
+def test_cooling_cancels_a_scheduled_first_contact_call_and_its_requests_wait_again():
+    ctx = answered_context()
+    ctx.uow.add_request(600, THERAPIST, state=RequestState.PHONE_PENDING)
+    plan = CallPlan(CallAction.SCHEDULE, 1, START + timedelta(days=3))
+    call_id = ctx.uow.calls.insert(THERAPIST, CallPurpose.FIRST_CONTACT, plan, START, None)
+    ctx.uow.calls.add_requests(call_id, [600])
+    record_response(ctx, answer((100, "accepted")))
+    call = ctx.uow.tables.calls[call_id]
+    assert (call["state"], call["closed_reason"]) == ("cancelled", "cooling period started")
+    assert ctx.uow.tables.requests[600]["state"] == RequestState.WAITING.value

@@ -66,6 +66,12 @@ class BaseServiceSettings(BaseSettings):
     consumer_max_attempts: int = 3
     outbox_batch_size: int = 500
     outbox_poll_interval_s: float = 0.2
+    outbox_retention_days: int = Field(
+        default=30, ge=1, description="Published outbox rows are deleted after this many days"
+    )
+    outbox_prune_interval_s: float = Field(
+        default=86_400, gt=0, description="How often the prune-outbox job runs (seconds)"
+    )
 
     jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
     jwt_algorithm: Literal["HS256", "RS256"] = "HS256"

@@ -7,6 +7,7 @@ settings, rules and clients (no untyped extras). Only `app.py` / `worker.py` bui
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, MetaData, Table
@@ -16,8 +17,10 @@ from shared.clock import Clock, OverridableClock
 from shared.config import BaseServiceSettings
 from shared.db import make_engine, make_session_factory
 from shared.events.topics import TOPICS
-from shared.jobs import JobRegistry
-from shared.outbox import OutboxWriter
+from shared.jobs import Job, JobRegistry
+from shared.outbox import OutboxWriter, prune_published
+
+PRUNE_OUTBOX = "prune-outbox"
 
 
 @dataclass(kw_only=True)
@@ -48,7 +51,7 @@ def build_context(
     engine = make_engine(settings.db_url(), settings.db_pool_size, settings.service_name)
     tables = {table.name: table for table in metadata.tables.values()}
     topic = settings.topic(TOPICS[settings.service_name])
-    return kind(
+    context = kind(
         settings=settings,
         engine=engine,
         session_factory=make_session_factory(engine),
@@ -57,3 +60,16 @@ def build_context(
         outbox=OutboxWriter(tables["outbox"], settings.service_name, topic),
         **dependencies,
     )
+    context.jobs.add(
+        Job(PRUNE_OUTBOX, lambda now: prune_outbox(context, now), settings.outbox_prune_interval_s)
+    )
+    return context
+
+
+def prune_outbox(context: ServiceContext, now: datetime) -> dict[str, int]:
+    """The prune-outbox job: published rows older than OUTBOX_RETENTION_DAYS go (the events
+    are on the topic; an erased patient's profile does not stay in the table)."""
+    table = context.tables["outbox"]
+    with context.session_factory() as session, session.begin():
+        deleted = prune_published(session, table, now, context.settings.outbox_retention_days)
+    return {"deleted": deleted}

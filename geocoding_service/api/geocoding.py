@@ -47,11 +47,31 @@ class GeocodeResource(Resource):
         responses={200: ("Resolved location", GeocodeRead), 404: NOT_FOUND, 503: UNAVAILABLE},
     )
     def get(self, query: GeocodeQuery) -> Any:
-        subject = None
-        if query.subject_type is not None and query.subject_id is not None:
-            subject = geocoding.Subject(query.subject_type, query.subject_id, publish=False)
-        ctx = context_of(GeocodingContext)
-        return _geocode_body(geocoding.geocode_address(ctx, query.to_query(), subject))
+        return _lookup(query)
+
+    @operation(
+        "Coordinates of an address sent in the body (keeps a person's address out of URLs "
+        "and access logs; what the patient service uses)",
+        roles=ROLES,
+        body=GeocodeQuery,
+        tags=TAGS,
+        responses={
+            200: ("Resolved location", GeocodeRead),
+            404: NOT_FOUND,
+            415: ("Body is not JSON", None),
+            503: UNAVAILABLE,
+        },
+    )
+    def post(self, body: GeocodeQuery) -> Any:
+        return _lookup(body)
+
+
+def _lookup(query: GeocodeQuery) -> dict[str, Any]:
+    subject = None
+    if query.subject_type is not None and query.subject_id is not None:
+        subject = geocoding.Subject(query.subject_type, query.subject_id, publish=False)
+    ctx = context_of(GeocodingContext)
+    return _geocode_body(geocoding.geocode_address(ctx, query.to_query(), subject))
 
 
 class ResolutionResource(Resource):

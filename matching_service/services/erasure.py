@@ -1,4 +1,5 @@
-"""patient.erased in matching: cancel open requests, anonymise the profile, drop exclusions.
+"""patient.erased in matching: cancel open requests, anonymise the profile, drop exclusions,
+and take the profile out of the outbox rows of earlier placement_requests_created events.
 
 Placement requests stay as pseudonymous rows (patient id, therapist id, status, dates) so the
 statistics keep their counts; the profile row becomes a tombstone whose far-future `profile_at`
@@ -25,6 +26,7 @@ def erase_patient(uow: MatchingUnitOfWork, patient_id: int, now: datetime) -> di
             ),
             "exclusions_deleted": uow.exclusions.delete_for_patient(patient_id),
             "profiles_anonymised": uow.patients.tombstone(patient_id),
+            "outbox_rows_scrubbed": uow.outbox.erase_patient(patient_id),
         }
         uow.events.add(events.patient_erased(patient_id, counts, now), now)
         uow.commit()

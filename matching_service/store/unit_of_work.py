@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
+from matching_service.store.outbox import OutboxRows
 from matching_service.store.patients import ExclusionStore, PatientStore
 from matching_service.store.persist import CreatedEvents, NewRequests
 from matching_service.store.requests import RequestStore
@@ -17,7 +18,7 @@ from shared.unit_of_work import UnitOfWork
 
 class MatchingUnitOfWork(UnitOfWork):
     """`uow.requests`, `.patients`, `.therapists`, `.exclusions`, `.runs`, `.new_requests`
-    (bulk saving of a fill's picks) and `.events` on one session."""
+    (bulk saving of a fill's picks), `.outbox` (its own rows) and `.events` on one session."""
 
     requests: RequestStore
     patients: PatientStore
@@ -25,6 +26,7 @@ class MatchingUnitOfWork(UnitOfWork):
     exclusions: ExclusionStore
     runs: RunStore
     new_requests: NewRequests
+    outbox: OutboxRows
 
     def __init__(
         self,
@@ -43,3 +45,4 @@ class MatchingUnitOfWork(UnitOfWork):
         self.exclusions = ExclusionStore(session)
         self.runs = RunStore(session)
         self.new_requests = NewRequests(session, self.created)
+        self.outbox = OutboxRows(session)

@@ -68,18 +68,19 @@ class HttpGeocoder:
         return self._call(address)
 
     def _request(self, address: Address) -> GeoPoint:
-        params: dict[str, str] = {
+        body: dict[str, str | int] = {
             "street": address.street,
             "house_number": address.house_number,
             "postal_code": address.postal_code,
             "city": address.city,
         }
         if address.patient_id is not None:
-            params.update(subject_type="patient", subject_id=str(address.patient_id))
+            body.update(subject_type="patient", subject_id=address.patient_id)
         headers = {"Authorization": f"Bearer {self._token()}"}
         try:
-            response = self._session.get(
-                self._url, params=params, headers=headers, timeout=self._timeout_s
+            # The address goes in the body, never in the URL (URLs end up in access logs).
+            response = self._session.post(
+                self._url, json=body, headers=headers, timeout=self._timeout_s
             )
         except requests.RequestException as exc:
             raise GeocodingUnavailable(type(exc).__name__) from exc

@@ -23,6 +23,10 @@ from shared.correlation import (
 from shared.kafka.relay import BACKLOG
 from shared.outbox import unpublished_count
 
+# gunicorn's access log line without the query string (%(U)s is the path only): a query can
+# carry personal data, and access logs are never reached by an erasure.
+ACCESS_LOG_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)s'
+
 REQUESTS = Counter("http_requests_total", "HTTP requests", ["service", "method", "route", "status"])
 LATENCY = Histogram("http_request_duration_seconds", "HTTP latency", ["service", "method", "route"])
 

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from integration.privacy.conftest import token
 from integration.privacy.flow import drive, german
-from integration.privacy.world import tables_holding
+from integration.privacy.world import outbox_profiles_of, tables_holding
 from support.testdb import TEST_DB
 
 pytestmark = pytest.mark.integration
@@ -58,6 +58,22 @@ def test_no_table_in_any_schema_keeps_the_patient_after_erasure(world, address):
     counts = {s["service"]: s["counts"] for s in status["services"]}
     assert counts["geocoding_service"]["cache_entries_deleted"] >= 1
     assert counts["communication_service"]["patient_emails_scrubbed"] >= 1
+
+
+def test_no_outbox_row_keeps_the_profile_after_erasure(world, address):
+    """Failed before this change: matching's placement_requests_created rows kept the
+    patient's age, gender, complaint groups and availability after patient.erased."""
+    case = drive(world, address)
+    assert "matching_service.outbox" in outbox_profiles_of(ADMIN_URL, case.id)
+    patients = world.clients["patient_service"]
+
+    patients.delete(f"/api/patients/{case.id}", headers=token("admin"))
+    world.bus.pump()
+
+    assert outbox_profiles_of(ADMIN_URL, case.id) == {}
+    status = patients.get(f"/api/patients/{case.id}/erasure", headers=token("admin")).json
+    counts = {s["service"]: s["counts"] for s in status["services"]}
+    assert counts["matching_service"]["outbox_rows_scrubbed"] >= 1
 
 
 def test_erased_patient_keeps_id_status_and_the_pseudonymous_reference(world, address):

@@ -215,3 +215,41 @@ def _needles_in(conn: Any, table: str, needles: list[str]) -> list[str]:
             {"pattern": f"%{needle}%"},
         ).scalar()
     ]
+
+
+PROFILE_FIELDS = ("age", "gender", "complaint_groups", "availability")
+
+
+def outbox_profiles_of(admin_url: str, patient_id: int) -> dict[str, int]:
+    """Per `schema.outbox`: rows that hold the patient's pseudonymous profile (an event about
+    the patient, or a list of requests naming the patient, with age, gender, complaint groups
+    or availability in it)."""
+    engine = create_engine(admin_url)
+    found: dict[str, int] = {}
+    try:
+        with engine.connect() as conn:
+            schemas = conn.execute(
+                text(
+                    "SELECT table_schema FROM information_schema.tables "
+                    "WHERE table_name = 'outbox' AND table_type = 'BASE TABLE'"
+                )
+            ).scalars()
+            for schema in schemas:
+                rows = conn.execute(text(f'SELECT key, envelope FROM "{schema}".outbox')).all()
+                count = sum(_holds_profile(key, env, patient_id) for key, env in rows)
+                if count:
+                    found[f"{schema}.outbox"] = count
+    finally:
+        engine.dispose()
+    return found
+
+
+def _holds_profile(key: str, envelope: dict[str, Any], patient_id: int) -> bool:
+    payload = envelope.get("payload", {})
+    profiles = [payload] if key == f"patient:{patient_id}" else []
+    profiles += [
+        item.get("patient", {})
+        for item in payload.get("requests") or []
+        if item.get("patient_id") == patient_id
+    ]
+    return any(field in profile for profile in profiles for field in PROFILE_FIELDS)

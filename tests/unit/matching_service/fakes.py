@@ -254,8 +254,19 @@ class FakeRuns:
         return None
 
 
+class FakeOutbox:
+    """The outbox rows that carry profiles: patient id -> rows holding them."""
+
+    def __init__(self) -> None:
+        self.profile_rows: dict[int, int] = {}
+
+    def erase_patient(self, patient_id: int) -> int:
+        return self.profile_rows.pop(patient_id, 0)
+
+
 class FakeMatchingUnitOfWork(FakeUnitOfWork):
-    """`requests`, `patients`, `therapists`, `exclusions`, `runs` and `events` in memory."""
+    """`requests`, `patients`, `therapists`, `exclusions`, `runs`, `outbox` and `events` in
+    memory."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -264,3 +275,4 @@ class FakeMatchingUnitOfWork(FakeUnitOfWork):
         self.therapists = FakeTherapists()
         self.exclusions = FakeExclusions()
         self.runs = FakeRuns()
+        self.outbox = FakeOutbox()

@@ -18,10 +18,17 @@ def test_erasure_cancels_open_requests_drops_exclusions_and_leaves_a_tombstone()
     others = uow.requests.add(2, 7, "proposed")
     uow.exclusions.add(1, 8, "rejected_not_suitable", START)
     uow.exclusions.add(2, 8, "no_show", START)
+    uow.outbox.profile_rows = {1: 2, 2: 1}
 
     counts = erase_patient(uow, 1, START)
 
-    assert counts == {"requests_cancelled": 1, "exclusions_deleted": 1, "profiles_anonymised": 1}
+    assert counts == {
+        "requests_cancelled": 1,
+        "exclusions_deleted": 1,
+        "profiles_anonymised": 1,
+        "outbox_rows_scrubbed": 2,
+    }
+    assert uow.outbox.profile_rows == {2: 1}
     assert uow.requests.status_of(open_request) == "cancelled"
     assert uow.requests.rows[open_request]["close_reason"] == "patient_erased"
     assert uow.requests.status_of(closed_request) == "rejected"

@@ -64,13 +64,28 @@ class FakeHttp:
         self.calls.append((url, params))
         return self.answers.pop(0)
 
+    def post(self, url, json=None, headers=None, timeout=None):
+        self.calls.append((url, json))
+        return self.answers.pop(0)
+
 
 def test_geocoding_lookups_for_a_patient_carry_the_subject():
     http = FakeHttp([Answer(200, {"lat": 50.7, "lon": 6.1, "precision": "street"})])
     client = HttpGeocoder("http://geo.test", lambda: "t", session=http)  # type: ignore[arg-type]
     client.locate(Address("Weg", "1", "52062", "Aachen", 42))
     assert http.calls[0][1]["subject_type"] == "patient"
-    assert http.calls[0][1]["subject_id"] == "42"
+    assert http.calls[0][1]["subject_id"] == 42
+
+
+def test_a_patient_address_travels_in_the_body_never_in_the_url():
+    """Failed before this change: street, postal code and patient id were query parameters,
+    so they ended up in the access logs."""
+    http = FakeHttp([Answer(200, {"lat": 50.7, "lon": 6.1, "precision": "street"})])
+    client = HttpGeocoder("http://geo.test", lambda: "t", session=http)  # type: ignore[arg-type]
+    client.locate(Address("Weg", "1", "52062", "Aachen", 42))
+    [(url, body)] = http.calls
+    assert url == "http://geo.test/api/geocode" and "?" not in url
+    assert body["street"] == "Weg" and body["postal_code"] == "52062"
 
 
 def test_peer_lists_are_followed_page_by_page():

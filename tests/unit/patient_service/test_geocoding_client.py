@@ -30,14 +30,14 @@ def client_with(answers):
     client = HttpGeocoder("http://geo.test/", lambda: "tok", attempts=3, backoff_s=0)
     calls = []
 
-    def get(url, params, headers, timeout):
-        calls.append((url, params, headers, timeout))
+    def post(url, json, headers, timeout):
+        calls.append((url, json, headers, timeout))
         answer = answers.pop(0)
         if isinstance(answer, Exception):
             raise answer
         return answer
 
-    client._session.get = get
+    client._session.post = post
     return client, calls
 
 

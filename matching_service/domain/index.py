@@ -69,11 +69,11 @@ class TherapistIndex(Columns):
         key = (ctx.now.date().toordinal(), fresh_days, w.capacity, w.response_rate)
         cached = self.derived.get("static_scores")
         if cached is None or cached[0] != key:
-            fresh = self.capacity_yes & (key[0] - self.capacity_day <= fresh_days)
+            fresh = key[0] - self.capacity_day <= fresh_days
             capacity = np.where(
-                self.capacity_no,
+                self.capacity_no & fresh,
                 CAPACITY_NO,
-                np.where(fresh, CAPACITY_YES_FRESH, CAPACITY_UNKNOWN),
+                np.where(self.capacity_yes & fresh, CAPACITY_YES_FRESH, CAPACITY_UNKNOWN),
             )
             scores = w.capacity * capacity + w.response_rate * self.response_rate
             cached = self.derived["static_scores"] = (key, scores)

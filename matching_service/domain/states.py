@@ -104,6 +104,9 @@ def is_expired(first_contact_at: datetime | None, now: datetime, expiry_days: in
     return first_contact_at is not None and now >= first_contact_at + timedelta(days=expiry_days)
 
 
+# The patient service refused matching's placement (the patient was paused or cancelled first).
+PLACEMENT_REFUSED = "placement_refused"
+
 PATIENT_CANCEL_REASONS = {  # patient status → why its open requests are cancelled
     "paused": "patient_paused",
     "cancelled": "patient_cancelled",

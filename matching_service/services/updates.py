@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from matching_service.domain.states import PLACEMENT_REFUSED, RequestStatus
 from matching_service.services import reactions, transitions
 from matching_service.services.fill import FillSettings
 from matching_service.services.responses import apply_response
 from matching_service.store.unit_of_work import MatchingUnitOfWork
 from shared.events.communication import TherapistResponseRecorded
-from shared.events.patient import _PatientEvent
+from shared.events.patient import PatientPlacementRefused, _PatientEvent
 from shared.events.therapist import TherapistProfile
 
 
@@ -23,11 +24,34 @@ def patient_changed(
     occurred_at: datetime,
     now: datetime,
 ) -> None:
-    """Store the profile (unless a newer one is stored), then fill or cancel by its status."""
+    """Store the profile (unless a newer one is stored), then fill or cancel by its status. The
+    patient service is the authority: `searching` after a placement recorded here means that
+    placement did not last, so the patient is matched again."""
     with uow:
         if uow.patients.apply_profile(event, occurred_at):
+            if event.status == "searching":
+                uow.patients.forget_placement_before(event.patient_id, occurred_at)
             reactions.after_patient_change(uow, fill, event.patient_id, trigger, now)
         uow.commit()
+
+
+def placement_refused(
+    uow: MatchingUnitOfWork, fill: FillSettings, event: PatientPlacementRefused, now: datetime
+) -> bool:
+    """patient.placement_refused: the patient was paused or cancelled before the placement
+    arrived. Take it back (the accepted request is cancelled `placement_refused`; the
+    therapist was asked, so the pair is not proposed again); True when something changed."""
+    with uow:
+        taken_back = uow.patients.take_back_placement(
+            event.patient_id, event.placement_request_id, event.status.value
+        )
+        request = uow.requests.locked(event.placement_request_id)
+        if taken_back and request is not None and request["status"] == RequestStatus.ACCEPTED:
+            transitions.move(uow, request, RequestStatus.CANCELLED, PLACEMENT_REFUSED, now)
+        if taken_back:
+            reactions.after_patient_change(uow, fill, event.patient_id, "placement_refused", now)
+        uow.commit()
+    return taken_back
 
 
 def therapist_profile_changed(

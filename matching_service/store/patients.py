@@ -133,6 +133,32 @@ class PatientStore:
             )
         )
 
+    def take_back_placement(self, patient_id: int, request_id: int, status: str) -> bool:
+        """Undo `place` for this request (the patient service refused it); False when the
+        patient is not placed through it."""
+        result = self.session.execute(
+            update(PATIENTS)
+            .where(PATIENTS.c.patient_id == patient_id, PATIENTS.c.placed_request_id == request_id)
+            .values(status=status, placed_request_id=None, placed_therapist_id=None, placed_at=None)
+            .returning(PATIENTS.c.patient_id)
+        )
+        return result.first() is not None
+
+    def forget_placement_before(self, patient_id: int, at: datetime) -> bool:
+        """The patient service says `searching` at `at`: a placement recorded here before that
+        time did not last (refused, or undone by staff); True when one was forgotten."""
+        result = self.session.execute(
+            update(PATIENTS)
+            .where(
+                PATIENTS.c.patient_id == patient_id,
+                PATIENTS.c.placed_request_id.is_not(None),
+                PATIENTS.c.placed_at < at,
+            )
+            .values(placed_request_id=None, placed_therapist_id=None, placed_at=None)
+            .returning(PATIENTS.c.patient_id)
+        )
+        return result.first() is not None
+
     def tombstone(self, patient_id: int) -> int:
         """Overwrite (or create) the profile row as a tombstone; placement columns stay."""
         values = {**TOMBSTONE, "updated_at": func.now()}

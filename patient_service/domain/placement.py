@@ -12,6 +12,7 @@ APPLIED = "applied"
 UNCHANGED = "unchanged"
 UNKNOWN_PATIENT = "unknown_patient"
 ERASED = "erased"
+REFUSED = "refused_in_status_"
 
 
 def placement_outcome(row: Mapping[str, Any] | None, therapist_id: int) -> str:
@@ -24,7 +25,7 @@ def placement_outcome(row: Mapping[str, Any] | None, therapist_id: int) -> str:
     if row["status"] == PatientStatus.SEARCHING:
         return APPLIED
     same = (row["status"], row["placed_therapist_id"]) == (PatientStatus.PLACED, therapist_id)
-    return UNCHANGED if same else f"refused_in_status_{row['status']}"
+    return UNCHANGED if same else f"{REFUSED}{row['status']}"
 
 
 def placement_values(therapist_id: int, placed_at: datetime, now: datetime) -> dict[str, Any]:

@@ -9,12 +9,14 @@ from patient_service.domain.changes import audit_changes
 from patient_service.domain.patients import Row
 from patient_service.domain.placement import (
     APPLIED,
+    REFUSED,
     UNCHANGED,
     UNKNOWN_PATIENT,
     placement_outcome,
     placement_values,
 )
 from patient_service.services.changes import emit, write
+from patient_service.store import events
 from patient_service.store.unit_of_work import PatientUnitOfWork
 from shared.clock import Clock
 from shared.events.envelope import Envelope
@@ -29,12 +31,22 @@ def confirm_placement(
 ) -> str:
     """matching.placement_confirmed → `applied`, or why not: `unchanged` (a repeat),
     `unknown_patient`, `erased`, `refused_in_status_<status>`. Every outcome but a repeat and
-    an unknown patient goes onto the patient's timeline."""
+    an unknown patient goes onto the patient's timeline; a refusal (paused or cancelled
+    meanwhile) is published as patient.placement_refused, so matching takes it back."""
     with uow:
         current = uow.patients.load(event.patient_id, for_update=True)
         outcome = placement_outcome(current, event.therapist_id)
         if current is not None and outcome == APPLIED:
             _place(uow, clock.now(), current, event)
+        if current is not None and outcome.startswith(REFUSED):
+            refusal = events.placement_refused(
+                event.patient_id,
+                event.therapist_id,
+                event.placement_request_id,
+                current["status"],
+                clock.now(),
+            )
+            uow.events.add(refusal, clock.now())
         if outcome == UNKNOWN_PATIENT:
             log.warning("placement for unknown patient %s ignored", event.patient_id)
         elif outcome != UNCHANGED:

@@ -8,7 +8,7 @@ from typing import Any
 
 from patient_service.domain.profile import profile
 from shared.events.envelope import DomainEvent
-from shared.events.patient import EVENTS_BY_KIND, PatientErased
+from shared.events.patient import EVENTS_BY_KIND, PatientErased, PatientPlacementRefused
 
 
 def patient_event(kind: str, row: Mapping[str, Any], now: datetime, **details: Any) -> DomainEvent:
@@ -28,3 +28,16 @@ def transition_details(kind: str, row: Mapping[str, Any]) -> dict[str, Any]:
 def patient_erased(patient_id: int, erased_at: datetime) -> PatientErased:
     """patient.erased: every service erases what it holds about the patient."""
     return PatientErased(patient_id=patient_id, erased_at=erased_at)
+
+
+def placement_refused(
+    patient_id: int, therapist_id: int, request_id: int, status: str, now: datetime
+) -> PatientPlacementRefused:
+    """patient.placement_refused: matching takes its placement back."""
+    return PatientPlacementRefused(
+        patient_id=patient_id,
+        therapist_id=therapist_id,
+        placement_request_id=request_id,
+        status=status,
+        refused_at=now,
+    )

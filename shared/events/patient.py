@@ -186,6 +186,31 @@ EVENTS_BY_KIND: dict[str, type[_PatientEvent]] = {
 }
 
 
+@register(
+    example={
+        "patient_id": 42,
+        "therapist_id": 7,
+        "placement_request_id": 501,
+        "status": "paused",
+        "refused_at": "2026-12-10T11:00:05Z",
+    }
+)
+class PatientPlacementRefused(DomainEvent):
+    """The patient service (the authority for the patient's status) did not apply matching's
+    placement: the patient was paused or cancelled meanwhile. Matching takes the placement
+    back, so the patient is matched again after a resume; staff see the case."""
+
+    event_type: ClassVar[str] = "patient.placement_refused"
+    aggregate: ClassVar[str] = "patient"
+    aggregate_id_field: ClassVar[str] = "patient_id"
+
+    patient_id: int = Field(ge=1)
+    therapist_id: int = Field(ge=1)
+    placement_request_id: int = Field(ge=1)
+    status: PatientStatus = Field(description="the patient's status when the placement came")
+    refused_at: datetime
+
+
 @register(example={"patient_id": 42, "erased_at": "2027-01-15T10:00:00Z"})
 class PatientErased(DomainEvent):
     """Art. 17 erasure: every service deletes or anonymises what it holds about the patient.

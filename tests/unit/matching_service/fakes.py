@@ -176,6 +176,13 @@ class FakePatients:
             placed_at=now,
         )
 
+    def take_back_placement(self, patient_id: int, request_id: int, status: str) -> bool:
+        row = self.rows.get(patient_id)
+        if row is None or row["placed_request_id"] != request_id:
+            return False
+        row.update(status=status, placed_request_id=None, placed_therapist_id=None, placed_at=None)
+        return True
+
     def tombstone(self, patient_id: int) -> int:
         self.tombstoned.append(patient_id)
         self.rows[patient_id] = {"patient_id": patient_id, "status": "cancelled"}

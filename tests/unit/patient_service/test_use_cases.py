@@ -19,7 +19,7 @@ from patient_service.domain.errors import (
 from patient_service.services import erasure, lifecycle, placement
 from shared.events.envelope import Envelope
 from shared.events.matching import PlacementConfirmed
-from shared.events.patient import ErasureCompleted
+from shared.events.patient import ErasureCompleted, PatientPlacementRefused
 from shared.events.patient import PatientErased as PatientErasedEvent
 
 
@@ -107,9 +107,19 @@ def test_a_placement_for_a_patient_not_searching_is_refused_and_shown_to_staff(s
     )
     assert outcome == f"refused_in_status_{status}"
     assert uow.patients.rows[42]["status"] == status
-    assert uow.events.recorded == []
     [(patient_id, event_type, summary)] = uow.timeline.events
     assert (patient_id, summary["outcome"]) == (42, outcome)
+
+
+@pytest.mark.parametrize("status", ["paused", "cancelled"])
+def test_a_refused_placement_is_announced_so_matching_takes_it_back(status):
+    """Failed before this change: the refusal was only logged, matching kept the patient
+    placed, and after a resume the patient was never matched again."""
+    uow = FakePatientUnitOfWork(patient_row(status=status))
+    confirm(uow, confirmed())
+    [refused] = uow.events.of(PatientPlacementRefused)
+    assert (refused.patient_id, refused.therapist_id, refused.placement_request_id) == (42, 7, 100)
+    assert refused.status == status and uow.events.types() == [refused.event_type]
 
 
 def test_erasure_tombstones_once_opens_a_step_per_service_and_announces():

@@ -83,6 +83,9 @@ class FakeTherapists(Store):
         found = self.tables.therapists.get(therapist_id)
         return dict(found) if found else None
 
+    def row(self, therapist_id: int) -> Any:
+        return self.lock(therapist_id)
+
     def practice_of(self, therapist_id: int) -> int | None:
         found = self.tables.therapists.get(therapist_id)
         return found["practice_id"] if found else None
@@ -725,6 +728,7 @@ class FakeCommunicationUnitOfWork(FakeUnitOfWork):
             "status": "active",
             "opted_out": False,
             "has_email": True,
+            "has_phone": True,
             "preferred_channel": "email",
             "phone_hours": PHONE_HOURS,
             **fields,

@@ -163,3 +163,18 @@ def test_a_late_acceptance_after_an_earlier_one_won_tells_the_therapist_the_plac
     [gone] = uow.events.of(PlacementRequestCancelled)
     assert (gone.placement_request_id, gone.reason) == (1, "placed_elsewhere")
     assert uow.events.of(PlacementConfirmed) == []
+
+
+def test_requests_released_by_a_failed_outreach_are_cancelled_as_not_contacted():
+    """Fails before issue 16 item 5: nobody consumed communication.email_failed, so the
+    requests stayed `proposed`/`queued` for good."""
+    uow = FakeMatchingUnitOfWork()
+    uow.patients.add(1)
+    uow.requests.add(1, THERAPIST, "queued")  # id 1
+    uow.requests.add(1, THERAPIST, "contacted")  # id 2: contacted, not released
+    updates.outreach_failed(uow, FILL, THERAPIST, [1, 2], "test", START)
+    assert uow.requests.status_of(1) == "cancelled"
+    assert uow.requests.rows[1]["close_reason"] == "email_failed"
+    assert uow.requests.status_of(2) == "contacted"
+    [cancelled] = uow.events.of(PlacementRequestCancelled)
+    assert cancelled.placement_request_id == 1

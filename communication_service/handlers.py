@@ -10,7 +10,7 @@ import functools
 from typing import TYPE_CHECKING, Any
 
 from communication_service.context import CommunicationContext
-from communication_service.services import emails, erasure, requests, therapists
+from communication_service.services import erasure, patients, requests, therapists
 from shared.events.envelope import Envelope, parse_payload
 from shared.events.matching import (
     PlacementConfirmed,
@@ -21,7 +21,9 @@ from shared.events.matching import (
     TherapistCoolingStarted,
 )
 from shared.events.patient import (
+    EVENTS_BY_KIND,
     PatientErased,
+    PatientPlaced,
     PatientRegistered,
     PatientSearchCancelled,
     PatientSearchPaused,
@@ -44,6 +46,8 @@ PATIENT_TEMPLATES = {
     PatientSearchStarted.event_type: "patient_search_started",
     PatientSearchPaused.event_type: "patient_search_paused",
     PatientSearchCancelled.event_type: "patient_search_ended",
+    # Only once the patient service has confirmed the place (matching's placement or staff's).
+    PatientPlaced.event_type: "patient_placement_found",
 }
 STATUS_EVENTS = {
     "therapist.blocked": "blocked",
@@ -111,9 +115,16 @@ def on_cooling_started(
 
 
 def on_patient(ctx: CommunicationContext, session: Session, envelope: Envelope, event: Any) -> None:
-    """Registration, search started, paused, ended: an e-mail to the patient."""
-    template = PATIENT_TEMPLATES[envelope.event_type]
-    emails.queue_patient_email(ctx.unit_of_work_on(session), ctx.clock, event.patient_id, template)
+    """The patient's status is kept; registration, search started, paused, ended: an e-mail."""
+    patients.patient_changed(
+        ctx.unit_of_work_on(session),
+        ctx.clock,
+        event.patient_id,
+        event.status.value,
+        envelope.occurred_at,
+        PATIENT_TEMPLATES.get(envelope.event_type),
+        {"therapist_id": event.therapist_id} if isinstance(event, PatientPlaced) else None,
+    )
 
 
 def on_therapist_profile(
@@ -150,7 +161,7 @@ REACTIONS: dict[str, React] = {
     TherapistCreated.event_type: on_therapist_profile,
     TherapistUpdated.event_type: on_therapist_profile,
     **{name: on_therapist_status for name in STATUS_EVENTS},
-    **{name: on_patient for name in PATIENT_TEMPLATES},
+    **{kind.event_type: on_patient for kind in EVENTS_BY_KIND.values()},
     PatientErased.event_type: on_patient_erased,
 }
 

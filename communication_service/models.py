@@ -10,6 +10,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     SmallInteger,
@@ -40,6 +41,7 @@ therapists = Table(
     Column("status", String(10), nullable=False),
     Column("opted_out", Boolean, nullable=False),
     Column("has_email", Boolean, nullable=False),
+    Column("has_phone", Boolean, nullable=False, server_default="true"),
     Column("preferred_channel", String(10), nullable=False),
     Column("phone_hours", JSONB, nullable=False),
     _ts("profile_at", nullable=False),
@@ -168,7 +170,7 @@ calls = Table(
     Column("id", BigInteger, primary_key=True, autoincrement=True),
     Column("therapist_id", BigInteger, nullable=False),
     Column("purpose", String(20), nullable=False),
-    Column("email_id", BigInteger, ForeignKey(f"{SCHEMA}.emails.id"), unique=True),
+    Column("email_id", BigInteger, ForeignKey(f"{SCHEMA}.emails.id")),
     Column("state", String(10), nullable=False),
     Column("attempt", SmallInteger, nullable=False, default=1),
     _ts("slot_start"),
@@ -195,4 +197,36 @@ call_requests = Table(
         primary_key=True,
     ),
     Column("position", SmallInteger, nullable=False),
+)
+
+# One live (not cancelled) call per followed-up e-mail: a follow-up cancelled by a block or a
+# cooling period may be booked again.
+Index(
+    "uq_calls_email",
+    calls.c.email_id,
+    unique=True,
+    postgresql_where=calls.c.state != "cancelled",
+)
+
+patient_statuses = Table(  # the patient's status, from patient and placement events
+    "patient_statuses",
+    metadata,
+    Column("patient_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("status", String(20), nullable=False),
+    _ts("status_at", nullable=False),
+)
+
+attention_items = Table(  # what staff must look at (GET /api/attention lists the open ones)
+    "attention_items",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("reason", String(40), nullable=False),
+    Column("therapist_id", BigInteger),
+    Column("patient_id", BigInteger),
+    Column("placement_request_id", BigInteger),
+    Column("response_id", BigInteger),
+    Column("email_id", BigInteger),
+    _ts("created_at", nullable=False),
+    _ts("resolved_at"),
+    Column("resolved_by", String(200)),
 )

@@ -11,6 +11,7 @@ from shared.events.communication import (
     CallCompleted,
     CallFailed,
     CallScheduled,
+    EmailFailed,
     EmailSent,
     TherapistResponseRecorded,
 )
@@ -89,6 +90,18 @@ def build_handlers(ctx: MatchingContext) -> dict[str, Handler]:
             ctx.clock.now(),
         )
 
+    def on_email_failed(session: Session, envelope: Envelope, event: EmailFailed) -> None:
+        if event.therapist_id is None or not event.released_request_ids:
+            return
+        updates.outreach_failed(
+            ctx.unit_of_work_on(session),
+            fill,
+            event.therapist_id,
+            event.released_request_ids,
+            envelope.event_type,
+            ctx.clock.now(),
+        )
+
     def on_response(session: Session, envelope: Envelope, event: TherapistResponseRecorded) -> None:
         updates.response_recorded(
             ctx.unit_of_work_on(session), fill, event, envelope.event_type, ctx.clock.now()
@@ -112,6 +125,7 @@ def build_handlers(ctx: MatchingContext) -> dict[str, Handler]:
         CallScheduled.event_type: on_contact,
         CallCompleted.event_type: on_contact,
         CallFailed.event_type: on_call_failed,
+        EmailFailed.event_type: on_email_failed,
         TherapistResponseRecorded.event_type: on_response,
         PatientPlacementRefused.event_type: on_placement_refused,
         PatientErased.event_type: on_erased,

@@ -17,7 +17,7 @@ from shared.http.operations import AuditRecord, operation
 
 class ResponseListResource(Resource):
     @operation(
-        "Record a therapist's answer (starts the cooling period)",
+        "Record a therapist's answer (starts the cooling period; each outcome says its effect)",
         roles=STAFF,
         body=ResponseCreate,
         tags=("responses",),

@@ -62,6 +62,7 @@ class TherapistContact:
     active: bool = True
     opted_out: bool = False
     has_email: bool = True
+    has_phone: bool = True
     prefers_phone: bool = False
     last_outreach_at: datetime | None = None
     cooling_until: datetime | None = None
@@ -124,8 +125,8 @@ def hold_reason(contact: TherapistContact, now: datetime) -> str | None:
 
 
 def uses_phone(contact: TherapistContact) -> bool:
-    """No address or a preference for the phone: a call instead of an e-mail."""
-    return contact.prefers_phone or not contact.has_email
+    """No address, or a preference for the phone and a number: a call instead of an e-mail."""
+    return (contact.prefers_phone and contact.has_phone) or not contact.has_email
 
 
 def plan_outreach(
@@ -166,7 +167,7 @@ def decide(
             therapist_id, Action.HOLD, waiting_ids=ids, next_allowed_at=until, reason=reason
         )
     if uses_phone(contact):
-        why = "prefers_phone" if contact.prefers_phone else "no_email_address"
+        why = "no_email_address" if not contact.has_email else "prefers_phone"
         return Decision(therapist_id, Action.PHONE, request_ids=ids, reason=why)
     return _decide_email(therapist_id, ids, contact, now, rules)
 

@@ -106,8 +106,8 @@ def _reached(
             now,
             rules.outreach,
         )
-        uow.calls.update(call["id"], now, response_id=answer.response_id)
-        found.append(answer)
+        uow.calls.update(call["id"], now, response_id=answer.event.response_id)
+        found.append(answer.event)
     return found
 
 

@@ -9,13 +9,15 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from communication_service.context import CommunicationContext
-from communication_service.domain.emails import OUTREACH, EmailState
+from communication_service.domain.emails import OUTREACH, EmailState, inquiry_template
 from communication_service.domain.errors import (
     EmailNotFound,
     EmailNotRetryable,
     OutreachForbiddenNow,
 )
 from communication_service.domain.outreach import OutreachRules
+from communication_service.domain.requests import RequestState, is_open
+from communication_service.services import calls
 from communication_service.store.unit_of_work import CommunicationUnitOfWork
 from shared.clock import Clock
 
@@ -52,12 +54,30 @@ def retry_email(ctx: CommunicationContext, email_id: int) -> dict[str, Any]:
             raise EmailNotFound(email_id)
         if row["state"] != EmailState.FAILED.value:
             raise EmailNotRetryable(row["state"])
+        if row["purpose"] == OUTREACH and not _renew_outreach(uow, row, now):
+            uow.commit()
+            return get_email(ctx, email_id)
         _requeue(uow, row, now, ctx.outreach_rules)
         try:
             uow.commit()
         except IntegrityError as exc:
             raise OutreachForbiddenNow() from exc
     return get_email(ctx, email_id)
+
+
+def _renew_outreach(uow: CommunicationUnitOfWork, row: Any, now: datetime) -> bool:
+    """Only the requests still open stay in the e-mail (never a patient placed, paused or erased
+    since); it is composed again from them. False: none is left, the e-mail is cancelled."""
+    carried = uow.emails.carried_ids(row["id"])
+    still = [r["placement_request_id"] for r in uow.requests.by_id(carried) if is_open(r["state"])]
+    uow.emails.remove_requests(row["id"], [i for i in carried if i not in still])
+    if not still:
+        uow.emails.cancel(row["id"], now, "no open requests left")
+        return False
+    calls.withdraw_requests(uow, still, now)  # back from the phone path to the e-mail
+    uow.requests.set_state(still, RequestState.IN_EMAIL, now)
+    uow.emails.set_template(row["id"], inquiry_template(len(still)), now)
+    return True
 
 
 def _requeue(uow: CommunicationUnitOfWork, row: Any, now: datetime, rules: OutreachRules) -> None:
@@ -68,6 +88,8 @@ def _requeue(uow: CommunicationUnitOfWork, row: Any, now: datetime, rules: Outre
         }
         uow.ledger.reserve_outreach(therapist, row["id"], now, rules)
     uow.emails.requeue(row["id"], now)
+    if row["purpose"] == OUTREACH:
+        uow.emails.back_to_draft(row["id"], now)  # rendered again, with a new Message-ID
 
 
 def queue_patient_email(

@@ -73,6 +73,7 @@ def _contact(
         active=therapist["status"] == "active",
         opted_out=therapist["opted_out"],
         has_email=therapist["has_email"],
+        has_phone=therapist["has_phone"],
         prefers_phone=therapist["preferred_channel"] == "phone",
         last_outreach_at=uow.ledger.last_outreach_at(therapist_id, practice),
         cooling_until=uow.cooling.until(therapist_id, now),

@@ -3,6 +3,8 @@ expired, answered elsewhere or placed ones leave unsent e-mails and calls."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from communication_service.domain import labels
 from communication_service.domain.outreach import OutreachRules
 from communication_service.domain.requests import TERMINAL_STATUSES, RequestState
@@ -13,6 +15,7 @@ from shared.clock import Clock
 from shared.events.matching import CreatedPlacementRequest
 
 PLACED_ELSEWHERE = "placed_elsewhere"
+PLACE_TAKEN = "place_taken"  # the purpose of the "place is gone" e-mail
 
 
 def take_new_requests(
@@ -43,14 +46,28 @@ def cancel_request(
         now = clock.now()
         withdraw(uow, [placement_request_id], RequestState.CANCELLED, reason, now)
         if reason == PLACED_ELSEWHERE:
-            uow.emails.create(
-                "place_taken",
-                "therapist_place_taken",
-                now,
-                therapist_id=therapist_id,
-                context={"reference": labels.reference(placement_request_id)},
-            )
+            tell_place_gone(uow, therapist_id, placement_request_id, now)
         uow.commit()
+
+
+def tell_place_gone(
+    uow: CommunicationUnitOfWork, therapist_id: int, placement_request_id: int, now: datetime
+) -> bool:
+    """The therapist accepted a patient placed elsewhere: the "place is gone" e-mail, once per
+    request (recording the answer and matching's cancellation may both ask for it)."""
+    if uow.emails.place_taken_for(placement_request_id):
+        return False
+    uow.emails.create(
+        PLACE_TAKEN,
+        "therapist_place_taken",
+        now,
+        therapist_id=therapist_id,
+        context={
+            "reference": labels.reference(placement_request_id),
+            "placement_request_id": placement_request_id,
+        },
+    )
+    return True
 
 
 def close_request(
@@ -71,17 +88,12 @@ def confirm_placement(
     patient_id: int,
     therapist_id: int,
 ) -> None:
-    """The patient's other requests leave unsent e-mails; the patient hears the good news."""
+    """The patient's other requests leave unsent e-mails. The patient hears the good news
+    only from patient.placed, once the patient service (the authority) has confirmed it."""
     with uow:
         now = clock.now()
+        uow.patients.apply(patient_id, "placed", now)
         others = uow.requests.open_ids_of_patient(patient_id, keep=placement_request_id)
         withdraw(uow, others, RequestState.CANCELLED, "patient_placed", now)
         withdraw(uow, [placement_request_id], RequestState.CLOSED, "accepted", now)
-        uow.emails.create(
-            "patient",
-            "patient_placement_found",
-            now,
-            patient_id=patient_id,
-            context={"therapist_id": therapist_id},
-        )
         uow.commit()

@@ -31,6 +31,8 @@ from communication_service.domain.emails import (
     after_failed_attempt,
     reconcile_sending,
 )
+from communication_service.domain.requests import RequestState, is_open
+from communication_service.domain.responses import AttentionReason
 from communication_service.services.composing import compose_drafts
 from communication_service.store import events
 from communication_service.store.unit_of_work import CommunicationUnitOfWork
@@ -157,5 +159,30 @@ def mark_failed_attempt(
     if outcome.give_up:
         uow.ledger.void_email(email_id, now)
         request_ids = uow.emails.carried_ids(email_id)
-        uow.events.add(events.email_failed(row, request_ids, attempts, code, now), now)
+        released = _move_on(uow, row, request_ids, now) if row["purpose"] == OUTREACH else []
+        failed = events.email_failed(row, request_ids, attempts, code, now, released)
+        uow.events.add(failed, now)
     return state.value
+
+
+def _move_on(
+    uow: CommunicationUnitOfWork, row: Any, request_ids: list[int], now: datetime
+) -> list[int]:
+    """A failed outreach strands nobody: its open requests go to the phone path (a first-contact
+    call), or without a phone number are released for matching to replace; staff see it.
+    Returns the released requests."""
+    still = [
+        r["placement_request_id"] for r in uow.requests.by_id(request_ids) if is_open(r["state"])
+    ]
+    therapist = uow.therapists.row(row["therapist_id"])
+    uow.attention.add(
+        AttentionReason.EMAIL_FAILED.value,
+        now,
+        therapist_id=row["therapist_id"],
+        email_id=row["id"],
+    )
+    if therapist is not None and therapist["has_phone"]:
+        uow.requests.set_state(still, RequestState.PHONE_PENDING, now)
+        return []
+    uow.requests.set_state(still, RequestState.CANCELLED, now, "email_failed")
+    return still

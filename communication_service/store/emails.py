@@ -188,3 +188,11 @@ class Emails:
             EMAILS.state.in_([EmailState.QUEUED.value, EmailState.SENDING.value]),
         )
         return bool(self._session.execute(select(in_flight)).scalar())
+
+    def place_taken_for(self, placement_request_id: int) -> bool:
+        """A "place is gone" e-mail about this request exists already."""
+        found = exists().where(
+            EMAILS.purpose == "place_taken",
+            EMAILS.context["placement_request_id"].as_integer() == placement_request_id,
+        )
+        return bool(self._session.execute(select(found)).scalar())

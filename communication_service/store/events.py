@@ -76,8 +76,15 @@ def email_sent(email_id: int, therapist_id: int, ids: list[int], now: datetime) 
     )
 
 
-def email_failed(row: Any, ids: list[int], attempts: int, code: str, now: datetime) -> EmailFailed:
-    """communication.email_failed (ids and an error code only)."""
+def email_failed(
+    row: Any,
+    ids: list[int],
+    attempts: int,
+    code: str,
+    now: datetime,
+    released: list[int] | None = None,
+) -> EmailFailed:
+    """communication.email_failed (ids and an error code only; the requests released)."""
     return EmailFailed(
         email_id=row["id"],
         purpose=row["purpose"],
@@ -89,6 +96,7 @@ def email_failed(row: Any, ids: list[int], attempts: int, code: str, now: dateti
         attempts=attempts,
         error=code,
         failed_at=now,
+        released_request_ids=released or [],
     )
 
 

@@ -27,6 +27,7 @@ class Therapists:
             "status": event.status.value,
             "opted_out": event.opted_out,
             "has_email": event.has_email,
+            "has_phone": event.has_phone,
             "preferred_channel": event.preferred_channel.value,
             "phone_hours": event.phone_hours,
             "profile_at": at,
@@ -53,6 +54,11 @@ class Therapists:
         """Serialises planning and responses per therapist (row lock on the read model)."""
         query = select(therapists).where(therapists.c.therapist_id == therapist_id)
         return self._session.execute(query.with_for_update()).mappings().first()
+
+    def row(self, therapist_id: int) -> Any:
+        """The therapist's read model row without a lock (None when unknown)."""
+        query = select(therapists).where(therapists.c.therapist_id == therapist_id)
+        return self._session.execute(query).mappings().first()
 
     def practice_of(self, therapist_id: int) -> int | None:
         """The therapist's practice from the read model."""

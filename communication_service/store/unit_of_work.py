@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from communication_service.store.attention import AttentionItems
 from communication_service.store.call_scans import CallScans
 from communication_service.store.call_views import CallViews
 from communication_service.store.calls import Calls
@@ -19,6 +20,7 @@ from communication_service.store.emails import Emails
 from communication_service.store.erasure import PatientErasure
 from communication_service.store.ledger import ContactLedger
 from communication_service.store.patient_records import PatientRecords
+from communication_service.store.patients import PatientStatuses
 from communication_service.store.requests import OutreachRequests
 from communication_service.store.responses import Responses
 from communication_service.store.therapists import CoolingPeriods, Therapists
@@ -49,6 +51,8 @@ class CommunicationUnitOfWork(UnitOfWork):
     patient_records: PatientRecords
     email_views: EmailViews
     call_views: CallViews
+    patients: PatientStatuses
+    attention: AttentionItems
 
     def bind(self, session: Session) -> None:
         self.therapists = Therapists(session)
@@ -64,6 +68,8 @@ class CommunicationUnitOfWork(UnitOfWork):
         self.patient_records = PatientRecords(session)
         self.email_views = EmailViews(session)
         self.call_views = CallViews(session)
+        self.patients = PatientStatuses(session)
+        self.attention = AttentionItems(session)
 
     @contextmanager
     def savepoint(self) -> Iterator[Savepoint]:

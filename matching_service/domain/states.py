@@ -30,6 +30,11 @@ _PROGRESS = {
 OPEN: frozenset[RequestStatus] = frozenset(_PROGRESS)
 NOT_CONTACTED: frozenset[RequestStatus] = frozenset({RequestStatus.PROPOSED, RequestStatus.QUEUED})
 TERMINAL: frozenset[RequestStatus] = frozenset(RequestStatus) - OPEN
+# Ended without an answer: an acceptance that arrives later still counts (docs/domain.md step 8);
+# a cancelled request only if the therapist had been contacted about it.
+ENDED_UNANSWERED: frozenset[RequestStatus] = frozenset(
+    {RequestStatus.EXPIRED, RequestStatus.NO_RESPONSE}
+)
 EXCLUDING_OUTCOMES = frozenset({"rejected_not_suitable", "no_show"})
 
 
@@ -66,32 +71,61 @@ def after_contact_event(current: str, kind: str) -> RequestStatus | None:
 
 @dataclass(frozen=True)
 class ResponseDecision:
-    """What one recorded answer does to its request and the patient."""
+    """What one recorded answer does to its request and the patient; `place_gone`: the
+    therapist accepted a patient placed elsewhere and must be told the place is gone."""
 
     new_status: RequestStatus | None
     place_patient: bool = False
     exclude_therapist: bool = False
     capacity_no: bool = False
     reason: str | None = None
+    place_gone: bool = False
 
 
-def decide_response(outcome: str, current: str, patient_placed: bool) -> ResponseDecision:
-    """First acceptance wins; later acceptances cancel their request; rejections close it."""
+def accepts_late(current: str, contacted: bool) -> bool:
+    """A request that ended unanswered (expired, no_response, cancelled after contact)."""
+    if current in ENDED_UNANSWERED:
+        return True
+    return current == RequestStatus.CANCELLED and contacted
+
+
+def decide_response(
+    outcome: str,
+    current: str,
+    patient_placed: bool,
+    patient_searching: bool = True,
+    contacted: bool = False,
+) -> ResponseDecision:
+    """First acceptance wins; an acceptance after the request ended unanswered still places a
+    searching patient (a late acceptance); one for a placed patient cancels its open request or
+    tells the therapist the place is gone; rejections close the request."""
     exclude = outcome in EXCLUDING_OUTCOMES
     capacity_no = outcome == "rejected_no_capacity"
     if outcome == "accepted":
-        if patient_placed:
-            return ResponseDecision(
-                close(current, RequestStatus.CANCELLED), reason="placed_elsewhere"
-            )
-        status = close(current, RequestStatus.ACCEPTED)
-        return ResponseDecision(status, place_patient=status is not None, reason=outcome)
+        return _acceptance(current, patient_placed, patient_searching, contacted)
     return ResponseDecision(
         close(current, RequestStatus.REJECTED),
         exclude_therapist=exclude,
         capacity_no=capacity_no,
         reason=outcome,
     )
+
+
+def _acceptance(
+    current: str, patient_placed: bool, patient_searching: bool, contacted: bool
+) -> ResponseDecision:
+    if patient_placed:
+        cancelled = close(current, RequestStatus.CANCELLED)
+        return ResponseDecision(
+            cancelled, reason="placed_elsewhere", place_gone=current != RequestStatus.ACCEPTED
+        )
+    if current in OPEN:
+        return ResponseDecision(RequestStatus.ACCEPTED, place_patient=True, reason="accepted")
+    if patient_searching and accepts_late(current, contacted):
+        return ResponseDecision(
+            RequestStatus.ACCEPTED, place_patient=True, reason="late_acceptance"
+        )
+    return ResponseDecision(None)
 
 
 def cooling_until(answered_at: datetime, cooling_days: int) -> datetime:

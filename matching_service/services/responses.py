@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from matching_service.domain.profiles import Rules
-from matching_service.domain.states import cooling_until, decide_response
+from matching_service.domain.states import RequestStatus, cooling_until, decide_response
 from matching_service.services import transitions
 from matching_service.store import events
 from matching_service.store.unit_of_work import MatchingUnitOfWork
@@ -41,15 +41,26 @@ def _apply_outcome(
         item.placement_request_id, item.patient_id, answer.therapist_id
     )
     placed = patient is not None and patient["placed_request_id"] is not None
+    searching = patient is not None and patient["status"] == "searching"
     decision = decide_response(
-        item.outcome.value, request["status"] if request else "unknown", placed
+        item.outcome.value,
+        request["status"] if request else "unknown",
+        placed,
+        patient_searching=searching,
+        contacted=request is not None and request["contacted_at"] is not None,
     )
     if decision.exclude_therapist:
         uow.exclusions.add(item.patient_id, answer.therapist_id, item.outcome.value, now)
     if decision.capacity_no:
         capacity = {"accepting_new_patients": "no", "capacity_as_of": answer.recorded_at.date()}
         uow.therapists.apply_part(answer.therapist_id, "capacity_at", capacity, answer.recorded_at)
-    if request is None or decision.new_status is None:
+    if request is None:
+        return item.patient_id
+    if decision.new_status is None:
+        if decision.place_gone and patient["placed_therapist_id"] != answer.therapist_id:
+            # the request ended already: only the therapist is told that the place is gone
+            gone = events.status_changed(request, RequestStatus.CANCELLED, decision.reason, now)
+            uow.events.add(gone, now)
         return item.patient_id
     transitions.move(uow, request, decision.new_status, decision.reason, now)
     uow.therapists.count_answer(answer.therapist_id)

@@ -58,6 +58,16 @@ def therapist_unavailable(
     return sorted({request["patient_id"] for request in cancelled})
 
 
+def cancel_not_contacted(
+    uow: MatchingUnitOfWork, therapist_id: int, request_ids: list[int], reason: str, now: datetime
+) -> list[int]:
+    """Cancel these requests of a therapist if they were never contacted; their patients."""
+    if not request_ids:
+        return []
+    waiting = uow.requests.locked_of_therapist(therapist_id, NOT_CONTACTED, request_ids)
+    return sorted({request["patient_id"] for request in cancel_all(uow, waiting, reason, now)})
+
+
 def apply_contact(
     uow: MatchingUnitOfWork,
     kind: str,

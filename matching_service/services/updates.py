@@ -116,6 +116,24 @@ def call_attempts_exhausted(
         uow.commit()
 
 
+def outreach_failed(
+    uow: MatchingUnitOfWork,
+    fill: FillSettings,
+    therapist_id: int,
+    request_ids: list[int],
+    trigger: str,
+    now: datetime,
+) -> None:
+    """An outreach e-mail failed for good and the therapist has no phone either: its requests
+    (never contacted) are cancelled and replaced."""
+    with uow:
+        patients = transitions.cancel_not_contacted(
+            uow, therapist_id, request_ids, "email_failed", now
+        )
+        reactions.refill(uow, fill, patients, trigger, now)
+        uow.commit()
+
+
 def response_recorded(
     uow: MatchingUnitOfWork,
     fill: FillSettings,

@@ -188,6 +188,11 @@ class EmailFailed(_EmailEvent):
     attempts: int = Field(ge=0)
     error: str = Field(max_length=60, description="error code, never message text")
     failed_at: datetime
+    released_request_ids: list[int] = Field(
+        default_factory=list,
+        description="requests released because the therapist has no phone number either: "
+        "matching cancels them as not contacted and replaces them",
+    )
 
 
 @register(example={**ERASURE_EXAMPLE, "counts": {"emails_scrubbed": 2, "requests_withdrawn": 1}})

@@ -123,7 +123,9 @@ class _RequestEvent(DomainEvent):
     }
 )
 class PlacementRequestCancelled(_RequestEvent):
-    """An open request was cancelled (patient paused/cancelled/placed, therapist gone, staff)."""
+    """An open request was cancelled (patient paused/cancelled/placed, therapist gone, staff);
+    reason `placed_elsewhere` also for an ended request whose therapist accepted a patient placed
+    elsewhere (communication sends the "place is gone" e-mail)."""
 
     event_type: ClassVar[str] = "matching.placement_request_cancelled"
 

@@ -76,6 +76,7 @@ class TherapistProfile(_TherapistEvent):
     status: TherapistStatus = TherapistStatus.ACTIVE
     preferred_channel: Channel = Channel.EMAIL
     has_email: bool = False
+    has_phone: bool = True  # older events: assume a number (a call is tried, as before)
     opted_out: bool = False
 
 
@@ -105,6 +106,7 @@ PROFILE_EXAMPLE: dict[str, Any] = {
     "status": "active",
     "preferred_channel": "email",
     "has_email": True,
+    "has_phone": True,
     "opted_out": False,
 }
 

@@ -22,14 +22,21 @@ from therapist_service.domain.lifecycle import STAFF
 CapacitySource = Literal["staff", "response"]
 DeactivationCause = Literal["source", "staff"]
 PROFILE_COLUMNS = tuple(
-    name for name in TherapistProfile.model_fields if name not in ("therapist_id", "has_email")
+    name
+    for name in TherapistProfile.model_fields
+    if name not in ("therapist_id", "has_email", "has_phone")
 )
 
 
 def profile(row: Mapping[Any, Any]) -> dict[str, Any]:
     """The matching profile of a therapist row (no names, no contact data)."""
     data = {name: row[name] for name in PROFILE_COLUMNS}
-    return {**data, "therapist_id": row["id"], "has_email": bool(row["email"])}
+    return {
+        **data,
+        "therapist_id": row["id"],
+        "has_email": bool(row["email"]),
+        "has_phone": bool(row["phone"]),
+    }
 
 
 def created(row: Mapping[Any, Any]) -> TherapistCreated:

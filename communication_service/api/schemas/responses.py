@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from communication_service.api.schemas.common import MAX_ID, OutcomeIn, storable
+from communication_service.domain.responses import OutcomeEffect
 from shared.vocabulary import Channel, ResponseOutcome
 
 
@@ -39,6 +40,18 @@ class OutcomeRead(BaseModel):
     placement_request_id: int
     patient_id: int
     outcome: ResponseOutcome
+    outcome_effect: OutcomeEffect = Field(
+        description=(
+            "What recording it did: `recorded` (a rejection or no-show closes the request); "
+            "`placement_requested` (accepted, request open: matching places the patient unless "
+            "an earlier acceptance won); `late_acceptance` (accepted after the request ended "
+            "unanswered - expired, no_response, cancelled after contact - while the patient "
+            "searches: matching places the patient); `place_gone` (the patient is placed "
+            "already: the therapist gets the e-mail `therapist_place_taken`); `held_for_staff` "
+            "(the patient is paused or no longer searching: nobody is placed, the answer is on "
+            "the staff attention list)."
+        )
+    )
 
 
 class ResponseRead(BaseModel):

@@ -50,6 +50,7 @@ def test_response_is_recorded_published_and_starts_cooling(
             "placement_request_id": item["placement_request_id"],
             "patient_id": item["patient_id"],
             "outcome": "rejected_no_capacity",
+            "outcome_effect": "recorded",  # adapted: issue 16 item 1 names each effect
         }
     ]
     assert "communication.therapist_response_recorded" in outbox_types(ctx)
@@ -130,3 +131,38 @@ def test_outreach_job_endpoint_accepts_as_of(ctx, client, admin):
     assert response.status_code == 200 and response.json["as_of"].startswith("2026-03-09")
     sent = client.post("/api/jobs/send-emails/run", headers=admin)
     assert sent.status_code == 200
+
+
+def test_acceptances_for_a_placed_and_a_paused_patient_on_the_database(
+    ctx, handlers, client, staff, therapist
+):
+    """Fails before issue 16 item 1: both acceptances were only recorded; no place-gone e-mail,
+    nothing for staff. Here on PostgreSQL: the status read model, the e-mail, the attention list."""
+    from shared.events.patient import PatientPlaced, PatientSearchPaused
+
+    tid, placed_item = sent_request(ctx, handlers, therapist)
+    placed = PatientPlaced.model_validate(
+        {
+            **PROFILE_EXAMPLE,
+            "patient_id": placed_item["patient_id"],
+            "status": "placed",
+            "therapist_id": 9,
+            "placed_at": ctx.clock.now().isoformat(),
+        }
+    )
+    feed(ctx, handlers, placed, producer="patient_service")
+    response = answer(client, staff, tid, placed_item, outcome="accepted")
+    assert response.status_code == 201, response.json
+    assert response.json["outcomes"][0]["outcome_effect"] == "place_gone"
+    assert [e["template"] for e in emails_of(ctx, tid)].count("therapist_place_taken") == 1
+
+    tid2, paused_item = sent_request(ctx, handlers, therapist)
+    paused = PatientSearchPaused.model_validate(
+        {**PROFILE_EXAMPLE, "patient_id": paused_item["patient_id"], "status": "paused"}
+    )
+    feed(ctx, handlers, paused, producer="patient_service")
+    response = answer(client, staff, tid2, paused_item, outcome="accepted")
+    assert response.json["outcomes"][0]["outcome_effect"] == "held_for_staff"
+    with ctx.unit_of_work() as uow:
+        items, total = uow.attention.open_page(0, 10, reason="acceptance_while_paused")
+    assert total == 1 and items[0]["placement_request_id"] == paused_item["placement_request_id"]

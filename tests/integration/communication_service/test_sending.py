@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from integration.communication_service.helpers import (
+    cancelled,
     emails_of,
     feed,
     mails,
@@ -77,10 +78,91 @@ def test_after_five_failures_the_email_fails_visibly_and_staff_can_retry(
     assert [e["id"] for e in listed["items"]] == [email["id"]]
     catcher.start()
     retried = client.post(f"/api/emails/{email['id']}/retry", headers=staff)
-    assert retried.status_code == 200 and retried.json["state"] == "queued"
+    # adapted (issue 16 item 5): a retried outreach is composed again from its open requests
+    assert retried.status_code == 200 and retried.json["state"] == "draft"
     assert client.post(f"/api/emails/{email['id']}/retry", headers=staff).status_code == 409
     sending.send_emails(ctx, clock.now())
     assert len(mails(catcher.folder)) == 1 and emails_of(ctx, tid)[0]["state"] == "sent"
+
+
+def failed_for_good(ctx, handlers, catcher, therapist, clock, **fields) -> tuple[int, list[dict]]:
+    tid = therapist()
+    feed(ctx, handlers, therapist_created(tid, **fields), producer="therapist_service")
+    items = [request_item(tid), request_item(tid)]
+    feed(ctx, handlers, requests_created(*items))
+    catcher.stop()
+    for _ in range(5):
+        sending.send_emails(ctx, clock.now())
+        clock.advance(hours=2)
+    catcher.start()
+    assert emails_of(ctx, tid)[0]["state"] == "failed"
+    return tid, items
+
+
+def states(ctx, items) -> list[str]:
+    """The requests' states, in the order of `items`."""
+    with ctx.unit_of_work() as uow:
+        rows = uow.requests.by_id([item["placement_request_id"] for item in items])
+        found = {row["placement_request_id"]: row["state"] for row in rows}
+    return [found[item["placement_request_id"]] for item in items]
+
+
+def test_a_failed_outreach_moves_its_requests_to_the_phone_path_and_staff_see_it(
+    ctx, handlers, catcher, therapist, clock
+):
+    """Fails before issue 16 item 5: the requests stayed `in_email` for good."""
+    tid, items = failed_for_good(ctx, handlers, catcher, therapist, clock)
+    assert states(ctx, items) == ["phone_pending", "phone_pending"]
+    with ctx.unit_of_work() as uow:
+        listed, _ = uow.attention.open_page(0, 100, reason="email_failed")
+    assert tid in [item["therapist_id"] for item in listed]
+
+
+def test_without_a_phone_number_a_failed_outreach_releases_its_requests_for_matching(
+    ctx, handlers, catcher, therapist, clock
+):
+    """Fails before issue 16 item 5: nothing released the requests, matching kept them."""
+    from shared.events.communication import EmailFailed
+
+    tid, items = failed_for_good(ctx, handlers, catcher, therapist, clock, has_phone=False)
+    assert states(ctx, items) == ["cancelled", "cancelled"]
+    with ctx.engine.connect() as conn:
+        from sqlalchemy import text
+
+        payloads = conn.execute(
+            text(
+                "SELECT envelope FROM communication_service.outbox "
+                "WHERE event_type = :t ORDER BY id DESC"
+            ),
+            {"t": EmailFailed.event_type},
+        ).scalars()
+        released = [p.get("payload", p).get("released_request_ids") for p in payloads]
+    wanted = sorted(item["placement_request_id"] for item in items)
+    assert any(sorted(ids or []) == wanted for ids in released)
+
+
+def test_a_retry_names_only_the_requests_still_open_and_with_none_left_is_cancelled(
+    ctx, handlers, catcher, therapist, clock, client, staff
+):
+    """Fails before issue 16 item 5: the retry re-sent the old body, naming everybody."""
+    tid, items = failed_for_good(ctx, handlers, catcher, therapist, clock)
+    feed(ctx, handlers, cancelled(items[0], reason="patient_placed"))
+    [email] = emails_of(ctx, tid)
+    retried = client.post(f"/api/emails/{email['id']}/retry", headers=staff)
+    assert retried.status_code == 200 and retried.json["state"] == "draft"
+    assert states(ctx, items) == ["cancelled", "in_email"]
+    sending.send_emails(ctx, clock.now())
+    [sent] = emails_of(ctx, tid)
+    assert sent["state"] == "sent" and sent["template"] == "therapist_single_inquiry"
+    feed(ctx, handlers, cancelled(items[1]))
+    catcher.stop()
+    tid2, others = failed_for_good(ctx, handlers, catcher, therapist, clock)
+    for item in others:
+        feed(ctx, handlers, cancelled(item))
+    [email] = emails_of(ctx, tid2)
+    assert client.post(f"/api/emails/{email['id']}/retry", headers=staff).json["state"] == (
+        "cancelled"
+    )
 
 
 def crash_after_smtp(ctx, clock, monkeypatch) -> None:

@@ -62,6 +62,8 @@ class Tables:
     responses: dict[int, dict[str, Any]] = field(default_factory=dict)
     outcomes: list[dict[str, Any]] = field(default_factory=list)
     stored_responses: list[dict[str, Any]] = field(default_factory=list)  # idempotency keys
+    patient_statuses: dict[int, tuple[str, datetime]] = field(default_factory=dict)
+    attention: list[dict[str, Any]] = field(default_factory=list)
 
 
 class Store:
@@ -81,9 +83,44 @@ class FakeTherapists(Store):
         found = self.tables.therapists.get(therapist_id)
         return dict(found) if found else None
 
+    def row(self, therapist_id: int) -> Any:
+        return self.lock(therapist_id)
+
     def practice_of(self, therapist_id: int) -> int | None:
         found = self.tables.therapists.get(therapist_id)
         return found["practice_id"] if found else None
+
+
+class FakePatients(Store):
+    def apply(self, patient_id: int, status: str, at: datetime) -> bool:
+        known = self.tables.patient_statuses.get(patient_id)
+        if known is not None and known[1] > at:
+            return False
+        self.tables.patient_statuses[patient_id] = (status, at)
+        return True
+
+    def of(self, patient_ids: list[int]) -> dict[int, str]:
+        known = self.tables.patient_statuses
+        return {i: known[i][0] for i in patient_ids if i in known}
+
+
+class FakeAttention(Store):
+    def add(self, reason: str, now: datetime, **ids: int | None) -> int:
+        item_id = self.next_id()
+        self.tables.attention.append(
+            {"id": item_id, "reason": reason, "created_at": now, "resolved_at": None, **ids}
+        )
+        return item_id
+
+    def open_page(
+        self, offset: int, limit: int, reason: str | None = None
+    ) -> tuple[list[dict[str, Any]], int]:
+        items = [
+            dict(item)
+            for item in self.tables.attention
+            if item["resolved_at"] is None and (reason is None or item["reason"] == reason)
+        ]
+        return items[offset : offset + limit], len(items)
 
 
 class FakeCooling(Store):
@@ -258,6 +295,13 @@ class FakeEmails(Store):
             if self.tables.emails[email_id]["state"] == EmailState.DRAFT.value:
                 return email_id, len(self.carried_ids(email_id))
         return None, 0
+
+    def place_taken_for(self, placement_request_id: int) -> bool:
+        return any(
+            row["purpose"] == "place_taken"
+            and row["context"].get("placement_request_id") == placement_request_id
+            for row in self.tables.emails.values()
+        )
 
     def outreach_in_flight(self, therapist_id: int) -> bool:
         return any(
@@ -662,6 +706,8 @@ class FakeCommunicationUnitOfWork(FakeUnitOfWork):
         self.call_scans = FakeCallScans(self.tables, self.emails)
         self.responses = FakeResponses(self.tables)
         self.erasure = FakeErasure(self.tables)
+        self.patients = FakePatients(self.tables)
+        self.attention = FakeAttention(self.tables)
 
     @contextmanager
     def savepoint(self) -> Iterator[Savepoint]:
@@ -682,6 +728,7 @@ class FakeCommunicationUnitOfWork(FakeUnitOfWork):
             "status": "active",
             "opted_out": False,
             "has_email": True,
+            "has_phone": True,
             "preferred_channel": "email",
             "phone_hours": PHONE_HOURS,
             **fields,

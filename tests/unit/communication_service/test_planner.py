@@ -203,3 +203,13 @@ def test_rules_come_from_configuration():
     contact = TherapistContact(7, last_outreach_at=START - timedelta(days=3))
     decision = plan_outreach([request(i) for i in (1, 2, 3)], {7: contact}, START, rules)[0]
     assert decision.request_ids == (1, 2) and decision.waiting_ids == (3,)
+
+
+def test_a_therapist_who_prefers_phone_but_has_no_number_gets_the_email():
+    """Fails before issue 16 item 8: calls were booked for a therapist without a number."""
+    from communication_service.domain.outreach import Action, TherapistContact, uses_phone
+
+    assert not uses_phone(TherapistContact(7, prefers_phone=True, has_phone=False))
+    assert uses_phone(TherapistContact(7, prefers_phone=True, has_phone=True))
+    assert uses_phone(TherapistContact(7, has_email=False, has_phone=False))
+    assert Action.PHONE.value == "phone"

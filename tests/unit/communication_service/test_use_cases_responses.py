@@ -113,3 +113,59 @@ def test_cooling_cancels_a_scheduled_first_contact_call_and_its_requests_wait_ag
     call = ctx.uow.tables.calls[call_id]
     assert (call["state"], call["closed_reason"]) == ("cancelled", "cooling period started")
     assert ctx.uow.tables.requests[600]["state"] == RequestState.WAITING.value
+
+
+def effects(body: dict) -> dict[int, str]:
+    return {item["placement_request_id"]: item["outcome_effect"] for item in body["outcomes"]}
+
+
+def test_each_outcome_says_what_recording_it_did():
+    """Fails before issue 16 item 1: the answer named no effect per request."""
+    ctx = answered_context()
+    ctx.uow.patients.apply(1, "searching", START)
+    body = record_response(ctx, answer((100, "accepted"), (101, "rejected_other")))
+    assert effects(body) == {100: "placement_requested", 101: "recorded"}
+
+
+def test_an_acceptance_after_the_request_ended_is_a_late_acceptance_for_matching():
+    """Fails before issue 16 item 1: a late acceptance looked like any other (and matching
+    dropped it)."""
+    ctx = answered_context()
+    ctx.uow.requests.set_state([100], RequestState.CLOSED, START, "expired")
+    body = record_response(ctx, answer((100, "accepted")))
+    assert effects(body) == {100: "late_acceptance"}
+    [event] = ctx.uow.events.of(TherapistResponseRecorded)
+    assert [o.outcome.value for o in event.outcomes] == ["accepted"]  # matching places
+    assert ctx.uow.tables.requests[100]["close_reason"] == "expired"  # as it ended
+
+
+def test_an_acceptance_for_a_placed_patient_sends_the_place_is_gone_email_once():
+    """Fails before issue 16 item 1: the "place is gone" e-mail could never be sent."""
+    ctx = answered_context()
+    ctx.uow.patients.apply(1, "placed", START)
+    body = record_response(ctx, answer((100, "accepted")))
+    assert effects(body) == {100: "place_gone"}
+    [mail] = [row for row in ctx.uow.tables.emails.values() if row["purpose"] == "place_taken"]
+    assert (mail["template"], mail["therapist_id"]) == ("therapist_place_taken", THERAPIST)
+    assert mail["context"]["placement_request_id"] == 100
+    # matching's cancellation (reason placed_elsewhere) asks for it again: still one e-mail
+    from communication_service.services.requests import cancel_request
+
+    cancel_request(ctx.uow, ctx.clock, 100, THERAPIST, "placed_elsewhere")
+    assert [row["purpose"] for row in ctx.uow.tables.emails.values()].count("place_taken") == 1
+
+
+def test_an_acceptance_while_the_patient_is_paused_is_held_and_listed_for_staff():
+    """Fails before issue 16 item 1: it was dropped without a trace."""
+    ctx = answered_context()
+    ctx.uow.patients.apply(1, "paused", START)
+    ctx.uow.requests.set_state([100], RequestState.CANCELLED, START, "patient_paused")
+    body = record_response(ctx, answer((100, "accepted")))
+    assert effects(body) == {100: "held_for_staff"}
+    items, total = ctx.uow.attention.open_page(0, 10)
+    assert total == 1
+    assert (items[0]["reason"], items[0]["placement_request_id"]) == (
+        "acceptance_while_paused",
+        100,
+    )
+    assert (items[0]["patient_id"], items[0]["response_id"]) == (1, body["response_id"])

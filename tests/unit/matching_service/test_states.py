@@ -34,7 +34,9 @@ def test_terminal_states_never_change(terminal):
         assert advance(terminal, target) is None
     for target in TERMINAL:
         assert close(terminal, target) is None
-    assert decide_response("accepted", terminal, False).new_status is None
+    # Adapted (issue 16, item 1): only a late acceptance for a searching patient reopens an
+    # ended request (test_a_late_acceptance_*); for a patient not searching nothing changes.
+    assert decide_response("accepted", terminal, False, patient_searching=False).new_status is None
 
 
 def test_close_refuses_an_open_target():
@@ -68,6 +70,30 @@ def test_a_late_acceptance_of_an_open_request_is_cancelled_as_placed_elsewhere()
     decision = decide_response("accepted", "contacted", patient_placed=True)
     assert decision.new_status == S.CANCELLED and not decision.place_patient
     assert decision.reason == "placed_elsewhere"
+
+
+@pytest.mark.parametrize(
+    "current,contacted",
+    [("expired", True), ("no_response", True), ("cancelled", True)],
+)
+def test_a_late_acceptance_of_an_ended_request_places_a_searching_patient(current, contacted):
+    """Fails before issue 16 item 1: an acceptance of an ended request changed nothing."""
+    decision = decide_response("accepted", current, False, contacted=contacted)
+    assert decision.new_status == S.ACCEPTED and decision.place_patient
+    assert decision.reason == "late_acceptance"
+
+
+def test_a_late_acceptance_does_not_reopen_a_request_never_contacted_or_answered():
+    assert decide_response("accepted", "cancelled", False, contacted=False).new_status is None
+    assert decide_response("accepted", "rejected", False, contacted=True).new_status is None
+    paused = decide_response("accepted", "cancelled", False, False, contacted=True)
+    assert paused.new_status is None and not paused.place_patient
+
+
+def test_an_acceptance_for_a_placed_patient_of_an_ended_request_tells_the_place_is_gone():
+    """Fails before issue 16 item 1: nothing marked the therapist to be told."""
+    decision = decide_response("accepted", "expired", patient_placed=True, contacted=True)
+    assert decision.new_status is None and decision.place_gone and not decision.place_patient
 
 
 @pytest.mark.parametrize(

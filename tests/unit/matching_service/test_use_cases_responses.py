@@ -121,3 +121,60 @@ def test_a_later_acceptance_in_the_same_answer_cancels_because_the_first_won():
     assert [uow.requests.status_of(i) for i in (1, 2)] == ["accepted", "cancelled"]
     assert len(uow.events.of(PlacementConfirmed)) == 1
     assert len(uow.events.of(PlacementRequestCancelled)) == 1
+
+
+def late_uow(status: str, patient_status: str = "searching") -> FakeMatchingUnitOfWork:
+    uow = FakeMatchingUnitOfWork()
+    uow.patients.add(1, status=patient_status)
+    uow.requests.add(1, THERAPIST, status, contacted_at=START - timedelta(days=30))  # id 1
+    uow.requests.add(1, OTHER, "contacted", contacted_at=START - timedelta(days=3))  # id 2
+    return uow
+
+
+@pytest.mark.parametrize("status", ["expired", "no_response", "cancelled"])
+def test_a_late_acceptance_places_a_searching_patient_with_that_therapist(status):
+    """Fails before issue 16 item 1: an acceptance of an ended request was dropped."""
+    uow = late_uow(status)
+    record(uow, answer((1, 1, "accepted")))
+    assert uow.requests.status_of(1) == "accepted"
+    assert uow.requests.rows[1]["close_reason"] == "late_acceptance"
+    assert uow.requests.status_of(2) == "cancelled"  # the other open request
+    patient = uow.patients.rows[1]
+    assert (patient["status"], patient["placed_request_id"]) == ("placed", 1)
+    [confirmed] = uow.events.of(PlacementConfirmed)
+    assert (confirmed.placement_request_id, confirmed.therapist_id) == (1, THERAPIST)
+
+
+def test_a_late_acceptance_for_a_paused_patient_places_nobody():
+    uow = late_uow("cancelled", patient_status="paused")
+    record(uow, answer((1, 1, "accepted")))
+    assert uow.requests.status_of(1) == "cancelled"
+    assert uow.patients.rows[1]["status"] == "paused"
+    assert uow.events.of(PlacementConfirmed) == []
+
+
+def test_a_late_acceptance_after_an_earlier_one_won_tells_the_therapist_the_place_is_gone():
+    """Fails before issue 16 item 1: the later acceptance of an ended request published
+    nothing, so the "place is gone" e-mail could never be sent."""
+    uow = late_uow("expired")
+    uow.patients.rows[1].update(status="placed", placed_request_id=2, placed_therapist_id=OTHER)
+    record(uow, answer((1, 1, "accepted")))
+    assert uow.requests.status_of(1) == "expired"  # it stays as it ended
+    [gone] = uow.events.of(PlacementRequestCancelled)
+    assert (gone.placement_request_id, gone.reason) == (1, "placed_elsewhere")
+    assert uow.events.of(PlacementConfirmed) == []
+
+
+def test_requests_released_by_a_failed_outreach_are_cancelled_as_not_contacted():
+    """Fails before issue 16 item 5: nobody consumed communication.email_failed, so the
+    requests stayed `proposed`/`queued` for good."""
+    uow = FakeMatchingUnitOfWork()
+    uow.patients.add(1)
+    uow.requests.add(1, THERAPIST, "queued")  # id 1
+    uow.requests.add(1, THERAPIST, "contacted")  # id 2: contacted, not released
+    updates.outreach_failed(uow, FILL, THERAPIST, [1, 2], "test", START)
+    assert uow.requests.status_of(1) == "cancelled"
+    assert uow.requests.rows[1]["close_reason"] == "email_failed"
+    assert uow.requests.status_of(2) == "contacted"
+    [cancelled] = uow.events.of(PlacementRequestCancelled)
+    assert cancelled.placement_request_id == 1

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from communication_service.store.answer_links import AnswerLinks
 from communication_service.store.call_scans import CallScans
 from communication_service.store.call_views import CallViews
 from communication_service.store.calls import Calls
@@ -49,6 +50,7 @@ class CommunicationUnitOfWork(UnitOfWork):
     patient_records: PatientRecords
     email_views: EmailViews
     call_views: CallViews
+    answer_links: AnswerLinks
 
     def bind(self, session: Session) -> None:
         self.therapists = Therapists(session)
@@ -64,6 +66,7 @@ class CommunicationUnitOfWork(UnitOfWork):
         self.patient_records = PatientRecords(session)
         self.email_views = EmailViews(session)
         self.call_views = CallViews(session)
+        self.answer_links = AnswerLinks(session)
 
     @contextmanager
     def savepoint(self) -> Iterator[Savepoint]:

@@ -6,17 +6,18 @@ from typing import Any
 
 from flask import Flask
 
-from communication_service.api import ROUTES
+from communication_service.api import PUBLIC_ROUTES, ROUTES
 from communication_service.clients.directory import HttpDirectory
 from communication_service.clients.rendering import Renderer
 from communication_service.clients.smtp import SmtpConfig, SmtpMailer, UnknownDelivery
 from communication_service.config import Settings
 from communication_service.context import CommunicationContext
+from communication_service.domain.answer_links import ANSWER_PATH
 from communication_service.models import metadata
 from communication_service.services import call_jobs, outreach, sending
 from shared.clock import Clock
 from shared.context import build_context
-from shared.http.app_factory import create_service_app
+from shared.http.app_factory import PublicRouteLimit, create_service_app
 from shared.http.auth import issue_token
 from shared.jobs import Job
 
@@ -26,7 +27,10 @@ def create_app(
 ) -> Flask:
     """Build the communication service app; settings are read here, once, unless injected."""
     ctx = build_service_context(settings or Settings(), clock, **dependencies)
-    return create_service_app(ctx, "Communication service", ROUTES)
+    limits = [PublicRouteLimit(ANSWER_PATH, ctx.settings.answer_link_rate_limit)]
+    return create_service_app(
+        ctx, "Communication service", [*ROUTES, *PUBLIC_ROUTES], public_limits=limits
+    )
 
 
 def build_service_context(
@@ -67,6 +71,8 @@ def build_dependencies(settings: Settings) -> dict[str, Any]:
         "directory": http_directory(settings),
         "sending_timeout_s": settings.sending_timeout_s,
         "batch_size": settings.send_batch_size,
+        "answer_link_rules": settings.answer_link_rules(),
+        "answer_link_signer": settings.answer_link_signer(),
     }
 
 

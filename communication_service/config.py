@@ -7,15 +7,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field, SecretStr, field_validator
+from limits import parse as parse_rate_limit
+from pydantic import Field, SecretStr, field_validator, model_validator
 
+from communication_service.domain.answer_links import AnswerLinkRules, AnswerLinkSigner
 from communication_service.domain.emails import RetryRules
 from communication_service.domain.follow_ups import CallRules
 from communication_service.domain.outreach import OutreachRules
 from communication_service.domain.slots import SlotRules
 from shared import rules
-from shared.config import BaseServiceSettings
+from shared.config import BaseServiceSettings, local_url
 from shared.weekly_windows import parse
+
+DEV_ANSWER_LINK_SECRET = "dev-only-insecure-answer-link-secret"  # noqa: S105 - refused in production
 
 
 class Settings(BaseServiceSettings):
@@ -62,12 +66,63 @@ class Settings(BaseServiceSettings):
     send_interval_s: float = 10.0
     http_timeout_s: float = 5.0
 
+    public_base_url: str = Field(
+        default=local_url("communication_service"),
+        description="Where practices reach the answer pages (`<url>/antwort/<token>`): the public "
+        "address of this service; https in production",
+    )
+    answer_link_secret: SecretStr = Field(
+        default=SecretStr(DEV_ANSWER_LINK_SECRET),
+        description="Signs the answer links and page tokens of outreach e-mails (refused at its "
+        "dev default in production; changing it invalidates every link sent)",
+    )
+    request_expiry_days: int = Field(
+        default=rules.REQUEST_EXPIRY_DAYS,
+        ge=1,
+        description="Answer links expire this many days after their e-mail was sent (matching "
+        "expires the requests after the same number of days)",
+    )
+    answer_page_max_age_s: int = Field(
+        default=3600, ge=60, description="How long an opened answer page may be confirmed"
+    )
+    answer_link_rate_limit: str = Field(
+        default="20/minute", description="Requests per answer link (opening and confirming)"
+    )
+
     @field_validator("default_phone_window")
     @classmethod
     def _valid_window(cls, value: Any) -> Any:
         if not parse(value):
             raise ValueError("DEFAULT_PHONE_WINDOW needs at least one weekly window")
         return value
+
+    @field_validator("answer_link_rate_limit")
+    @classmethod
+    def _link_limit_parses(cls, value: str) -> str:
+        parse_rate_limit(value)  # raises ValueError on a malformed limit
+        return value
+
+    @model_validator(mode="after")
+    def _refuse_dev_link_secret_in_production(self) -> Settings:
+        if self.environment == "production":
+            if self.answer_link_secret.get_secret_value() == DEV_ANSWER_LINK_SECRET:
+                raise ValueError("ANSWER_LINK_SECRET must be set to a real secret in production")
+            if not self.public_base_url.startswith("https://"):
+                raise ValueError("PUBLIC_BASE_URL must be an https:// address in production")
+        return self
+
+    def answer_link_rules(self) -> AnswerLinkRules:
+        """Where answer links point, how long they and an opened page stay valid."""
+        return AnswerLinkRules(
+            self.public_base_url.rstrip("/"),
+            self.request_expiry_days,
+            self.answer_page_max_age_s,
+            self.mail_sender_phone,
+        )
+
+    def answer_link_signer(self) -> AnswerLinkSigner:
+        """Signs and checks answer links and page tokens with ANSWER_LINK_SECRET."""
+        return AnswerLinkSigner(self.answer_link_secret.get_secret_value())
 
     def outreach_rules(self) -> OutreachRules:
         """The contact limits for the planner (per practice when so configured)."""

@@ -37,10 +37,16 @@ class Capacity(StrEnum):
 
 
 class Channel(StrEnum):
-    """How a therapist is contacted."""
+    """How a therapist is contacted, or how an answer came in (`link`: the signed answer link
+    of an outreach e-mail; never a way to contact anyone)."""
 
     EMAIL = "email"
     PHONE = "phone"
+    LINK = "link"
+
+
+# The channels a therapist can be contacted on (preferred channel, staff-recorded answers).
+CONTACT_CHANNELS: tuple[Channel, ...] = (Channel.EMAIL, Channel.PHONE)
 
 
 class TherapistStatus(StrEnum):

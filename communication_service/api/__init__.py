@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from communication_service.api.answer_links import AnswerPageResource
 from communication_service.api.calls import (
     PhoneCallListResource,
     PhoneCallOutcomeResource,
@@ -27,3 +28,5 @@ ROUTES: list[Route] = [
     (PhoneCallOutcomeResource, "/api/phone-calls/<int:call_id>/outcome"),
     (PatientCommunicationsResource, "/api/patients/<int:patient_id>/communications"),
 ]
+# Public (no bearer token; the signed link is the key): the answer page of outreach e-mails.
+PUBLIC_ROUTES: list[Route] = [(AnswerPageResource, "/antwort/<string:token>")]

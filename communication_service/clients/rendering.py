@@ -53,6 +53,12 @@ class Renderer:
         html = self.env.get_template(f"{name}.html").render(data)
         return Rendered(subject, _tidy(text), html)
 
+    def page(self, name: str, context: dict[str, Any]) -> str:
+        """A public web page of `templates/pages/` (HTML, autoescaped), with the sender."""
+        return self.env.get_template(f"pages/{name}.html").render(
+            {"sender": self.sender, **context}
+        )
+
 
 def _tidy(text: str) -> str:
     """No runs of blank lines in the plain-text part."""

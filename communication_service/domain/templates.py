@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from communication_service.domain import labels
+from communication_service.domain.answer_links import AnswerLinkRules, EmailLinks, email_links
 from communication_service.domain.errors import UnknownTemplate
 
 
@@ -81,7 +82,7 @@ SPECS = {
 }
 
 
-SAMPLE_REQUESTS = [
+SAMPLE_REQUESTS: list[dict[str, Any]] = [
     {
         "placement_request_id": 501,
         "distance_km": 3.4,
@@ -120,6 +121,7 @@ SAMPLE_THERAPIST = {
     "phone_hours": {"mon": ["08:00-08:50"], "wed": ["14:00-14:50"]},
 }
 SAMPLE_PATIENT = {"salutation": "Frau", "first_name": "Erika", "last_name": "Mustermann"}
+SAMPLE_LINK_RULES = AnswerLinkRules("https://vermittlung.example", 28, 3600, "0241 000000")
 
 
 def sample_context(name: str) -> dict[str, Any]:
@@ -129,21 +131,40 @@ def sample_context(name: str) -> dict[str, Any]:
     spec = SPECS[name]
     if spec.audience == "therapist":
         requests = SAMPLE_REQUESTS[:1] if name == "therapist_single_inquiry" else SAMPLE_REQUESTS
-        return therapist_context(SAMPLE_THERAPIST, requests, first_contact_date="05.01.2026")
+        links = None
+        if name != "therapist_place_taken":
+            ids = [request["placement_request_id"] for request in requests]
+            links = email_links(SAMPLE_LINK_RULES, "BEISPIEL", ids)
+        return therapist_context(
+            SAMPLE_THERAPIST, requests, links=links, first_contact_date="05.01.2026"
+        )
     return patient_context(SAMPLE_PATIENT, 42, therapist=SAMPLE_THERAPIST)
 
 
 def therapist_context(
-    therapist: dict[str, Any] | None, requests: list[dict[str, Any]], **extra: Any
+    therapist: dict[str, Any] | None,
+    requests: list[dict[str, Any]],
+    links: EmailLinks | None = None,
+    **extra: Any,
 ) -> dict[str, Any]:
-    """Greeting and pseudonymous patient summaries (no names or contact data of patients)."""
-    patients = [labels.summary_view(request) for request in requests]
+    """Greeting and pseudonymous patient summaries (no names or contact data of patients);
+    with `links` (outreach and reminders only) each patient's answer links and the overview."""
+    patients = [
+        {
+            **labels.summary_view(request),
+            "answer_links": links.per_request.get(request["placement_request_id"], [])
+            if links
+            else [],
+        }
+        for request in requests
+    ]
     reference = patients[0]["reference"] if patients else ""
     return {
         "greeting": labels.therapist_greeting(therapist),
         "patients": patients,
         "reference": reference,
         "first_contact_date": "",
+        "overview_url": links.overview_url if links else "",
         **extra,
     }
 

@@ -6,12 +6,14 @@ change meanwhile (same state, same carried requests).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from communication_service.clients.directory import Directory, DirectoryUnavailable
 from communication_service.clients.rendering import Renderer
 from communication_service.clients.smtp import new_message_id
 from communication_service.context import CommunicationContext
+from communication_service.domain.answer_links import LINKED_PURPOSES, EmailLinks, email_links
 from communication_service.domain.emails import (
     DIRECTORY_UNAVAILABLE,
     OUTREACH,
@@ -33,7 +35,7 @@ def compose_drafts(ctx: CommunicationContext, now: datetime) -> dict[str, int]:
         drafts = due_drafts(uow, now, ctx.batch_size)
     counts: dict[str, int] = {}
     for draft in drafts:
-        composed = compose(draft, ctx.directory, ctx.renderer)
+        composed = compose(draft, ctx.directory, ctx.renderer, link_maker(ctx))
         with ctx.unit_of_work() as uow:
             message_id = new_message_id(ctx.smtp, draft.row["id"])
             retry_s = ctx.retry_rules.backoff_base_s
@@ -41,6 +43,19 @@ def compose_drafts(ctx: CommunicationContext, now: datetime) -> dict[str, int]:
             uow.commit()
         counts[outcome] = counts.get(outcome, 0) + 1
     return counts
+
+
+LinkMaker = Callable[[Draft], EmailLinks]
+
+
+def link_maker(ctx: CommunicationContext) -> LinkMaker:
+    """The answer links of a draft: signed for its e-mail id and its therapist."""
+
+    def make(draft: Draft) -> EmailLinks:
+        token = ctx.answer_link_signer.link_token(draft.row["id"], draft.row["therapist_id"])
+        return email_links(ctx.answer_link_rules, token, draft.request_ids)
+
+    return make
 
 
 def due_drafts(uow: CommunicationUnitOfWork, now: datetime, limit: int) -> list[Draft]:
@@ -53,24 +68,32 @@ def due_drafts(uow: CommunicationUnitOfWork, now: datetime, limit: int) -> list[
     return drafts
 
 
-def compose(draft: Draft, directory: Directory, renderer: Renderer) -> Composed:
-    """Fetch contact data and render (no database access here)."""
+def compose(
+    draft: Draft, directory: Directory, renderer: Renderer, links: LinkMaker | None = None
+) -> Composed:
+    """Fetch contact data and render (no database access here); outreach e-mails and
+    reminders carry signed answer links when `links` is given."""
     try:
         if draft.row["recipient"] == "therapist":
-            return _therapist_mail(draft, directory, renderer)
+            return _therapist_mail(draft, directory, renderer, links)
         return _patient_mail(draft, directory, renderer)
     except DirectoryUnavailable:
         return Composed(None, problem=DIRECTORY_UNAVAILABLE)
 
 
-def _therapist_mail(draft: Draft, directory: Directory, renderer: Renderer) -> Composed:
+def _therapist_mail(
+    draft: Draft, directory: Directory, renderer: Renderer, links: LinkMaker | None
+) -> Composed:
     therapist = directory.therapist(draft.row["therapist_id"])
     if therapist is None or not therapist.get("email"):
         return Composed(None, problem="no_address" if therapist else "unknown_recipient")
     template = draft.row["template"]
     if draft.row["purpose"] == OUTREACH:
         template = inquiry_template(len(draft.requests))
-    context = therapist_context(therapist, draft.requests, **draft.row["context"])
+    answer_links = links(draft) if links and draft.row["purpose"] in LINKED_PURPOSES else None
+    context = therapist_context(
+        therapist, draft.requests, links=answer_links, **draft.row["context"]
+    )
     rendered = renderer.render(template, context)
     return Composed(therapist["email"], template, rendered.subject, rendered.text, rendered.html)
 

@@ -14,6 +14,7 @@ from communication_service.models import (
     email_requests,
     emails,
     outreach_requests,
+    response_outcomes,
     responses,
 )
 from communication_service.store.emails import Emails
@@ -68,13 +69,58 @@ class EmailViews:
         row = self._emails.row(email_id)
         if row is None:
             return None
+        carried = self._emails.carried_ids(email_id)
         return {
             **{column: row[column] for column in LIST_COLUMNS},
             "to_address": row["to_address"],
             "body_text": row["body_text"],
             "body_html": row["body_html"],
-            "placement_request_ids": self._emails.carried_ids(email_id),
+            "placement_request_ids": carried,
+            "responses": self.responses_about(carried),
         }
+
+    def responses_about(self, request_ids: list[int]) -> list[dict[str, Any]]:
+        """The answers about any of the requests (any channel: e-mail, phone, link), oldest
+        first, each with its outcomes about these requests."""
+        if not request_ids:
+            return []
+        answers, outcomes = responses.c, response_outcomes.c
+        rows = self._session.execute(
+            select(
+                answers.id,
+                answers.channel,
+                answers.recorded_by,
+                answers.recorded_at,
+                answers.note,
+                outcomes.placement_request_id,
+                outcomes.patient_id,
+                outcomes.outcome,
+            )
+            .join(response_outcomes, outcomes.response_id == answers.id)
+            .where(outcomes.placement_request_id.in_(request_ids))
+            .order_by(answers.id, outcomes.placement_request_id)
+        ).mappings()
+        found: dict[int, dict[str, Any]] = {}
+        for row in rows:
+            answer = found.setdefault(
+                row["id"],
+                {
+                    "response_id": row["id"],
+                    "channel": row["channel"],
+                    "recorded_by": row["recorded_by"],
+                    "recorded_at": row["recorded_at"],
+                    "note": row["note"],
+                    "outcomes": [],
+                },
+            )
+            answer["outcomes"].append(
+                {
+                    "placement_request_id": row["placement_request_id"],
+                    "patient_id": row["patient_id"],
+                    "outcome": row["outcome"],
+                }
+            )
+        return list(found.values())
 
     def page(
         self, filters: dict[str, Any], offset: int, limit: int

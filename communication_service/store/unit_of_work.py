@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from communication_service.store.answer_links import AnswerLinks
 from communication_service.store.attention import AttentionItems
 from communication_service.store.call_scans import CallScans
 from communication_service.store.call_views import CallViews
@@ -53,6 +54,7 @@ class CommunicationUnitOfWork(UnitOfWork):
     call_views: CallViews
     patients: PatientStatuses
     attention: AttentionItems
+    answer_links: AnswerLinks
 
     def bind(self, session: Session) -> None:
         self.therapists = Therapists(session)
@@ -70,6 +72,7 @@ class CommunicationUnitOfWork(UnitOfWork):
         self.call_views = CallViews(session)
         self.patients = PatientStatuses(session)
         self.attention = AttentionItems(session)
+        self.answer_links = AnswerLinks(session)
 
     @contextmanager
     def savepoint(self) -> Iterator[Savepoint]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TypeVar, cast
 
 from flask import Flask, Response, current_app
@@ -16,12 +16,12 @@ from shared.http.auth import TokenVerifier
 from shared.http.cors import install_cors
 from shared.http.errors import render_error
 from shared.http.health import HealthChecks
-from shared.http.limits import document_rate_limit, install_rate_limit
+from shared.http.limits import PublicRouteLimit, document_rate_limit, install_rate_limit
 from shared.http.observability import configure_logging, install_request_hooks
 from shared.http.openapi import build_openapi
 from shared.http.ops import CORE_RESOURCES, context
 
-__all__ = ["Route", "context", "context_of", "create_service_app"]
+__all__ = ["PublicRouteLimit", "Route", "context", "context_of", "create_service_app"]
 
 Route = tuple[type[Resource], str]
 Context = TypeVar("Context", bound=ServiceContext)
@@ -42,8 +42,14 @@ class ServiceApi(Api):
         return render_error(e)
 
 
-def create_service_app(ctx: ServiceContext, title: str, routes: Iterable[Route] = ()) -> Flask:
-    """Build the app: core routes first, then the service's own `routes` (resource, URL)."""
+def create_service_app(
+    ctx: ServiceContext,
+    title: str,
+    routes: Iterable[Route] = (),
+    public_limits: Sequence[PublicRouteLimit] = (),
+) -> Flask:
+    """Build the app: core routes first, then the service's own `routes` (resource, URL);
+    `public_limits` budget the requests per URL of public prefixes (signed links)."""
     settings = ctx.settings
     configure_logging(settings.service_name, settings.log_level)
     app = Flask(settings.service_name)
@@ -53,7 +59,7 @@ def create_service_app(ctx: ServiceContext, title: str, routes: Iterable[Route] 
     app.extensions["token_verifier"] = _verifier(settings)
     app.extensions["health"] = HealthChecks(ctx)
     install_request_hooks(app, settings.service_name)
-    install_rate_limit(app, settings)
+    install_rate_limit(app, settings, public_limits)
     install_cors(app, settings)
     install_audit_trail(app, audit_writer(ctx.session_factory, ctx.tables), ctx.clock)
     app.register_error_handler(Exception, render_error)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -50,7 +50,8 @@ class EntryWriter(Protocol):
 
 
 def install_audit_trail(app: Flask, writer: EntryWriter | None, clock: Clock) -> None:
-    """Record every authenticated write and every declared read under `/api/`."""
+    """Record every authenticated write and every declared read under `/api/`, and the
+    requests of public routes that name their caller with `audit_as`."""
     if writer is None:
         log.warning("audit trail off: no %s table registered on the service metadata", AUDIT_TABLE)
         return
@@ -60,13 +61,24 @@ def install_audit_trail(app: Flask, writer: EntryWriter | None, clock: Clock) ->
         return record_request(writer, clock, response)
 
 
+def audit_as(principal: Principal, records: Iterable[RecordRef]) -> None:
+    """A public route whose caller is known without a token (a signed answer link): the
+    request is audited like an authenticated one, as `principal`, about `records`."""
+    g.principal = principal
+    g.audit_public_records = tuple(records)
+
+
 def record_request(writer: EntryWriter, clock: Clock, response: Response) -> Response:
     """Write the request's entries; a declared read whose entry fails becomes a 503."""
     principal: Principal | None = getattr(g, "principal", None)
-    if principal is None or not request.path.startswith("/api/") or request.url_rule is None:
+    public: tuple[RecordRef, ...] | None = getattr(g, "audit_public_records", None)
+    if principal is None or request.url_rule is None:
+        return response
+    if public is None and not request.path.startswith("/api/"):
         return response
     is_write = request.method in WRITE_METHODS
     records = resolved_records(getattr(g, "audit_records", ()), response)
+    records += [record for record in public or () if record not in records]
     if not is_write and not records:
         return response
     targets: list[RecordRef | None] = list(records) if records else [None]

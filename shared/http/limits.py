@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import copy
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, current_app, request
@@ -45,8 +48,43 @@ def caller_key() -> str:
     return f"address:{get_remote_address()}"
 
 
-def install_rate_limit(app: Flask, settings: BaseServiceSettings) -> Limiter:
-    """One shared write budget per caller and app; disabled with RATE_LIMIT_ENABLED=false."""
+TOO_MANY_OPENINGS = (
+    "Dieser Link wurde in kurzer Zeit zu oft aufgerufen ({limit}). Bitte warten Sie einen "
+    "Moment und versuchen Sie es dann erneut."
+)
+
+
+@dataclass(frozen=True)
+class PublicRouteLimit:
+    """A budget per URL under a public prefix (every method): one per signed link, so that
+    nobody can hammer one link; the key is a digest of the path, never the token itself."""
+
+    prefix: str
+    limit: str
+
+    def applies(self) -> bool:
+        return request.path.startswith(self.prefix)
+
+    def application_limit(self) -> ApplicationLimit:
+        return ApplicationLimit(
+            self.limit,
+            key_function=path_key,
+            scope=f"public:{self.prefix}",
+            error_message=TOO_MANY_OPENINGS.format(limit=parse_rate_limit(self.limit)),
+            exempt_when=lambda: not self.applies(),
+        )
+
+
+def path_key() -> str:
+    """One counter per URL path (a digest: signed tokens never reach the counter storage)."""
+    return "path:" + hashlib.sha256(request.path.encode()).hexdigest()[:32]
+
+
+def install_rate_limit(
+    app: Flask, settings: BaseServiceSettings, public: Sequence[PublicRouteLimit] = ()
+) -> Limiter:
+    """One shared write budget per caller and app, plus a budget per URL of each public
+    prefix in `public`; disabled with RATE_LIMIT_ENABLED=false."""
     message = TOO_MANY_WRITES.format(limit=parse_rate_limit(settings.rate_limit_writes))
     limiter = Limiter(
         caller_key,
@@ -56,7 +94,8 @@ def install_rate_limit(app: Flask, settings: BaseServiceSettings) -> Limiter:
                 scope="writes",
                 error_message=message,
                 exempt_when=lambda: not is_limited_request(),
-            )
+            ),
+            *(limit.application_limit() for limit in public),
         ],
         headers_enabled=True,
         storage_uri=settings.rate_limit_storage_uri,

@@ -98,3 +98,44 @@ def test_as_of_needs_the_clock_override_setting():
         headers={"Authorization": f"Bearer {token}"},
     )
     assert response.status_code == 404
+
+
+# The only routes without a bearer token: the ops routes of every service, and the answer page
+# of outreach e-mails (communication; the signed link is its key).
+CORE_PUBLIC = {("/health", "GET"), ("/ready", "GET"), ("/metrics", "GET")}
+CORE_PUBLIC |= {("/openapi.json", "GET"), ("/docs", "GET")}
+PUBLIC = {
+    service: CORE_PUBLIC
+    | (
+        {("/antwort/<string:token>", "GET"), ("/antwort/<string:token>", "POST")}
+        if service == "communication_service"
+        else set()
+    )
+    for service in SERVICE_NAMES
+}
+
+
+@pytest.mark.parametrize("service", SERVICE_NAMES)
+def test_exactly_the_allowed_routes_are_public(service):
+    public = {
+        (rule.rule, method)
+        for rule, method, spec in documented_routes(APPS[service])
+        if spec.roles is None
+    }
+    assert public == PUBLIC[service]
+    undocumented = {
+        rule.rule
+        for rule in APPS[service].url_map.iter_rules()
+        if rule.endpoint != "static"
+        and rule.rule not in {r.rule for r, _, _ in documented_routes(APPS[service])}
+    }
+    assert undocumented == set()  # every route goes through @operation (roles declared)
+
+
+def test_the_answer_page_reveals_nothing_without_a_valid_link():
+    client = APPS["communication_service"].test_client()
+    for method in ("GET", "POST"):
+        response = client.open("/antwort/not-a-signed-token", method=method)
+        assert response.status_code == 403
+        assert response.mimetype == "text/html"
+        assert "Link ungültig" in response.get_data(as_text=True)

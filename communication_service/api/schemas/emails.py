@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from communication_service.api.schemas.common import MAX_ID
 from communication_service.domain.emails import EmailState
 from shared.http.pagination import PageQuery
+from shared.vocabulary import Channel, ResponseOutcome
 
 
 class EmailListQuery(PageQuery):
@@ -42,11 +43,30 @@ class EmailSummary(BaseModel):
     cancelled_at: datetime | None
 
 
+class EmailResponseOutcome(BaseModel):
+    placement_request_id: int
+    patient_id: int
+    outcome: ResponseOutcome
+
+
+class EmailResponse(BaseModel):
+    """An answer about requests of the e-mail (`channel` link: given on the answer page,
+    `recorded_by` then names the practice: `therapist:<id>`)."""
+
+    response_id: int
+    channel: Channel
+    recorded_by: str
+    recorded_at: datetime
+    note: str | None
+    outcomes: list[EmailResponseOutcome]
+
+
 class EmailRead(EmailSummary):
     to_address: str | None
     body_text: str | None
     body_html: str | None
     placement_request_ids: list[int]
+    responses: list[EmailResponse]
 
 
 class EmailPage(BaseModel):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -18,7 +18,8 @@ class ResponseCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     therapist_id: int = Field(ge=1, le=MAX_ID)
-    channel: Channel
+    # staff record answers by e-mail or phone; `link` answers come through the answer page
+    channel: Literal[Channel.EMAIL, Channel.PHONE]
     outcomes: list[OutcomeIn] = Field(min_length=1, max_length=50)
     note: str | None = Field(default=None, max_length=2000)
 

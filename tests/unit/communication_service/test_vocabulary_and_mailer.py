@@ -17,14 +17,15 @@ from communication_service.domain.emails import EmailState
 from communication_service.domain.requests import RequestState
 from communication_service.handlers import REACTIONS
 from shared.events.envelope import EVENT_SCHEMAS
-from shared.vocabulary import Channel, ResponseOutcome, values
+from shared.vocabulary import CONTACT_CHANNELS, Channel, ResponseOutcome, values
 
 ROOT = Path(__file__).resolve().parents[3]
 MIGRATION = ROOT / "migrations/communication_service/versions/0002_outreach.py"
+LINK_MIGRATION = ROOT / "migrations/communication_service/versions/0006_answer_links.py"
 
 
-def migration():
-    spec = importlib.util.spec_from_file_location("comm_0002", MIGRATION)
+def migration(path=MIGRATION):
+    spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -35,7 +36,10 @@ def test_frozen_vocabularies_equal_the_code():
     assert frozen.EMAIL_STATES == values(EmailState)
     assert frozen.REQUEST_STATES == values(RequestState)
     assert frozen.OUTCOMES == values(ResponseOutcome)
-    assert frozen.CHANNELS == values(Channel)
+    # 0002 froze the contact channels (still those of therapists.preferred_channel); 0006 added
+    # `link` to the channels of answers and ledger entries
+    assert frozen.CHANNELS == tuple(CONTACT_CHANNELS)
+    assert migration(LINK_MIGRATION).CHANNELS == values(Channel)
 
 
 def test_message_has_both_parts_and_the_pregenerated_message_id():

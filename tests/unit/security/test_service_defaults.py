@@ -42,8 +42,34 @@ def test_production_refuses_the_dev_jwt_secret(service, monkeypatch):
         settings_class(service)(environment="production", _env_file=None)
     with pytest.raises(ValidationError, match="JWT_SECRET"):
         settings_class(service)(environment="production", jwt_secret=DEV_JWT_SECRET, _env_file=None)
-    real = settings_class(service)(environment="production", jwt_secret="r" * 48, _env_file=None)
+    real = settings_class(service)(
+        environment="production",
+        jwt_secret="r" * 48,
+        _env_file=None,
+        **PRODUCTION_SECRETS.get(service, {}),
+    )
     assert real.environment == "production"
+
+
+# Settings a service needs beyond JWT_SECRET before it starts in production.
+PRODUCTION_SECRETS = {
+    "communication_service": {
+        "answer_link_secret": "a" * 48,
+        "public_base_url": "https://vermittlung.example",
+    }
+}
+
+
+def test_production_refuses_the_dev_answer_link_secret_and_a_plain_http_base_url(monkeypatch):
+    monkeypatch.delenv("ANSWER_LINK_SECRET", raising=False)
+    monkeypatch.delenv("PUBLIC_BASE_URL", raising=False)
+    settings = settings_class("communication_service")
+    production = {"environment": "production", "jwt_secret": "r" * 48, "_env_file": None}
+    with pytest.raises(ValidationError, match="ANSWER_LINK_SECRET"):
+        settings(**production, public_base_url="https://vermittlung.example")
+    with pytest.raises(ValidationError, match="PUBLIC_BASE_URL"):
+        settings(**production, answer_link_secret="a" * 48, public_base_url="http://x.example")
+    assert settings(**production, **PRODUCTION_SECRETS["communication_service"])
 
 
 @pytest.mark.parametrize("service", SERVICE_NAMES)

@@ -8,7 +8,8 @@ def test_values_match_the_domain_vocabulary():
     assert v.values(v.AgeGroup) == ("adults", "children_adolescents")
     assert v.values(v.Setting) == ("individual", "group")
     assert v.values(v.Capacity) == ("yes", "no", "unknown")
-    assert v.values(v.Channel) == ("email", "phone")
+    assert v.values(v.Channel) == ("email", "phone", "link")
+    assert tuple(v.CONTACT_CHANNELS) == ("email", "phone")  # link: an answer channel only
     assert v.values(v.TherapistStatus) == ("active", "blocked", "inactive")
     assert v.values(v.ResponseOutcome) == (
         "accepted",

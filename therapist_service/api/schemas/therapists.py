@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -24,6 +25,10 @@ NOT_NULL = {
     "patient_genders",
     "prefers_group",
 }
+
+
+# A therapist is contacted by e-mail or phone (`link` is an answer channel only).
+ContactChannel = Literal[Channel.EMAIL, Channel.PHONE]
 
 
 class TherapistFields(Input):
@@ -50,7 +55,7 @@ class TherapistFields(Input):
     phone_hours: WeeklyWindowsValue | None = None
     consultation_hours: WeeklyWindowsValue | None = None
     statutory_licence: bool | None = None
-    preferred_channel: Channel | None = None
+    preferred_channel: ContactChannel | None = None
     opted_out: bool | None = None
     age_min: Age | None = None
     age_max: Age | None = None

@@ -12,6 +12,7 @@ from matching_service.services import transitions
 from matching_service.store import events
 from matching_service.store.unit_of_work import MatchingUnitOfWork
 from shared.events.communication import ResponseOutcomeItem, TherapistResponseRecorded
+from shared.vocabulary import CancelReason
 
 
 def apply_response(
@@ -63,5 +64,5 @@ def _place(uow: MatchingUnitOfWork, request: Any, now: datetime) -> None:
     patient_id = request["patient_id"]
     uow.patients.place(patient_id, request["id"], request["therapist_id"], now)
     others = uow.requests.locked_of_patient(patient_id, except_id=request["id"])
-    transitions.cancel_all(uow, others, "patient_placed", now)
+    transitions.cancel_all(uow, others, CancelReason.PATIENT_PLACED, now)
     uow.events.add(events.placement_confirmed(request, now), now)

@@ -17,7 +17,7 @@ from psycopg2.extras import execute_values
 from sqlalchemy.orm import Session
 
 from matching_service.domain.selection import HELD_ALL, Pick
-from matching_service.domain.states import RequestStatus
+from matching_service.domain.states import ASKED_PAIR_SQL, RequestStatus
 from matching_service.store.events import patient_summary
 from shared.events.envelope import format_timestamp
 from shared.events.matching import PlacementRequestsCreated
@@ -28,8 +28,8 @@ _INSERT_INTO = (
     "status, score, score_parts, distance_km, criteria, run_id, created_at, "
     "updated_at) "
 )
-_CONFLICT_RETURNING = (
-    "ON CONFLICT ON CONSTRAINT uq_placement_requests_pair DO NOTHING "
+_CONFLICT_RETURNING = (  # a pair asked already (uq_placement_requests_asked) is skipped
+    f"ON CONFLICT (patient_id, therapist_id) WHERE {ASKED_PAIR_SQL} DO NOTHING "
     "RETURNING id, patient_id, therapist_id"
 )
 _VALUES = _INSERT_INTO + "VALUES %s " + _CONFLICT_RETURNING
@@ -76,7 +76,7 @@ class NewRequests:
         now: datetime,
         correlation_id: str | None,
     ) -> tuple[list[int], int]:
-        """Insert a batch (a pair that exists already is skipped by the unique constraint) and
+        """Insert a batch (a pair asked already is skipped by the unique index) and
         announce the requests created; their ids (in order) and the number of events written."""
         if self.created is None:
             raise RuntimeError("this unit of work was built without the created-events format")
@@ -133,8 +133,8 @@ def prepare(picks: list[Pick], patients: Mapping[int, Mapping[str, Any]]) -> Bat
 
 
 def insert_requests(session: Session, batch: Batch, run_id: int, now: datetime) -> list[Inserted]:
-    """Insert the picks as `proposed` requests (a pair that exists already is skipped); the
-    ones created."""
+    """Insert the picks as `proposed` requests (a pair asked already is skipped); the ones
+    created."""
     cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         if batch.copy_text is None:

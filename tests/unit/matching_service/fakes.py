@@ -11,7 +11,7 @@ from typing import Any
 from support.fakes import FakeUnitOfWork
 
 from matching_service.config import Settings
-from matching_service.domain.states import OPEN, RequestStatus
+from matching_service.domain.states import OPEN, RequestStatus, counts_as_asked
 from matching_service.services.fill import FillSettings
 
 RULES = Settings(_env_file=None).rules()
@@ -113,7 +113,10 @@ class FakeRequests:
 
     def therapists_asked(self, patient_id: int) -> list[int]:
         return [
-            row["therapist_id"] for row in self.rows.values() if row["patient_id"] == patient_id
+            row["therapist_id"]
+            for row in self.rows.values()
+            if row["patient_id"] == patient_id
+            and counts_as_asked(row["status"], row.get("contacted_at"))
         ]
 
     def get(self, request_id: int) -> Any:

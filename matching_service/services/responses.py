@@ -1,4 +1,5 @@
-"""A therapist's recorded answer: placement (the first acceptance wins), rejection, exclusion,
+"""A therapist's recorded answer: placement (the first acceptance wins, if the pair still passes
+the hard criteria; else the request is cancelled `criteria_changed`), rejection, exclusion,
 capacity and the cooling period (inside the caller's unit of work)."""
 
 from __future__ import annotations
@@ -7,8 +8,13 @@ from datetime import datetime
 from typing import Any
 
 from matching_service.domain.profiles import Rules
-from matching_service.domain.states import cooling_until, decide_response
-from matching_service.services import transitions
+from matching_service.domain.states import (
+    RequestStatus,
+    ResponseDecision,
+    cooling_until,
+    decide_response,
+)
+from matching_service.services import recheck, transitions
 from matching_service.store import events
 from matching_service.store.unit_of_work import MatchingUnitOfWork
 from shared.events.communication import ResponseOutcomeItem, TherapistResponseRecorded
@@ -19,7 +25,7 @@ def apply_response(
     uow: MatchingUnitOfWork, rules: Rules, answer: TherapistResponseRecorded, now: datetime
 ) -> list[int]:
     """Apply every outcome, start the cooling period; return the patients to refill."""
-    touched = [_apply_outcome(uow, answer, item, now) for item in answer.outcomes]
+    touched = [_apply_outcome(uow, rules, answer, item, now) for item in answer.outcomes]
     transitions.start_cooling(
         uow,
         answer.therapist_id,
@@ -33,6 +39,7 @@ def apply_response(
 
 def _apply_outcome(
     uow: MatchingUnitOfWork,
+    rules: Rules,
     answer: TherapistResponseRecorded,
     item: ResponseOutcomeItem,
     now: datetime,
@@ -52,6 +59,8 @@ def _apply_outcome(
         uow.therapists.apply_part(answer.therapist_id, "capacity_at", capacity, answer.recorded_at)
     if request is None or decision.new_status is None:
         return item.patient_id
+    if decision.place_patient and not recheck.still_matches(uow, rules, request, now):
+        decision = ResponseDecision(RequestStatus.CANCELLED, reason=CancelReason.CRITERIA_CHANGED)
     transitions.move(uow, request, decision.new_status, decision.reason, now)
     uow.therapists.count_answer(answer.therapist_id)
     if decision.place_patient:

@@ -65,6 +65,16 @@ outreach_requests = Table(
     Column("close_reason", String(40)),
 )
 
+# A withdrawal that arrived before its request: the later creation stores the request closed.
+request_tombstones = Table(
+    "request_tombstones",
+    metadata,
+    Column("placement_request_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("state", String(20), nullable=False),
+    Column("reason", String(40)),
+    _ts("withdrawn_at", nullable=False),
+)
+
 emails = Table(
     "emails",
     metadata,

@@ -1,4 +1,4 @@
-"""SQLAlchemy tables of the matching service (schema `matching_service`), as migration 0002."""
+"""SQLAlchemy tables of the matching service (schema `matching_service`), as migrated."""
 
 from __future__ import annotations
 
@@ -9,14 +9,17 @@ from sqlalchemy import (
     Date,
     DateTime,
     Float,
+    Index,
     Integer,
     MetaData,
     String,
     Table,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
+from matching_service.domain.states import ASKED_PAIR_SQL
 from shared.audit import audit_entries_table
 from shared.db import infrastructure_tables
 
@@ -112,7 +115,16 @@ placement_requests = Table(
     Column("contacted_at", TS),
     Column("follow_up_at", TS),
     Column("closed_at", TS),
-    UniqueConstraint("patient_id", "therapist_id", name="uq_placement_requests_pair"),
+    # At most one asked request per pair (an open one or one that reached the therapist); a
+    # request cancelled before contact leaves the index, so the pair may be proposed again.
+    Index(
+        "uq_placement_requests_asked",
+        "patient_id",
+        "therapist_id",
+        unique=True,
+        postgresql_where=text(ASKED_PAIR_SQL),
+    ),
+    Index("ix_placement_requests_pair", "patient_id", "therapist_id"),
 )
 
 exclusions = Table(

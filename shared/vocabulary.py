@@ -67,6 +67,23 @@ class ResponseOutcome(StrEnum):
     NO_SHOW = "no_show"
 
 
+class CancelReason(StrEnum):
+    """Why matching cancelled an open placement request (`placement_request_cancelled.reason`;
+    consumers treat a reason they do not know as a plain cancellation)."""
+
+    PATIENT_PAUSED = "patient_paused"
+    PATIENT_CANCELLED = "patient_cancelled"
+    PATIENT_PLACED = "patient_placed"  # another request of the patient was accepted
+    PATIENT_NOT_SEARCHING = "patient_not_searching"
+    PATIENT_ERASED = "patient_erased"
+    PLACED_ELSEWHERE = "placed_elsewhere"  # accepted after the patient was placed
+    THERAPIST_BLOCKED = "therapist_blocked"
+    THERAPIST_DEACTIVATED = "therapist_deactivated"
+    THERAPIST_OPTED_OUT = "therapist_opted_out"
+    CRITERIA_CHANGED = "criteria_changed"  # the pair no longer passes a hard criterion
+    STAFF = "staff"
+
+
 class Gender(StrEnum):
     """Gender of a person (patient or therapist)."""
 

@@ -13,8 +13,9 @@ from communication_service.services.withdrawals import withdraw
 from communication_service.store.unit_of_work import CommunicationUnitOfWork
 from shared.clock import Clock
 from shared.events.matching import CreatedPlacementRequest
+from shared.vocabulary import CancelReason
 
-PLACED_ELSEWHERE = "placed_elsewhere"
+PLACED_ELSEWHERE = CancelReason.PLACED_ELSEWHERE
 PLACE_TAKEN = "place_taken"  # the purpose of the "place is gone" e-mail
 
 
@@ -94,6 +95,6 @@ def confirm_placement(
         now = clock.now()
         uow.patients.apply(patient_id, "placed", now)
         others = uow.requests.open_ids_of_patient(patient_id, keep=placement_request_id)
-        withdraw(uow, others, RequestState.CANCELLED, "patient_placed", now)
+        withdraw(uow, others, RequestState.CANCELLED, CancelReason.PATIENT_PLACED, now)
         withdraw(uow, [placement_request_id], RequestState.CLOSED, "accepted", now)
         uow.commit()

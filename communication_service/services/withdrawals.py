@@ -1,5 +1,6 @@
 """Requests leave unsent e-mails and calls (cancelled, placed elsewhere, answered, cooling);
-e-mails left empty are dropped, changed ones are composed again."""
+e-mails left empty are dropped, changed ones are composed again; a withdrawal that overtook its
+request's creation leaves a tombstone."""
 
 from __future__ import annotations
 
@@ -17,11 +18,14 @@ FINISHED = {state.value for state in FINISHED_STATES}
 def withdraw(
     uow: CommunicationUnitOfWork, ids: list[int], state: RequestState, reason: str, now: datetime
 ) -> list[int]:
-    """Close requests and take them out of unsent e-mails; returns the e-mails changed."""
+    """Close requests and take them out of unsent e-mails; returns the e-mails changed. A
+    request not stored yet (its creation is still on the way) gets a tombstone, so its creation
+    never makes it wait for contact."""
+    stored = uow.requests.by_id(ids, lock=True)
+    found = {request["placement_request_id"] for request in stored}
+    uow.requests.leave_tombstones(sorted(set(ids) - found), state, reason, now)
     known = [
-        request["placement_request_id"]
-        for request in uow.requests.by_id(ids, lock=True)
-        if request["state"] not in FINISHED
+        request["placement_request_id"] for request in stored if request["state"] not in FINISHED
     ]
     changed = [
         email["id"]

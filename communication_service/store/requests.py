@@ -5,16 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from communication_service.domain.outreach import WaitingRequest
 from communication_service.domain.requests import OPEN_STATES, RequestState
-from communication_service.models import outreach_requests
+from communication_service.models import outreach_requests, request_tombstones
 from shared.events.matching import CreatedPlacementRequest
 
 REQUESTS = outreach_requests.c
+TOMBSTONES = request_tombstones.c
 
 
 class OutreachRequests:
@@ -26,9 +27,15 @@ class OutreachRequests:
     def store_new(
         self, items: list[CreatedPlacementRequest], run_id: int, now: datetime
     ) -> set[int]:
-        """New requests wait for contact; re-delivered ones are ignored. Returns the therapists."""
+        """New requests wait for contact; re-delivered ones are ignored; one withdrawn before
+        it arrived (a tombstone) is stored closed, as withdrawn. Returns the therapists of the
+        requests now waiting."""
+        withdrawn = self._take_tombstones([item.placement_request_id for item in items])
+        waiting: set[int] = set()
         for item in items:
             summary = item.patient.model_dump(mode="json")
+            tombstone = withdrawn.get(item.placement_request_id)
+            state = RequestState.WAITING.value if tombstone is None else tombstone["state"]
             self._session.execute(
                 insert(outreach_requests)
                 .values(
@@ -36,17 +43,54 @@ class OutreachRequests:
                     patient_id=item.patient_id,
                     therapist_id=item.therapist_id,
                     run_id=run_id,
-                    state=RequestState.WAITING.value,
+                    state=state,
                     urgent=item.patient.urgent,
                     search_started_at=item.patient.search_started_at,
                     summary=summary,
                     distance_km=item.distance_km,
                     created_at=now,
                     state_changed_at=now,
+                    close_reason=None if tombstone is None else tombstone["reason"],
                 )
                 .on_conflict_do_nothing()
             )
-        return {item.therapist_id for item in items}
+            if tombstone is None:
+                waiting.add(item.therapist_id)
+        return waiting
+
+    def leave_tombstones(
+        self, ids: list[int], state: RequestState, reason: str | None, now: datetime
+    ) -> None:
+        """Withdrawals of requests not stored yet: their creation, when it comes, stores them
+        closed (the first withdrawal wins)."""
+        if not ids:
+            return
+        self._session.execute(
+            insert(request_tombstones)
+            .values(
+                [
+                    {
+                        "placement_request_id": request_id,
+                        "state": state.value,
+                        "reason": reason,
+                        "withdrawn_at": now,
+                    }
+                    for request_id in ids
+                ]
+            )
+            .on_conflict_do_nothing()
+        )
+
+    def _take_tombstones(self, ids: list[int]) -> dict[int, Any]:
+        """The tombstones of these requests, removed (their requests are being stored)."""
+        if not ids:
+            return {}
+        rows = self._session.execute(
+            delete(request_tombstones)
+            .where(TOMBSTONES.placement_request_id.in_(ids))
+            .returning(TOMBSTONES.placement_request_id, TOMBSTONES.state, TOMBSTONES.reason)
+        ).mappings()
+        return {row["placement_request_id"]: dict(row) for row in rows}
 
     def set_state(
         self, ids: list[int], state: RequestState, now: datetime, reason: str | None = None

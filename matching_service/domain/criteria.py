@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from matching_service.domain.geo import haversine_km, travel_minutes
 from matching_service.domain.profiles import MatchContext, Offer, PatientProfile, TherapistProfile
@@ -236,5 +236,24 @@ def first_failure(
     """The name of the first criterion that does not hold, or None when the pair matches."""
     for name, check in CRITERIA:
         if check(p, t, ctx, km) is not None:
+            return name
+    return None
+
+
+# What an open request must keep passing: every hard criterion but `status` (a blocked, inactive
+# or opted-out therapist is handled on its own: requests not yet contacted are cancelled, the
+# others flagged; a cooling period only stops new outreach).
+OPEN_REQUEST_CRITERIA: tuple[tuple[str, Criterion], ...] = tuple(
+    (name, check) for name, check in CRITERIA if name != "status"
+)
+
+
+def open_request_failure(p: PatientProfile, t: TherapistProfile, ctx: MatchContext) -> str | None:
+    """The first criterion an open request of this pair no longer passes (None: it still
+    matches). The request itself is no reason against it: `already_asked` is ignored."""
+    asked_aside = replace(p, already_asked=frozenset())
+    km = distance_km(asked_aside, t)
+    for name, check in OPEN_REQUEST_CRITERIA:
+        if check(asked_aside, t, ctx, km) is not None:
             return name
     return None

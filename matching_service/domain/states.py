@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from shared.vocabulary import CancelReason
+
 
 class RequestStatus(StrEnum):
     """proposed → queued → contacted → (follow_up_scheduled) → a terminal state."""
@@ -36,6 +38,18 @@ ENDED_UNANSWERED: frozenset[RequestStatus] = frozenset(
     {RequestStatus.EXPIRED, RequestStatus.NO_RESPONSE}
 )
 EXCLUDING_OUTCOMES = frozenset({"rejected_not_suitable", "no_show"})
+
+
+def counts_as_asked(status: str, contacted_at: datetime | None) -> bool:
+    """Whether a request keeps its therapist from being asked about the patient again: every
+    request does (an open one, or one that reached the therapist) except one cancelled before
+    any contact (a pause, a block, changed criteria), which was never an ask. The database
+    holds the same rule (`ASKED_PAIR_SQL`, the unique index over asked pairs)."""
+    return not (status == RequestStatus.CANCELLED and contacted_at is None)
+
+
+# The same rule as SQL: the predicate of the partial unique index `uq_placement_requests_asked`.
+ASKED_PAIR_SQL = "status <> 'cancelled' OR contacted_at IS NOT NULL"
 
 
 def is_open(status: str) -> bool:
@@ -142,24 +156,24 @@ def is_expired(first_contact_at: datetime | None, now: datetime, expiry_days: in
 PLACEMENT_REFUSED = "placement_refused"
 
 PATIENT_CANCEL_REASONS = {  # patient status → why its open requests are cancelled
-    "paused": "patient_paused",
-    "cancelled": "patient_cancelled",
-    "placed": "patient_placed",
-    "in_therapy": "patient_placed",
-    "completed": "patient_placed",
-    "registered": "patient_not_searching",
+    "paused": CancelReason.PATIENT_PAUSED,
+    "cancelled": CancelReason.PATIENT_CANCELLED,
+    "placed": CancelReason.PATIENT_PLACED,
+    "in_therapy": CancelReason.PATIENT_PLACED,
+    "completed": CancelReason.PATIENT_PLACED,
+    "registered": CancelReason.PATIENT_NOT_SEARCHING,
 }
 
 
 def cancel_reason(patient_status: str) -> str:
     """Why a patient's open requests end when the patient stops searching."""
-    return PATIENT_CANCEL_REASONS.get(patient_status, "patient_not_searching")
+    return PATIENT_CANCEL_REASONS.get(patient_status, CancelReason.PATIENT_NOT_SEARCHING)
 
 
 def unavailable_reason(status: str, opted_out: bool) -> str | None:
     """Why a therapist may not be contacted (None when active and reachable)."""
     if status == "blocked":
-        return "therapist_blocked"
+        return CancelReason.THERAPIST_BLOCKED
     if status != "active":
-        return "therapist_deactivated"
-    return "therapist_opted_out" if opted_out else None
+        return CancelReason.THERAPIST_DEACTIVATED
+    return CancelReason.THERAPIST_OPTED_OUT if opted_out else None

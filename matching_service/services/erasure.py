@@ -13,8 +13,9 @@ from datetime import datetime
 from matching_service.services import transitions
 from matching_service.store import events
 from matching_service.store.unit_of_work import MatchingUnitOfWork
+from shared.vocabulary import CancelReason
 
-CANCEL_REASON = "patient_erased"
+CANCEL_REASON = CancelReason.PATIENT_ERASED
 
 
 def erase_patient(uow: MatchingUnitOfWork, patient_id: int, now: datetime) -> dict[str, int]:

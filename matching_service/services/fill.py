@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from matching_service.domain.index import TherapistIndex
 from matching_service.domain.profiles import MatchContext, PatientProfile, Rules, match_context
 from matching_service.domain.ranking import patient_priority
-from matching_service.domain.states import OPEN
+from matching_service.domain.states import OPEN, counts_as_asked
 from matching_service.services import pipeline
 from matching_service.services.pipeline import RunResult
 from matching_service.store import persist
@@ -119,8 +119,8 @@ def _index(
 def _profiles(
     uow: MatchingUnitOfWork, rows: list[Any], match: MatchContext, chosen: list[int] | None
 ) -> tuple[list[PatientProfile], dict[int, int]]:
-    """Each patient's profile (with exclusions and therapists already asked) and how many
-    requests it still needs."""
+    """Each patient's profile (with exclusions and therapists already asked: not those whose
+    request was cancelled before any contact) and how many requests it still needs."""
     ids = None if chosen is None else [row["patient_id"] for row in rows]
     requests = uow.requests.by_patient(ids)
     excluded = uow.exclusions.by_patient(ids)
@@ -129,7 +129,7 @@ def _profiles(
     for row in rows:
         patient_id = row["patient_id"]
         mine = requests.get(patient_id, [])
-        asked = [request.therapist_id for request in mine]
+        asked = [r.therapist_id for r in mine if counts_as_asked(r.status, r.contacted_at)]
         profiles.append(patient_profile(row, excluded.get(patient_id, ()), asked))
         needed[patient_id] = limit - sum(1 for request in mine if request.status in OPEN)
     return profiles, needed

@@ -1,4 +1,5 @@
-"""A therapist's recorded answer: placement (the first acceptance wins), rejection, exclusion,
+"""A therapist's recorded answer: placement (the first acceptance wins, if the pair still passes
+the hard criteria; else the request is cancelled `criteria_changed`), rejection, exclusion,
 capacity and the cooling period (inside the caller's unit of work)."""
 
 from __future__ import annotations
@@ -7,18 +8,24 @@ from datetime import datetime
 from typing import Any
 
 from matching_service.domain.profiles import Rules
-from matching_service.domain.states import RequestStatus, cooling_until, decide_response
-from matching_service.services import transitions
+from matching_service.domain.states import (
+    RequestStatus,
+    ResponseDecision,
+    cooling_until,
+    decide_response,
+)
+from matching_service.services import recheck, transitions
 from matching_service.store import events
 from matching_service.store.unit_of_work import MatchingUnitOfWork
 from shared.events.communication import ResponseOutcomeItem, TherapistResponseRecorded
+from shared.vocabulary import CancelReason
 
 
 def apply_response(
     uow: MatchingUnitOfWork, rules: Rules, answer: TherapistResponseRecorded, now: datetime
 ) -> list[int]:
     """Apply every outcome, start the cooling period; return the patients to refill."""
-    touched = [_apply_outcome(uow, answer, item, now) for item in answer.outcomes]
+    touched = [_apply_outcome(uow, rules, answer, item, now) for item in answer.outcomes]
     transitions.start_cooling(
         uow,
         answer.therapist_id,
@@ -32,6 +39,7 @@ def apply_response(
 
 def _apply_outcome(
     uow: MatchingUnitOfWork,
+    rules: Rules,
     answer: TherapistResponseRecorded,
     item: ResponseOutcomeItem,
     now: datetime,
@@ -62,6 +70,8 @@ def _apply_outcome(
             gone = events.status_changed(request, RequestStatus.CANCELLED, decision.reason, now)
             uow.events.add(gone, now)
         return item.patient_id
+    if decision.place_patient and not recheck.still_matches(uow, rules, request, now):
+        decision = ResponseDecision(RequestStatus.CANCELLED, reason=CancelReason.CRITERIA_CHANGED)
     transitions.move(uow, request, decision.new_status, decision.reason, now)
     uow.therapists.count_answer(answer.therapist_id)
     if decision.place_patient:
@@ -74,5 +84,5 @@ def _place(uow: MatchingUnitOfWork, request: Any, now: datetime) -> None:
     patient_id = request["patient_id"]
     uow.patients.place(patient_id, request["id"], request["therapist_id"], now)
     others = uow.requests.locked_of_patient(patient_id, except_id=request["id"])
-    transitions.cancel_all(uow, others, "patient_placed", now)
+    transitions.cancel_all(uow, others, CancelReason.PATIENT_PLACED, now)
     uow.events.add(events.placement_confirmed(request, now), now)

@@ -1,6 +1,7 @@
 """Saving a run's picks: one bulk insert (COPY into a temp table for big batches) and the
-`matching.placement_requests_created` outbox events written with one COPY (their JSON is put
-together from per-patient and per-request texts, so each patient summary is encoded once)."""
+`matching.placement_requests_created` outbox events written with one COPY, one event per patient
+keyed `patient:{id}` (their JSON is put together from per-patient and per-request texts, so each
+patient summary is encoded once)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from psycopg2.extras import execute_values
 from sqlalchemy.orm import Session
 
 from matching_service.domain.selection import HELD_ALL, Pick
-from matching_service.domain.states import RequestStatus
+from matching_service.domain.states import ASKED_PAIR_SQL, RequestStatus
 from matching_service.store.events import patient_summary
 from shared.events.envelope import format_timestamp
 from shared.events.matching import PlacementRequestsCreated
@@ -27,8 +28,8 @@ _INSERT_INTO = (
     "status, score, score_parts, distance_km, criteria, run_id, created_at, "
     "updated_at) "
 )
-_CONFLICT_RETURNING = (
-    "ON CONFLICT ON CONSTRAINT uq_placement_requests_pair DO NOTHING "
+_CONFLICT_RETURNING = (  # a pair asked already (uq_placement_requests_asked) is skipped
+    f"ON CONFLICT (patient_id, therapist_id) WHERE {ASKED_PAIR_SQL} DO NOTHING "
     "RETURNING id, patient_id, therapist_id"
 )
 _VALUES = _INSERT_INTO + "VALUES %s " + _CONFLICT_RETURNING
@@ -75,13 +76,13 @@ class NewRequests:
         now: datetime,
         correlation_id: str | None,
     ) -> tuple[list[int], int]:
-        """Insert a batch (a pair that exists already is skipped by the unique constraint) and
+        """Insert a batch (a pair asked already is skipped by the unique index) and
         announce the requests created; their ids (in order) and the number of events written."""
         if self.created is None:
             raise RuntimeError("this unit of work was built without the created-events format")
         inserted = sorted(insert_requests(self.session, batch, run_id, now))  # by id
         items = [
-            item_json(request_id, batch.items[(patient_id, therapist_id)])
+            (patient_id, item_json(request_id, batch.items[(patient_id, therapist_id)]))
             for request_id, patient_id, therapist_id in inserted
         ]
         lines = event_lines(self.created, run_id, first_part, items, now, correlation_id)
@@ -132,8 +133,8 @@ def prepare(picks: list[Pick], patients: Mapping[int, Mapping[str, Any]]) -> Bat
 
 
 def insert_requests(session: Session, batch: Batch, run_id: int, now: datetime) -> list[Inserted]:
-    """Insert the picks as `proposed` requests (a pair that exists already is skipped); the
-    ones created."""
+    """Insert the picks as `proposed` requests (a pair asked already is skipped); the ones
+    created."""
     cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         if batch.copy_text is None:
@@ -175,12 +176,16 @@ def event_lines(
     created: CreatedEvents,
     run_id: int,
     first_part: int,
-    items: list[str],
+    items: list[tuple[int, str]],
     now: datetime,
     correlation_id: str | None,
 ) -> list[str]:
-    """`placement_requests_created` events of `events_per_message` requests each (items are
-    JSON texts), as COPY lines of the outbox."""
+    """`placement_requests_created` events, one per patient (and at most `events_per_message`
+    requests each), keyed `patient:{id}`, as COPY lines of the outbox (`items`: patient id and
+    the request's JSON text, in request id order)."""
+    by_patient: dict[int, list[str]] = {}
+    for patient_id, item in items:
+        by_patient.setdefault(patient_id, []).append(item)
     size, topic = created.per_message, created.topic
     event_type = PlacementRequestsCreated.event_type
     head = {
@@ -190,15 +195,23 @@ def event_lines(
         "producer": created.producer,
         "correlation_id": correlation_id,
     }
+    chunks = [
+        (patient_id, mine[start : start + size])
+        for patient_id, mine in by_patient.items()
+        for start in range(0, len(mine), size)
+    ]
     lines = []
-    for number, start in enumerate(range(0, len(items), size)):
+    for number, (patient_id, chunk) in enumerate(chunks):
         event_id = str(uuid.uuid4())
-        meta = {"run_id": run_id, "part": first_part + number, "created_at": now.isoformat()}
-        payload = _with_member(
-            json.dumps(meta), "requests", f"[{', '.join(items[start : start + size])}]"
-        )
+        meta = {
+            "patient_id": patient_id,
+            "run_id": run_id,
+            "part": first_part + number,
+            "created_at": now.isoformat(),
+        }
+        payload = _with_member(json.dumps(meta), "requests", f"[{', '.join(chunk)}]")
         envelope = _with_member(json.dumps({"event_id": event_id, **head}), "payload", payload)
-        fields = (event_id, topic, f"matching_run:{run_id}", event_type, envelope)
+        fields = (event_id, topic, f"patient:{patient_id}", event_type, envelope)
         lines.append("\t".join(_copy_text(f) for f in fields) + "\n")
     return lines
 

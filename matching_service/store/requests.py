@@ -7,11 +7,11 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from matching_service import models
-from matching_service.domain.states import OPEN, RequestStatus
+from matching_service.domain.states import ASKED_PAIR_SQL, OPEN, RequestStatus
 from matching_service.store.patients import searching_ids
 
 REQUESTS = models.placement_requests
@@ -103,20 +103,26 @@ class RequestStore:
         )
 
     def by_patient(self, patient_ids: list[int] | None) -> dict[int, list[Any]]:
-        """(therapist_id, status) of every request of these patients (None: of every
-        searching patient, as a subquery rather than a 100,000-element IN list)."""
+        """(therapist_id, status, contacted_at) of every request of these patients (None: of
+        every searching patient, as a subquery rather than a 100,000-element IN list)."""
         chosen: Any = searching_ids() if patient_ids is None else patient_ids
         found: dict[int, list[Any]] = defaultdict(list)
-        query = select(REQUESTS.c.patient_id, REQUESTS.c.therapist_id, REQUESTS.c.status).where(
-            REQUESTS.c.patient_id.in_(chosen)
-        )
+        query = select(
+            REQUESTS.c.patient_id,
+            REQUESTS.c.therapist_id,
+            REQUESTS.c.status,
+            REQUESTS.c.contacted_at,
+        ).where(REQUESTS.c.patient_id.in_(chosen))
         for row in self.session.execute(query):
             found[row.patient_id].append(row)
         return found
 
     def therapists_asked(self, patient_id: int) -> list[int]:
-        """Every therapist a request of this patient went to."""
-        query = select(REQUESTS.c.therapist_id).where(REQUESTS.c.patient_id == patient_id)
+        """Every therapist already asked about this patient (`counts_as_asked`: not the
+        requests cancelled before any contact)."""
+        query = select(REQUESTS.c.therapist_id).where(
+            REQUESTS.c.patient_id == patient_id, text(ASKED_PAIR_SQL)
+        )
         return list(self.session.execute(query).scalars())
 
     def page(self, filters: dict[str, Any], offset: int, limit: int) -> tuple[list[Any], int]:

@@ -18,7 +18,9 @@ def merge_update(current: Mapping[str, Any], patch: Mapping[str, Any]) -> dict[s
     """The new values of a PATCH: preferences merge field by field, the rest replaces."""
     merged = dict(patch)
     if "preferences" in patch:
-        merged["preferences"] = {**current["preferences"], **patch["preferences"]}
+        merged["preferences"] = group_setting(
+            {**current["preferences"], **patch["preferences"]}, patch["preferences"]
+        )
     if "symptoms" in patch or "urgent_flagged" in patch:
         merged.update(
             flags(
@@ -27,6 +29,17 @@ def merge_update(current: Mapping[str, Any], patch: Mapping[str, Any]) -> dict[s
             )
         )
     return {name: value for name, value in merged.items() if current.get(name) != value}
+
+
+def group_setting(preferences: Mapping[str, Any], sent: Mapping[str, Any]) -> dict[str, Any]:
+    """Merged preferences with a consistent group setting: `group_only` implies `group_ok`;
+    a change that sends `group_ok: false` (and no `group_only`) also clears `group_only`."""
+    result = dict(preferences)
+    if sent.get("group_ok") is False and "group_only" not in sent:
+        result["group_only"] = False
+    if result.get("group_only"):
+        result["group_ok"] = True
+    return result
 
 
 def address_changed(changes: Mapping[str, Any]) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from shared.events.envelope import DomainEvent, register
 from shared.events.patient import ERASURE_EXAMPLE, ErasureCompleted
@@ -74,6 +74,7 @@ _SUMMARY_EXAMPLE = {
 
 @register(
     example={
+        "patient_id": 42,
         "run_id": 12,
         "part": 1,
         "created_at": "2026-11-26T09:15:03Z",
@@ -90,16 +91,36 @@ _SUMMARY_EXAMPLE = {
     }
 )
 class PlacementRequestsCreated(DomainEvent):
-    """New placement requests of one matching run (large runs come in several numbered parts)."""
+    """New placement requests of one patient in one matching run (a run writes one event per
+    patient, numbered by `part` across the run), keyed `patient:{patient_id}` like the
+    cancellation, expiry and placement events, so one patient's request events stay in order.
+
+    `patient_id` was added later: an event without it (written before) may carry requests of
+    several patients and is keyed by its run."""
 
     event_type: ClassVar[str] = "matching.placement_requests_created"
-    aggregate: ClassVar[str] = "matching_run"
-    aggregate_id_field: ClassVar[str] = "run_id"
+    aggregate: ClassVar[str] = "patient"
+    aggregate_id_field: ClassVar[str] = "patient_id"
 
+    patient_id: int | None = Field(default=None, ge=1, description="every request's patient")
     run_id: int = Field(ge=1)
     part: int = Field(default=1, ge=1)
     created_at: datetime
     requests: list[CreatedPlacementRequest] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _one_patient(self) -> PlacementRequestsCreated:
+        if self.patient_id is not None and any(
+            item.patient_id != self.patient_id for item in self.requests
+        ):
+            raise ValueError("every request must be of the event's patient")
+        return self
+
+    def key(self) -> str:
+        """`patient:{id}`; an event written before `patient_id` existed: `matching_run:{id}`."""
+        if self.patient_id is None:
+            return f"matching_run:{self.run_id}"
+        return super().key()
 
 
 class _RequestEvent(DomainEvent):

@@ -51,6 +51,7 @@ class MatchingPreferences(BaseModel):
     therapist_gender: TherapistGenderWish = TherapistGenderWish.ANY
     languages: list[Annotated[str, Field(pattern=r"^[a-z]{2}$")]] = Field(default_factory=list)
     group_ok: bool = False
+    group_only: bool = Field(default=False, description="only group therapy (implies group_ok)")
     barrier_free: bool = False
     max_distance_km: float = Field(default=25.0, gt=0)
     travel_mode: TravelMode = TravelMode.PUBLIC_TRANSPORT
@@ -99,6 +100,7 @@ PROFILE_EXAMPLE: dict[str, Any] = {
         "therapist_gender": "any",
         "languages": ["en"],
         "group_ok": False,
+        "group_only": False,
         "barrier_free": False,
         "max_distance_km": 25.0,
         "travel_mode": "public_transport",

@@ -44,3 +44,21 @@ def test_event_names_follow_aggregate_dot_past_tense():
 
 def test_every_service_has_one_topic():
     assert len(set(TOPICS.values())) == 6
+
+
+def test_placement_requests_created_is_one_patients_and_keyed_by_the_patient():
+    """Issue 16, item 2: the created event is keyed by its patient (failed before: the key was
+    `matching_run:12`); an event written before `patient_id` existed still parses, keyed by
+    its run; an event naming a patient cannot carry another patient's request."""
+    from shared.events.matching import PlacementRequestsCreated
+
+    ident = (PlacementRequestsCreated.event_type, PlacementRequestsCreated.event_version)
+    example = EVENT_EXAMPLES[ident]
+    assert PlacementRequestsCreated.model_validate(example).key() == "patient:42"
+    older = {name: value for name, value in example.items() if name != "patient_id"}
+    assert PlacementRequestsCreated.model_validate(older).key() == "matching_run:12"
+    other = {**example["requests"][0], "placement_request_id": 502, "patient_id": 43}
+    with pytest.raises(ValueError, match="event's patient"):
+        PlacementRequestsCreated.model_validate(
+            {**example, "requests": [*example["requests"], other]}
+        )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from patient_service.api.schemas.base import StrictModel
 from patient_service.api.schemas.consents import ConsentIn
@@ -66,14 +66,29 @@ class PreferencesIn(StrictModel):
     therapist_gender: TherapistGenderWish = TherapistGenderWish.ANY
     languages: Annotated[list[LanguageCode], Field(max_length=10), AfterValidator(_unique)] = []
     group_ok: StrictBool = False
+    group_only: StrictBool = Field(
+        default=False, description="only group therapy; implies group_ok (see docs/domain.md)"
+    )
     barrier_free: StrictBool = False
     max_distance_km: Distance = 25.0
     travel_mode: TravelMode = TravelMode.PUBLIC_TRANSPORT
     max_travel_minutes: TravelMinutes | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _group_only_implies_group_ok(cls, data: Any) -> Any:
+        """`group_only: true` with `group_ok: false` in one body contradicts itself (400);
+        `group_only: true` alone implies `group_ok: true`."""
+        if isinstance(data, dict) and data.get("group_only") is True:
+            if data.get("group_ok") is False:
+                raise ValueError("group_only true requires group_ok true")
+            data = {**data, "group_ok": True}
+        return data
+
 
 class PreferencesPatch(PreferencesIn):
-    """Only the fields sent are changed."""
+    """Only the fields sent are changed (`group_ok: false` also clears a stored `group_only`,
+    `group_only: true` also sets `group_ok`)."""
 
 
 Symptoms = Annotated[list[Symptom], Field(max_length=len(Symptom)), AfterValidator(_unique)]

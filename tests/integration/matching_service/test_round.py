@@ -184,3 +184,25 @@ def test_a_full_round_creates_what_the_plain_rules_choose(ctx, db, monkeypatch, 
     assert items == [
         (r["id"], r["patient_id"], r["therapist_id"], r["score"], r["distance_km"]) for r in made
     ]
+
+
+def test_a_round_announces_each_patients_requests_in_events_keyed_by_the_patient(ctx, db):
+    """Issue 16, item 2: every `placement_requests_created` event carries the requests of one
+    patient and is keyed `patient:{id}`, like the cancellation, expiry and placement events, so
+    one patient's request events share a partition. Before the change one event carried up to
+    200 requests of many patients, keyed `matching_run:{id}` (this test failed; checked)."""
+    load(ctx, random.Random(20260302))
+
+    run = rounds.run_matching_round(ctx, START)
+
+    rows = [
+        r for r in db.rows(ctx, "outbox") if r["event_type"] == PlacementRequestsCreated.event_type
+    ]
+    assert len(rows) > 100 and run["requests_created"] > 500  # the COPY path
+    seen = set()
+    for row in rows:
+        event = PlacementRequestsCreated.model_validate(row["envelope"]["payload"])
+        assert {item.patient_id for item in event.requests} == {event.patient_id}
+        assert row["key"] == event.key() == f"patient:{event.patient_id}"
+        assert event.patient_id not in seen  # at most 10 requests: one event per patient
+        seen.add(event.patient_id)

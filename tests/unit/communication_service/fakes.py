@@ -161,6 +161,11 @@ class FakeRequests(Store):
     def by_id(self, ids: list[int], lock: bool = False) -> list[Any]:
         return [dict(self.tables.requests[i]) for i in sorted(ids) if i in self.tables.requests]
 
+    def leave_tombstones(
+        self, ids: list[int], state: RequestState, reason: str | None, now: datetime
+    ) -> None:
+        self.tombstones = {i: (state.value, reason) for i in ids} | getattr(self, "tombstones", {})
+
     def open_ids_of_patient(self, patient_id: int, keep: int | None = None) -> list[int]:
         return [
             request_id

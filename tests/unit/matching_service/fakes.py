@@ -11,7 +11,8 @@ from typing import Any
 from support.fakes import FakeUnitOfWork
 
 from matching_service.config import Settings
-from matching_service.domain.states import OPEN, RequestStatus
+from matching_service.domain.index import TherapistIndex
+from matching_service.domain.states import OPEN, RequestStatus, counts_as_asked
 from matching_service.services.fill import FillSettings
 
 RULES = Settings(_env_file=None).rules()
@@ -113,7 +114,10 @@ class FakeRequests:
 
     def therapists_asked(self, patient_id: int) -> list[int]:
         return [
-            row["therapist_id"] for row in self.rows.values() if row["patient_id"] == patient_id
+            row["therapist_id"]
+            for row in self.rows.values()
+            if row["patient_id"] == patient_id
+            and counts_as_asked(row["status"], row.get("contacted_at"))
         ]
 
     def get(self, request_id: int) -> Any:
@@ -189,14 +193,53 @@ class FakePatients:
         return 1
 
 
+LOCATED = {"location_status": "resolved", "latitude": 50.777, "longitude": 6.085}
+
+
 class FakeTherapists:
-    """Therapist counters, capacity parts and cooling periods."""
+    """Therapist rows (`add`), counters, capacity parts and cooling periods; its index is
+    empty, so a refill on the fakes never proposes new requests."""
 
     def __init__(self) -> None:
+        self.rows: dict[int, dict[str, Any]] = {}
         self.answered: dict[int, int] = defaultdict(int)
         self.contacted: dict[int, int] = defaultdict(int)
         self.parts: list[tuple[int, str, dict[str, Any], datetime]] = []
         self.cooling: dict[int, tuple[int, datetime]] = {}  # response id → therapist, end
+
+    def add(self, therapist_id: int, **more: Any) -> None:
+        """A therapist at LOCATED offering VT to adults, individually, matching the default
+        located patient."""
+        self.rows[therapist_id] = {
+            "therapist_id": therapist_id,
+            "has_profile": True,
+            "gender": "female",
+            "latitude": LOCATED["latitude"],
+            "longitude": LOCATED["longitude"] + 0.01,
+            "offers": [{"procedure": "VT", "age_group": "adults", "setting": "individual"}],
+            "languages": [],
+            "consultation_hours": {},
+            "patient_genders": [],
+            "statutory_licence": True,
+            "barrier_free": False,
+            "accepting_new_patients": "unknown",
+            "capacity_as_of": None,
+            "age_min": None,
+            "age_max": None,
+            "prefers_group": False,
+            "status": "active",
+            "opted_out": False,
+            "cooling_until": None,
+            "requests_contacted": 0,
+            "requests_answered": 0,
+            **more,
+        }
+
+    def get(self, therapist_id: int) -> Any:
+        return dict(self.rows[therapist_id]) if therapist_id in self.rows else None
+
+    def index(self, ctx: Any, near: Any = None) -> TherapistIndex:
+        return TherapistIndex([])
 
     def count_answer(self, therapist_id: int) -> None:
         self.answered[therapist_id] += 1

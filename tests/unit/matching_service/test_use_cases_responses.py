@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from unit.matching_service.fakes import FILL, START, FakeMatchingUnitOfWork
+from unit.matching_service.fakes import FILL, LOCATED, START, FakeMatchingUnitOfWork
 
 from matching_service.services import updates
 from shared.events.communication import TherapistResponseRecorded
@@ -41,7 +41,9 @@ def record(uow: FakeMatchingUnitOfWork, event: TherapistResponseRecorded) -> Non
 @pytest.fixture
 def uow() -> FakeMatchingUnitOfWork:
     uow = FakeMatchingUnitOfWork()
-    uow.patients.add(1)
+    uow.patients.add(1, **LOCATED)  # the pairs pass the criteria re-checked at an acceptance
+    for therapist_id in (THERAPIST, OTHER, 9):
+        uow.therapists.add(therapist_id)
     uow.requests.add(1, THERAPIST, "contacted")  # id 1
     uow.requests.add(1, OTHER, "proposed")  # id 2
     uow.requests.add(1, 9, "rejected")  # id 3, closed already
@@ -114,7 +116,9 @@ def test_an_answer_about_another_therapists_request_changes_no_request(uow):
 
 def test_a_later_acceptance_in_the_same_answer_cancels_because_the_first_won():
     uow = FakeMatchingUnitOfWork()
-    uow.patients.add(1)
+    uow.patients.add(1, **LOCATED)  # the pairs pass the criteria re-checked at an acceptance
+    for therapist_id in (THERAPIST, OTHER, 9):
+        uow.therapists.add(therapist_id)
     uow.requests.add(1, THERAPIST, "contacted")
     uow.requests.add(1, THERAPIST, "contacted")
     record(uow, answer((1, 1, "accepted"), (2, 1, "accepted")))
@@ -125,7 +129,9 @@ def test_a_later_acceptance_in_the_same_answer_cancels_because_the_first_won():
 
 def late_uow(status: str, patient_status: str = "searching") -> FakeMatchingUnitOfWork:
     uow = FakeMatchingUnitOfWork()
-    uow.patients.add(1, status=patient_status)
+    uow.patients.add(1, status=patient_status, **LOCATED)  # the pairs pass the re-check
+    for therapist_id in (THERAPIST, OTHER):
+        uow.therapists.add(therapist_id)
     uow.requests.add(1, THERAPIST, status, contacted_at=START - timedelta(days=30))  # id 1
     uow.requests.add(1, OTHER, "contacted", contacted_at=START - timedelta(days=3))  # id 2
     return uow

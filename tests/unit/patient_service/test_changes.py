@@ -48,3 +48,13 @@ def test_audit_changes_are_json_ready_and_skip_bookkeeping():
         "updated_at": datetime(2026, 1, 2, tzinfo=UTC),
     }
     assert audit_changes(old, new) == {"birth_date": ["1990-01-01", "1991-01-01"]}
+
+
+def test_group_only_implies_group_ok_and_group_ok_false_clears_group_only():
+    """Issue 16, item 7 (failed before: group_only was merged as sent, group_ok stayed False)."""
+    only = merge_update(CURRENT, {"preferences": {"group_only": True}})
+    assert only["preferences"]["group_only"] is True and only["preferences"]["group_ok"] is True
+    stored = {**CURRENT, "preferences": only["preferences"]}
+    dropped = merge_update(stored, {"preferences": {"group_ok": False}})
+    assert dropped["preferences"]["group_ok"] is False
+    assert dropped["preferences"]["group_only"] is False

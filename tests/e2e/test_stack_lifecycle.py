@@ -45,7 +45,15 @@ def alive(pid):
         return False
 
 
-def test_up_twice_then_down():
+@pytest.fixture
+def infrastructure_kept():
+    """`down` stops the broker, PgBouncer and the catcher this checkout started; tests running
+    beside this one (other checkouts, later tests) still need them, so they come back after."""
+    yield
+    stack("test-infra")
+
+
+def test_up_twice_then_down(infrastructure_kept):
     first = stack("up", "--database", E2E_DB)
     assert first.returncode == 0, first.stdout + first.stderr
     assert "Staff token" in first.stdout

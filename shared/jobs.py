@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import uuid
 import zlib
 from collections.abc import Callable, Iterator
@@ -160,22 +161,46 @@ class JobRunner:
 
 
 class JobScheduler:
-    """Runs each registered job every `interval_s` until stopped (one thread)."""
+    """Runs each registered job every `interval_s` until stopped, each job on its own thread
+    and on the monotonic clock: a long run of one job never delays another job's schedule,
+    and neither a wall-clock jump nor a simulated clock shifts a schedule."""
 
-    def __init__(self, registry: JobRegistry, runner: JobRunner) -> None:
+    def __init__(
+        self,
+        registry: JobRegistry,
+        runner: JobRunner,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._registry = registry
         self._runner = runner
+        self._monotonic = monotonic
 
     def run(self, stop: threading.Event, tick_s: float = 1.0) -> None:
-        next_due = {job.name: 0.0 for job in self._registry.all()}
-        elapsed = 0.0
+        threads = [
+            threading.Thread(
+                target=self._schedule, args=(job, stop, tick_s), name=f"job-{job.name}", daemon=True
+            )
+            for job in self._registry.all()
+        ]
+        for thread in threads:
+            thread.start()
+        stop.wait()
+        for thread in threads:
+            thread.join(timeout=tick_s * 2)
+
+    def _schedule(self, job: Job, stop: threading.Event, tick_s: float) -> None:
+        """Due at start, then every `interval_s` after the planned start. A run that overran
+        its interval is followed at once; slots missed while stalled make one late run, and
+        the next is a full interval after it."""
+        due = self._monotonic()
         while not stop.is_set():
-            for job in self._registry.all():
-                if elapsed >= next_due[job.name]:
-                    self._run_safely(job)
-                    next_due[job.name] = elapsed + job.interval_s
-            stop.wait(tick_s)
-            elapsed += tick_s
+            started = self._monotonic()
+            if started >= due:
+                self._run_safely(job)
+                due += job.interval_s
+                if due <= started:
+                    due = started + job.interval_s
+            stop.wait(min(tick_s, max(0.0, due - self._monotonic())))
 
     def _run_safely(self, job: Job) -> None:
         try:

@@ -130,10 +130,35 @@ def _responses(spec: OperationSpec, components: dict) -> dict[str, Any]:
 
 
 def _schema(model: type[BaseModel], components: dict) -> dict[str, Any]:
-    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    schema = _without_null_defaults(
+        model.model_json_schema(ref_template="#/components/schemas/{model}")
+    )
     for name, sub in schema.pop("$defs", {}).items():
         components[name] = sub
     return schema
+
+
+def _without_null_defaults(node: Any) -> Any:
+    """Drop `default: null` where null is not a valid value (PATCH fields that may be left out
+    but not sent as null): OpenAPI requires a default to be valid against its schema."""
+    if isinstance(node, list):
+        return [_without_null_defaults(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    cleaned = {key: _without_null_defaults(value) for key, value in node.items()}
+    if "default" in cleaned and cleaned["default"] is None and not _allows_null(cleaned):
+        del cleaned["default"]
+    return cleaned
+
+
+def _allows_null(schema: dict[str, Any]) -> bool:
+    kinds = schema.get("type")
+    if kinds == "null" or (isinstance(kinds, list) and "null" in kinds):
+        return True
+    options = schema.get("anyOf", []) + schema.get("oneOf", [])
+    return any(isinstance(o, dict) and o.get("type") == "null" for o in options) or (
+        "type" not in schema and not options and "$ref" not in schema and "allOf" not in schema
+    )
 
 
 def _ref(model: type[BaseModel], components: dict) -> dict[str, str]:

@@ -52,6 +52,7 @@ class Settings(BaseServiceSettings):
     max_call_attempts: int = Field(default=rules.MAX_CALL_ATTEMPTS, ge=1)
     call_slot_minutes: int = Field(default=rules.CALL_SLOT_MINUTES, ge=1)
     call_horizon_days: int = Field(default=rules.CALL_HORIZON_DAYS, ge=1)
+    call_outcome_grace_hours: int = Field(default=rules.CALL_OUTCOME_GRACE_HOURS, ge=0)
     skip_holidays: bool = True
     holiday_region: str | None = None
     # Used when a therapist has no phone hours (the call is then flagged for staff).
@@ -142,7 +143,9 @@ class Settings(BaseServiceSettings):
         slots = SlotRules(
             self.call_slot_minutes, self.call_horizon_days, self.skip_holidays, self.holiday_region
         )
-        return CallRules(self.follow_up_after_days, self.max_call_attempts, slots)
+        return CallRules(
+            self.follow_up_after_days, self.max_call_attempts, slots, self.call_outcome_grace_hours
+        )
 
     def sender(self) -> dict[str, str]:
         """Who the e-mails come from (template data)."""

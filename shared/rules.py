@@ -19,3 +19,5 @@ DEFAULT_MAX_DISTANCE_KM = 25.0
 MAX_SEND_ATTEMPTS = 5
 CALL_SLOT_MINUTES = 5
 CALL_HORIZON_DAYS = 14
+# A scheduled call whose slot ended this long ago without an outcome counts as not reached.
+CALL_OUTCOME_GRACE_HOURS = 24

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -92,6 +92,25 @@ def first_contact_ids(pending: Sequence[int], already_in_calls: Iterable[int]) -
     """Phone-pending requests that no live call carries yet (each gets one first contact)."""
     taken = set(already_in_calls)
     return [request_id for request_id in pending if request_id not in taken]
+
+
+def joinable(call: Mapping[str, Any] | None, now: datetime) -> bool:
+    """A scheduled first-contact call whose first attempt has not taken place (nor its slot
+    passed) may take more requests; a call in progress never does, so every request it carries
+    shares its attempt count and gets all `MAX_CALL_ATTEMPTS` of its own."""
+    if call is None:
+        return False
+    if call["purpose"] != CallPurpose.FIRST_CONTACT.value:
+        return False
+    if call["state"] != CallState.SCHEDULED.value or call["attempt"] != 1:
+        return False
+    return call["slot_start"] is None or call["slot_start"] > now
+
+
+def overdue_before(now: datetime, slot: timedelta, grace: timedelta) -> datetime:
+    """A scheduled call whose slot started at or before this moment (its slot ended `grace`
+    ago) and that has no outcome counts as not reached."""
+    return now - slot - grace
 
 
 def flag_of(plan: CallPlan) -> tuple[bool, str | None]:

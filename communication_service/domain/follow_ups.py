@@ -24,10 +24,15 @@ class CallRules:
     follow_up_after_days: int = rules.FOLLOW_UP_AFTER_DAYS
     max_call_attempts: int = rules.MAX_CALL_ATTEMPTS
     slots: SlotRules = field(default_factory=SlotRules)
+    outcome_grace_hours: int = rules.CALL_OUTCOME_GRACE_HOURS
 
     @property
     def follow_up_after(self) -> timedelta:
         return timedelta(days=self.follow_up_after_days)
+
+    @property
+    def outcome_grace(self) -> timedelta:
+        return timedelta(hours=self.outcome_grace_hours)
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,10 @@ class TherapistContact:
     open_draft_id: int | None = None
     open_draft_size: int = 0
     unsent_outreach: bool = False  # queued/sending: content fixed, nothing may join
+    # The phone path's "draft": phone-pending requests no call carries yet, plus a first-contact
+    # call whose first attempt has not taken place (it may still take requests).
+    phone_batch_open: bool = False
+    phone_batch_size: int = 0
 
 
 @dataclass(frozen=True)
@@ -92,7 +96,8 @@ def priority_key(request: WaitingRequest) -> tuple[int, datetime, datetime, int]
 
 
 def next_email_allowed_at(contact: TherapistContact, rules: OutreachRules) -> datetime | None:
-    """The earliest moment of the next outreach e-mail (None: right away)."""
+    """The earliest moment of the next outreach, e-mail or first-contact call (None: right
+    away); `last_outreach_at` counts both channels."""
     candidates = []
     if contact.last_outreach_at is not None:
         candidates.append(contact.last_outreach_at + rules.email_gap)
@@ -167,9 +172,39 @@ def decide(
             therapist_id, Action.HOLD, waiting_ids=ids, next_allowed_at=until, reason=reason
         )
     if uses_phone(contact):
-        why = "no_email_address" if not contact.has_email else "prefers_phone"
-        return Decision(therapist_id, Action.PHONE, request_ids=ids, reason=why)
+        return _decide_phone(therapist_id, ids, contact, now, rules)
     return _decide_email(therapist_id, ids, contact, now, rules)
+
+
+def _decide_phone(
+    therapist_id: int,
+    ids: tuple[int, ...],
+    contact: TherapistContact,
+    now: datetime,
+    rules: OutreachRules,
+) -> Decision:
+    """The e-mail limits on the phone path: at most `max_patients_per_email` per first-contact
+    call, joining only a call not yet attempted, and the 7-day gap before a new call."""
+    why = "no_email_address" if not contact.has_email else "prefers_phone"
+    if contact.phone_batch_open:
+        room = max(0, rules.max_patients_per_email - contact.phone_batch_size)
+        if room <= 0:
+            return Decision(therapist_id, Action.WAIT, waiting_ids=ids, reason="call_full")
+        return _split(therapist_id, Action.PHONE, ids, room, why)
+    allowed = next_email_allowed_at(contact, rules)
+    if contact.unsent_outreach or (allowed is not None and now < allowed):
+        reason = "email_in_flight" if contact.unsent_outreach else "min_days_between_emails"
+        return Decision(
+            therapist_id, Action.WAIT, waiting_ids=ids, next_allowed_at=allowed, reason=reason
+        )
+    return _split(
+        therapist_id,
+        Action.PHONE,
+        ids,
+        rules.max_patients_per_email,
+        why,
+        next_allowed=now + rules.email_gap,
+    )
 
 
 def _decide_email(

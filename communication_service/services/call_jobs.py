@@ -1,5 +1,8 @@
-"""Job `follow-ups`: follow-up calls of unanswered e-mails, first-contact calls for therapists
-reached by phone, and calls still waiting for a free slot.
+"""Job `follow-ups`: calls whose slot passed without an outcome (not reached: rescheduled),
+follow-up calls of unanswered e-mails, first-contact calls for therapists reached by phone
+(the e-mail limits: at most MAX_PATIENTS_PER_EMAIL per call, MIN_DAYS_BETWEEN_EMAILS since the
+last outreach of either channel, new requests join only a call not yet attempted), and calls
+still waiting for a free slot.
 
 One transaction per e-mail / therapist / call, serialised by the therapist row lock.
 """
@@ -8,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from communication_service.context import CommunicationContext
@@ -15,11 +19,13 @@ from communication_service.domain.calls import (
     CallPurpose,
     CallState,
     first_contact_ids,
+    joinable,
+    overdue_before,
     phone_hours,
 )
 from communication_service.domain.follow_ups import CallRules, due_follow_ups, plan_first_call
-from communication_service.domain.outreach import TherapistContact, hold_reason
-from communication_service.services import calls
+from communication_service.domain.outreach import OutreachRules, TherapistContact, hold_reason
+from communication_service.services import call_outcomes, calls
 from communication_service.store import events
 from communication_service.store.unit_of_work import CommunicationUnitOfWork
 
@@ -27,14 +33,23 @@ Step = Callable[[CommunicationUnitOfWork, int, datetime, CallRules, Any], str]
 
 
 def run_follow_ups(ctx: CommunicationContext, now: datetime) -> dict[str, Any]:
-    """Job `follow-ups`: follow-up calls, first-contact calls, calls still without a slot."""
+    """Job `follow-ups`: overdue calls, follow-up calls, first-contact calls, calls without a
+    slot (overdue calls first: a call whose slot passed takes no new requests)."""
+    rules = ctx.call_rules
     with ctx.unit_of_work() as uow:
-        emails = uow.call_scans.due_email_ids(now, ctx.call_rules)
+        overdue = uow.call_scans.overdue_call_ids(
+            overdue_before(now, rules.slots.slot, rules.outcome_grace)
+        )
+    missed = _one_transaction_each(ctx, now, miss_overdue, overdue)
+    with ctx.unit_of_work() as uow:
+        emails = uow.call_scans.due_email_ids(now, rules)
         therapists = uow.call_scans.therapists_awaiting_first_call()
         unslotted = uow.call_scans.unslotted_call_ids()
+    first = partial(first_contact, outreach=ctx.outreach_rules)
     return {
+        "overdue": missed,
         "follow_up": _one_transaction_each(ctx, now, follow_up_email, emails),
-        "first_contact": _one_transaction_each(ctx, now, first_contact, therapists),
+        "first_contact": _one_transaction_each(ctx, now, first, therapists),
         "unslotted": _one_transaction_each(ctx, now, place_unslotted, unslotted),
     }
 
@@ -121,8 +136,13 @@ def first_contact(
     now: datetime,
     rules: CallRules,
     default_window: Any,
+    outreach: OutreachRules | None = None,
 ) -> str:
-    """A first-contact call (or join the therapist's scheduled one) for phone-pending requests."""
+    """A first-contact call for phone-pending requests, with the e-mail limits: they join the
+    therapist's call not yet attempted (up to `max_patients_per_email`), wait while a call is in
+    progress or the last outreach (either channel) is younger than the 7-day gap, or get a new
+    call with at most `max_patients_per_email` of them (the rest wait, still phone-pending)."""
+    limits = outreach or OutreachRules()
     therapist = uow.therapists.lock(therapist_id)
     held = hold_reason(contact_of(uow, therapist, therapist_id, now), now)
     if held is not None:
@@ -131,16 +151,64 @@ def first_contact(
     ids = first_contact_ids(pending, uow.call_scans.requests_in_live_calls())
     if not ids:
         return "nothing_pending"
-    joined = uow.calls.scheduled_first_contact(therapist_id)
-    if joined is not None:
-        uow.calls.add_requests(joined["id"], ids)
-        if joined["slot_start"] is not None:
-            scheduled = events.call_scheduled(joined["id"], therapist_id, ids, joined["slot_start"])
-            uow.events.add(scheduled, now)
-        return "joined"
+    live = uow.calls.scheduled_first_contact(therapist_id)
+    if live is not None:
+        return _join(uow, live, therapist_id, ids, now, limits)
+    practice = therapist["practice_id"] if therapist is not None and limits.per_practice else None
+    last = uow.ledger.last_outreach_at(therapist_id, practice)
+    if last is not None and now < last + limits.email_gap:
+        return "min_days_between_emails"
+    ids = ids[: limits.max_patients_per_email]
     planner = planner_for(therapist, now, rules, default_window)
     booking = calls.book(uow, therapist, CallPurpose.FIRST_CONTACT, ids, planner, now, rules)
     return _announce(uow, booking, therapist_id, ids, now)
+
+
+def _join(
+    uow: CommunicationUnitOfWork,
+    call: Any,
+    therapist_id: int,
+    ids: list[int],
+    now: datetime,
+    limits: OutreachRules,
+) -> str:
+    """Requests join a first-contact call not yet attempted, as many as it has room for."""
+    if not joinable(call, now):
+        return "call_in_progress"
+    room = limits.max_patients_per_email - len(uow.calls.carried_ids(call["id"]))
+    ids = ids[: max(0, room)]
+    if not ids:
+        return "call_full"
+    uow.calls.add_requests(call["id"], ids)
+    if call["slot_start"] is not None:
+        scheduled = events.call_scheduled(call["id"], therapist_id, ids, call["slot_start"])
+        uow.events.add(scheduled, now)
+    return "joined"
+
+
+def miss_overdue(
+    uow: CommunicationUnitOfWork,
+    call_id: int,
+    now: datetime,
+    rules: CallRules,
+    default_window: Any,
+) -> str:
+    """A scheduled call whose slot passed without an outcome counts as not reached."""
+    found = uow.calls.row(call_id)
+    therapist = uow.therapists.lock(found["therapist_id"])
+    call = uow.calls.row(call_id, lock=True)
+    cutoff = overdue_before(now, rules.slots.slot, rules.outcome_grace)
+    if call["state"] != CallState.SCHEDULED.value or call["slot_start"] is None:
+        return "unchanged"
+    if call["slot_start"] > cutoff:
+        return "unchanged"
+    in_call = uow.calls.carried_ids(call_id)
+    for event in call_outcomes.not_reached(
+        uow, call, therapist, in_call, now, rules, default_window
+    ):
+        uow.events.add(event, now)
+    updated = uow.calls.row(call_id)
+    return "failed" if updated["state"] == CallState.FAILED.value else "rescheduled"
 
 
 def place_unslotted(

@@ -68,7 +68,7 @@ def record(
     in_call = uow.calls.carried_ids(call["id"])
     if data.reached:
         return _reached(uow, call, therapist, in_call, data, now, rules)
-    return _not_reached(uow, call, therapist, in_call, now, rules)
+    return not_reached(uow, call, therapist, in_call, now, rules.calls, rules.default_window)
 
 
 def _known(therapist: Any, call: Any) -> Any:
@@ -111,17 +111,20 @@ def _reached(
     return found
 
 
-def _not_reached(
+def not_reached(
     uow: CommunicationUnitOfWork,
     call: Any,
     therapist: Any,
     in_call: list[int],
     now: datetime,
-    rules: OutcomeRules,
+    rules: CallRules,
+    default_window: Any,
 ) -> list[DomainEvent]:
+    """The call's current attempt failed (staff say so, or its slot passed without an outcome):
+    the next window, or the final failure that closes its open requests as no_response."""
     therapist = _known(therapist, call)
-    calls.mark_attempt_made(uow, call, therapist, now, rules.calls)
-    change = _reschedule(uow, call, therapist, now, rules)
+    calls.mark_attempt_made(uow, call, therapist, now, rules)
+    change = _reschedule(uow, call, therapist, now, rules, default_window)
     found: list[DomainEvent] = []
     if in_call:
         found.append(events.call_failed(call, in_call, change.final, now))
@@ -135,7 +138,12 @@ def _not_reached(
 
 
 def _reschedule(
-    uow: CommunicationUnitOfWork, call: Any, therapist: Any, now: datetime, rules: OutcomeRules
+    uow: CommunicationUnitOfWork,
+    call: Any,
+    therapist: Any,
+    now: datetime,
+    rules: CallRules,
+    default_window: Any,
 ) -> CallChange:
     """The next window (a slot taken concurrently is planned again), or the final failure."""
     failed_slot = call["slot_start"] or now
@@ -145,14 +153,14 @@ def _reschedule(
             call["attempt"],
             failed_slot,
             phone_hours(therapist),
-            uow.calls.booked_around(base, rules.calls),
+            uow.calls.booked_around(base, rules),
             base,
-            rules.calls,
-            rules.default_window,
+            rules,
+            default_window,
         )
         change = after_not_reached(plan, call["flagged_for_staff"], call["flag_reason"])
         with uow.savepoint() as attempt:
-            _apply(uow, call, therapist, change, now, rules.calls)
+            _apply(uow, call, therapist, change, now, rules)
         if attempt.refused is None:
             return change
         if attempt.refused != SLOT_TAKEN and attempt.error is not None:

@@ -3,10 +3,12 @@ its ledger window are written together, or not at all."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from communication_service.context import CommunicationContext
+from communication_service.domain.calls import first_contact_ids, joinable
 from communication_service.domain.emails import OUTREACH, inquiry_template
 from communication_service.domain.outreach import (
     Action,
@@ -14,6 +16,7 @@ from communication_service.domain.outreach import (
     OutreachRules,
     TherapistContact,
     plan_outreach,
+    uses_phone,
 )
 from communication_service.domain.requests import RequestState
 from communication_service.store.unit_of_work import CommunicationUnitOfWork
@@ -68,7 +71,7 @@ def _contact(
         return TherapistContact(therapist_id, known=False)
     draft_id, draft_size = uow.emails.open_draft(therapist_id)
     practice = therapist["practice_id"] if rules.per_practice else None
-    return TherapistContact(
+    contact = TherapistContact(
         therapist_id,
         active=therapist["status"] == "active",
         opted_out=therapist["opted_out"],
@@ -81,6 +84,21 @@ def _contact(
         open_draft_size=draft_size,
         unsent_outreach=uow.emails.outreach_in_flight(therapist_id),
     )
+    if not uses_phone(contact):
+        return contact
+    return replace(contact, **_phone_batch(uow, therapist_id, now))
+
+
+def _phone_batch(uow: CommunicationUnitOfWork, therapist_id: int, now: datetime) -> dict[str, Any]:
+    """The phone path's open batch: requests still waiting for their first-contact call, and a
+    call whose first attempt has not taken place (its requests count against the limit)."""
+    pending = first_contact_ids(
+        uow.requests.phone_pending_of(therapist_id), uow.call_scans.requests_in_live_calls()
+    )
+    call = uow.calls.scheduled_first_contact(therapist_id)
+    open_call = joinable(call, now)
+    size = len(pending) + (len(uow.calls.carried_ids(call["id"])) if open_call else 0)
+    return {"phone_batch_open": bool(pending) or open_call, "phone_batch_size": size}
 
 
 def _apply(

@@ -1,5 +1,6 @@
-"""What the call scheduler looks for: unanswered e-mails due a follow-up call, therapists with
-phone-pending requests, and calls still without a slot."""
+"""What the call scheduler looks for: unanswered e-mails due a follow-up call (a cancelled call
+does not count: a follow-up cancelled by a block is booked again), therapists with phone-pending
+requests, calls whose slot passed without an outcome, and calls still without a slot."""
 
 from __future__ import annotations
 
@@ -50,7 +51,7 @@ class CallScans:
                 EMAILS.purpose == OUTREACH,
                 EMAILS.state == EmailState.SENT.value,
                 EMAILS.sent_at <= now - rules.follow_up_after,
-                ~exists().where(CALLS.email_id == EMAILS.id),
+                ~exists().where(CALLS.email_id == EMAILS.id, LIVE_CALL),
                 still_open,
                 ~answered,
             )
@@ -77,7 +78,7 @@ class CallScans:
             select(exists().where(response_outcomes.c.placement_request_id.in_(in_email)))
         ).scalar()
         has_call = self._session.execute(
-            select(exists().where(CALLS.email_id == email_id))
+            select(exists().where(CALLS.email_id == email_id, LIVE_CALL))
         ).scalar()
         return SentOutreach(
             email_id,
@@ -108,6 +109,16 @@ class CallScans:
             select(CALL_REQUESTS.placement_request_id)
             .join(calls, CALLS.id == CALL_REQUESTS.call_id)
             .where(LIVE_CALL)
+        )
+        return list(self._session.execute(query).scalars())
+
+    def overdue_call_ids(self, before: datetime) -> list[int]:
+        """Scheduled calls whose slot started at or before `before` and got no outcome."""
+        query = (
+            select(CALLS.id)
+            .where(CALLS.state == CallState.SCHEDULED.value, CALLS.slot_start <= before)
+            .order_by(CALLS.slot_start, CALLS.id)
+            .limit(SCAN_LIMIT)
         )
         return list(self._session.execute(query).scalars())
 

@@ -15,9 +15,10 @@ from communication_service.domain.outreach import OutreachRules
 from communication_service.models import contact_ledger
 
 LEDGER = contact_ledger.c
+# An outreach of either channel: an e-mail's window, or an attempt of a first-contact call
+# (a follow-up call belongs to its e-mail's outreach and opens no window of its own).
 LIVE_OUTREACH = (
     LEDGER.kind == "outreach",
-    LEDGER.channel == "email",
     LEDGER.voided_at.is_(None),
 )
 
@@ -48,10 +49,15 @@ class ContactLedger:
         )
 
     def last_outreach_at(self, therapist_id: int, practice_id: int | None) -> Any:
-        """Start of the latest live outreach window of the therapist (or of the practice)."""
+        """Start of the latest live outreach of the therapist (or of the practice), by e-mail or
+        by a first-contact call (its latest attempt's slot)."""
         who = LEDGER.therapist_id == therapist_id
         if practice_id is not None:
-            who = who | (LEDGER.limit_practice_id == practice_id)
+            who = (
+                who
+                | (LEDGER.limit_practice_id == practice_id)
+                | (LEDGER.practice_id == practice_id)
+            )
         query = select(func.max(LEDGER.blocks_from)).where(who, *LIVE_OUTREACH)
         return self._session.execute(query).scalar()
 

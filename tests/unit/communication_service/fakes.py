@@ -355,12 +355,14 @@ class FakeLedger(Store):
         starts = [
             row["blocks_from"]
             for row in self.tables.ledger
-            if row["kind"] == "outreach"
-            and row["channel"] == "email"
+            if row["kind"] == "outreach"  # either channel, like the store
             and row["voided_at"] is None
             and (
                 row["therapist_id"] == therapist_id
-                or (practice_id is not None and row["limit_practice_id"] == practice_id)
+                or (
+                    practice_id is not None
+                    and practice_id in (row["limit_practice_id"], row.get("practice_id"))
+                )
             )
         ]
         return max(starts, default=None)
@@ -536,7 +538,10 @@ class FakeCallScans(Store):
             )
         )
         answered = any(outcome["placement_request_id"] in ids for outcome in self.tables.outcomes)
-        has_call = any(call["email_id"] == email_id for call in self.tables.calls.values())
+        has_call = any(
+            call["email_id"] == email_id and call["state"] != CallState.CANCELLED.value
+            for call in self.tables.calls.values()
+        )
         return SentOutreach(
             email_id, row["therapist_id"], row.get("sent_at"), open_ids, answered, has_call
         )
@@ -565,6 +570,15 @@ class FakeCallScans(Store):
             request
             for call, request in self.tables.call_requests
             if self.tables.calls[call]["state"] != CallState.CANCELLED.value
+        ]
+
+    def overdue_call_ids(self, before: datetime) -> list[int]:
+        return [
+            call_id
+            for call_id, row in sorted(self.tables.calls.items())
+            if row["state"] == CallState.SCHEDULED.value
+            and row["slot_start"] is not None
+            and row["slot_start"] <= before
         ]
 
     def unslotted_call_ids(self) -> list[int]:

@@ -138,6 +138,7 @@ def test_the_follow_ups_job_runs_each_email_and_therapist_in_its_own_transaction
     ctx.clock.set(DUE)
     counts = run_follow_ups(ctx, ctx.clock.now())
     assert counts == {
+        "overdue": {},
         "follow_up": {"scheduled": 1},
         "first_contact": {"scheduled": 1},
         "unslotted": {},

@@ -12,6 +12,7 @@ from unit.communication_service.fakes import (
 
 from communication_service.domain.outreach import Action, OutreachRules
 from communication_service.domain.requests import RequestState
+from communication_service.services.call_jobs import first_contact
 from communication_service.services.outreach import plan_therapist, run_outreach
 
 RULES = OutreachRules()
@@ -139,6 +140,46 @@ def test_per_practice_a_colleague_s_email_blocks_the_practice_for_seven_days():
     decision = plan_therapist(uow, 2, two_days_later, rules)
     assert (decision.action, decision.reason) == (Action.WAIT, "min_days_between_emails")
     assert plan_therapist(uow, 2, two_days_later, RULES).action is Action.NEW_EMAIL
+
+
+def test_per_practice_a_colleague_s_first_contact_call_blocks_the_practice_for_seven_days():
+    """Failed before the phone path kept the e-mail limits (issue 16, item 8): the ledger
+    counted e-mails only, so a colleague's call never held back the practice's next outreach,
+    and a colleague's e-mail never held back a phone-preferring therapist's first call."""
+    rules = OutreachRules(per_practice=True)
+    ctx = FakeContext()
+    uow = ctx.uow
+    uow.add_therapist(1, practice_id=50, preferred_channel="phone")
+    uow.add_therapist(2, practice_id=50)
+    uow.add_therapist(3, practice_id=50, preferred_channel="phone")
+    uow.add_request(100, 1)
+    assert plan_therapist(uow, 1, START, rules).action is Action.PHONE
+    assert first_contact(uow, 1, START, ctx.call_rules, ctx.default_window) == "scheduled"
+    [call] = uow.tables.calls.values()
+    two_days_later = START + timedelta(days=2)
+    uow.add_request(200, 2)
+    decision = plan_therapist(uow, 2, two_days_later, rules)
+    assert (decision.action, decision.reason) == (Action.WAIT, "min_days_between_emails")
+    assert decision.next_allowed_at == call["slot_start"] + timedelta(days=7)
+    uow.add_request(300, 3)
+    assert plan_therapist(uow, 3, two_days_later, rules).action is Action.WAIT
+    assert plan_therapist(uow, 2, call["slot_start"] + timedelta(days=7), rules).action is (
+        Action.NEW_EMAIL
+    )
+    assert plan_therapist(uow, 3, two_days_later + timedelta(days=7), rules).action is Action.WAIT
+
+
+def test_a_phone_therapist_s_requests_go_by_five_and_the_rest_wait():
+    """Failed before (issue 16, item 8): every waiting request went phone-pending at once."""
+    uow = therapist_with_waiting(7, preferred_channel="phone")
+    decision = plan_therapist(uow, THERAPIST, START, RULES)
+    assert (decision.action, len(decision.request_ids)) == (Action.PHONE, 5)
+    assert decision.waiting_ids == (101, 100)  # the longest waiting go first
+    assert decision.next_allowed_at == START + timedelta(days=7)
+    assert uow.requests_in(RequestState.PHONE_PENDING) == [102, 103, 104, 105, 106]
+    again = plan_therapist(uow, THERAPIST, START, RULES)
+    assert (again.action, again.reason) == (Action.WAIT, "call_full")
+    assert uow.requests_in(RequestState.WAITING) == [100, 101]
 
 
 def test_the_outreach_job_plans_each_therapist_in_its_own_transaction():

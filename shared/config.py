@@ -81,6 +81,13 @@ class BaseServiceSettings(BaseSettings):
     worker_metrics_port: int | None = None
     allow_clock_override: bool = False
     jobs_enabled: bool = True
+    trusted_proxy_hops: int = Field(
+        default=0,
+        ge=0,
+        le=5,
+        description="Reverse proxies in front of the service whose X-Forwarded-For/-Proto are "
+        "trusted (Werkzeug ProxyFix); 0: the headers are ignored",
+    )
     max_request_bytes: int = Field(
         default=1_048_576, gt=0, description="Largest accepted request body (bytes); larger: 413"
     )

@@ -7,6 +7,7 @@ from typing import TypeVar, cast
 
 from flask import Flask, Response, current_app
 from flask_restful import Api, Resource
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from shared.audit import audit_writer
 from shared.config import BaseServiceSettings
@@ -54,6 +55,9 @@ def create_service_app(
     configure_logging(settings.service_name, settings.log_level)
     app = Flask(settings.service_name)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
+    if settings.trusted_proxy_hops:  # client address (rate limits, audit) from the proxy
+        hops = settings.trusted_proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["psymatch"] = ctx
     app.extensions["token_verifier"] = _verifier(settings)

@@ -30,6 +30,7 @@ class Therapists:
             "has_phone": event.has_phone,
             "preferred_channel": event.preferred_channel.value,
             "phone_hours": event.phone_hours,
+            "postal_code": event.postal_code,
             "profile_at": at,
             "updated_at": at,
         }

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from communication_service.domain.calls import LEDGER_KIND, CallPurpose
 from communication_service.domain.emails import OUTREACH
 from communication_service.domain.outreach import OutreachRules
-from communication_service.models import contact_ledger
+from communication_service.models import contact_ledger, therapists
 
 LEDGER = contact_ledger.c
 LIVE_OUTREACH = (
@@ -48,10 +48,14 @@ class ContactLedger:
         )
 
     def last_outreach_at(self, therapist_id: int, practice_id: int | None) -> Any:
-        """Start of the latest live outreach window of the therapist (or of the practice)."""
+        """Start of the latest live outreach window of the therapist (or of the practice: rows
+        kept for it, and rows of every therapist now in it, so a merge never leaves them out)."""
         who = LEDGER.therapist_id == therapist_id
         if practice_id is not None:
-            who = who | (LEDGER.limit_practice_id == practice_id)
+            members = select(therapists.c.therapist_id).where(
+                therapists.c.practice_id == practice_id
+            )
+            who = who | (LEDGER.limit_practice_id == practice_id) | LEDGER.therapist_id.in_(members)
         query = select(func.max(LEDGER.blocks_from)).where(who, *LIVE_OUTREACH)
         return self._session.execute(query).scalar()
 

@@ -361,9 +361,14 @@ class FakeLedger(Store):
             and (
                 row["therapist_id"] == therapist_id
                 or (practice_id is not None and row["limit_practice_id"] == practice_id)
+                or (practice_id is not None and self._member(row["therapist_id"], practice_id))
             )
         ]
         return max(starts, default=None)
+
+    def _member(self, therapist_id: int, practice_id: int) -> bool:
+        therapist = self.tables.therapists.get(therapist_id)
+        return therapist is not None and therapist["practice_id"] == practice_id
 
     def void_email(self, email_id: int, now: datetime) -> None:
         for row in self.tables.ledger:

@@ -138,6 +138,18 @@ class FakeCooling(Store):
         )
         return True
 
+    def lift(self, therapist_id: int, at: datetime, by: str) -> int:
+        lifted = 0
+        for period in self.tables.cooling:
+            if (
+                period["therapist_id"] == therapist_id
+                and period["lifted_at"] is None
+                and period["starts_at"] <= at < period["ends_at"]
+            ):
+                period.update(lifted_at=at, lifted_by=by)
+                lifted += 1
+        return lifted
+
     def until(self, therapist_id: int, now: datetime) -> datetime | None:
         running = [
             period["ends_at"]

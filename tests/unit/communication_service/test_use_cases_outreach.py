@@ -14,6 +14,7 @@ from communication_service.config import Settings
 from communication_service.domain.outreach import Action, OutreachRules
 from communication_service.domain.requests import RequestState
 from communication_service.services.outreach import plan_therapist, run_outreach
+from communication_service.services.therapists import lift_cooling
 
 RULES = OutreachRules()
 THERAPIST = 7
@@ -109,6 +110,19 @@ def test_cooling_holds_every_request_until_it_ends():
     assert (decision.action, decision.reason) == (Action.HOLD, "cooling")
     assert decision.next_allowed_at == START + timedelta(days=27)
     assert uow.requests_in(RequestState.WAITING) == [100] and uow.tables.emails == {}
+
+
+def test_a_cooling_period_lifted_by_staff_lets_the_waiting_requests_go_out():
+    """Issue 16 item 9: matching.therapist_cooling_lifted had no consumer, the period kept
+    holding every request until it ended (this test failed: no lift_cooling use case)."""
+    uow = therapist_with_waiting(1)
+    uow.cooling.store(THERAPIST, 900, START - timedelta(days=1), START + timedelta(days=27))
+    clock = FakeContext().clock
+    assert lift_cooling(uow, clock, RULES, THERAPIST, START, "staff-anna")
+    assert uow.cooling.until(THERAPIST, START) is None
+    assert uow.tables.cooling[0]["lifted_by"] == "staff-anna"
+    assert uow.requests_in(RequestState.WAITING) == [] and len(uow.tables.emails) == 1
+    assert lift_cooling(uow, clock, RULES, THERAPIST, START, "staff-anna") == {}
 
 
 def test_an_unknown_therapist_is_held_and_nothing_is_written():

@@ -27,6 +27,7 @@ class CoolingLiftResource(Resource):
             400: ("No reason given", None),
             404: ("Unknown therapist", None),
             409: ("No cooling period is running", None),
+            415: ("The body is not JSON", None),
         },
         audit=("therapist", "therapist_id"),
     )

@@ -33,7 +33,7 @@ class Settings(BaseServiceSettings):
     max_send_attempts: int = Field(default=rules.MAX_SEND_ATTEMPTS, ge=1)
     send_backoff_base_s: float = 60.0
     send_backoff_max_s: float = 3600.0
-    limit_outreach_per_practice: bool = False
+    limit_outreach_per_practice: bool = True
 
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 1025

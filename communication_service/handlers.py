@@ -18,6 +18,7 @@ from shared.events.matching import (
     PlacementRequestExpired,
     PlacementRequestsCreated,
     PlacementRequestStatusChanged,
+    TherapistCoolingLifted,
     TherapistCoolingStarted,
 )
 from shared.events.patient import (
@@ -114,6 +115,16 @@ def on_cooling_started(
     )
 
 
+def on_cooling_lifted(
+    ctx: CommunicationContext, session: Session, envelope: Envelope, event: TherapistCoolingLifted
+) -> None:
+    """Staff lifted the cooling period: the therapist may be contacted again."""
+    uow = ctx.unit_of_work_on(session)
+    therapists.lift_cooling(
+        uow, ctx.clock, ctx.outreach_rules, event.therapist_id, event.lifted_at, event.lifted_by
+    )
+
+
 def on_patient(ctx: CommunicationContext, session: Session, envelope: Envelope, event: Any) -> None:
     """The patient's status is kept; registration, search started, paused, ended: an e-mail."""
     patients.patient_changed(
@@ -158,6 +169,7 @@ REACTIONS: dict[str, React] = {
     PlacementRequestStatusChanged.event_type: on_request_closed,
     PlacementConfirmed.event_type: on_placement_confirmed,
     TherapistCoolingStarted.event_type: on_cooling_started,
+    TherapistCoolingLifted.event_type: on_cooling_lifted,
     TherapistCreated.event_type: on_therapist_profile,
     TherapistUpdated.event_type: on_therapist_profile,
     **{name: on_therapist_status for name in STATUS_EVENTS},

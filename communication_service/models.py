@@ -44,6 +44,7 @@ therapists = Table(
     Column("has_phone", Boolean, nullable=False, server_default="true"),
     Column("preferred_channel", String(10), nullable=False),
     Column("phone_hours", JSONB, nullable=False),
+    Column("postal_code", String(10)),  # the practice's: its Bundesland's holidays get no calls
     _ts("profile_at", nullable=False),
     _ts("updated_at", nullable=False),
 )

@@ -14,6 +14,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
     UniqueConstraint,
     text,
 )
@@ -145,5 +146,7 @@ cooling_periods = Table(
     Column("starts_at", TS, nullable=False),
     Column("ends_at", TS, nullable=False),
     Column("lifted_at", TS),
+    Column("lifted_by", String(200)),
+    Column("lift_reason", Text),
     UniqueConstraint("therapist_id", "response_id", name="uq_cooling_periods_response"),
 )

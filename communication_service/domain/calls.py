@@ -120,6 +120,12 @@ def flag_of(plan: CallPlan) -> tuple[bool, str | None]:
     return True, plan.reason or "flagged"
 
 
+def call_rules_for(therapist: Mapping[str, Any] | None, rules: CallRules) -> CallRules:
+    """The call rules of this therapist's practice: its Bundesland's holidays are skipped."""
+    postal_code = therapist.get("postal_code") if therapist is not None else None
+    return rules.for_postal_code(postal_code)
+
+
 def phone_hours(therapist: Mapping[str, Any] | None) -> Any:
     """The stored phone hours, or {} when missing or unreadable (the default window applies)."""
     raw = therapist["phone_hours"] if therapist is not None else None

@@ -6,7 +6,7 @@ Every number comes in through CallRules (settings pass their values in); time co
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -33,6 +33,10 @@ class CallRules:
     @property
     def outcome_grace(self) -> timedelta:
         return timedelta(hours=self.outcome_grace_hours)
+
+    def for_postal_code(self, postal_code: str | None) -> CallRules:
+        """These rules with the public holidays of the practice's Bundesland."""
+        return replace(self, slots=self.slots.for_postal_code(postal_code))
 
 
 @dataclass(frozen=True)

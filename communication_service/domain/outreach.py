@@ -30,7 +30,7 @@ class OutreachRules:
     min_days_between_emails: int = rules.MIN_DAYS_BETWEEN_EMAILS
     max_patients_per_email: int = rules.MAX_PATIENTS_PER_EMAIL
     cooling_period_days: int = rules.COOLING_PERIOD_DAYS
-    per_practice: bool = False
+    per_practice: bool = True
 
     @property
     def email_gap(self) -> timedelta:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from communication_service.domain.regions import federal_state
 from shared import rules
 from shared.weekly_windows import WEEKDAYS, Interval, Parsed, parse
 
@@ -35,6 +36,12 @@ class SlotRules:
     horizon_days: int = rules.CALL_HORIZON_DAYS
     skip_holidays: bool = True
     holiday_region: str | None = None  # Bundesland code such as "NW"; None: national holidays
+
+    def for_postal_code(self, postal_code: str | None) -> SlotRules:
+        """These rules with the holidays of the practice's Bundesland (from its postal code);
+        an unknown code keeps the configured `holiday_region`."""
+        state = federal_state(postal_code)
+        return self if state is None else replace(self, holiday_region=state)
 
     @property
     def slot(self) -> timedelta:

@@ -18,6 +18,7 @@ from communication_service.context import CommunicationContext
 from communication_service.domain.calls import (
     CallPurpose,
     CallState,
+    call_rules_for,
     first_contact_ids,
     joinable,
     overdue_before,
@@ -85,8 +86,8 @@ def planner_for(
     therapist: Any, now: datetime, rules: CallRules, default_window: Any
 ) -> calls.Planner:
     """The slot planner of a first attempt for this therapist."""
-    hours = phone_hours(therapist)
-    return lambda booked: plan_first_call(hours, booked, now, rules, default_window)
+    hours, practice_rules = phone_hours(therapist), call_rules_for(therapist, rules)
+    return lambda booked: plan_first_call(hours, booked, now, practice_rules, default_window)
 
 
 def follow_up_email(

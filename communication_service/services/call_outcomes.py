@@ -16,6 +16,7 @@ from communication_service.domain.calls import (
     OutcomeInput,
     OutcomeRules,
     after_not_reached,
+    call_rules_for,
     outcome_refusal,
     phone_hours,
     requests_not_in_call,
@@ -155,7 +156,7 @@ def _reschedule(
             phone_hours(therapist),
             uow.calls.booked_around(base, rules),
             base,
-            rules,
+            call_rules_for(therapist, rules),
             default_window,
         )
         change = after_not_reached(plan, call["flagged_for_staff"], call["flag_reason"])

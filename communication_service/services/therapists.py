@@ -66,3 +66,22 @@ def start_cooling(
             release_unsent_outreach(uow, therapist_id, clock.now())
         uow.commit()
     return started
+
+
+def lift_cooling(
+    uow: CommunicationUnitOfWork,
+    clock: Clock,
+    rules: OutreachRules,
+    therapist_id: int,
+    lifted_at: datetime,
+    lifted_by: str,
+) -> dict[str, int]:
+    """Staff lifted the cooling period in matching: the running periods end as lifted, and the
+    waiting requests may go out now."""
+    with uow:
+        if not uow.cooling.lift(therapist_id, lifted_at, lifted_by):
+            uow.commit()
+            return {}
+        counts = plan_for(uow, {therapist_id}, clock.now(), rules)
+        uow.commit()
+    return counts

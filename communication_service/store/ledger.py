@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from communication_service.domain.calls import LEDGER_KIND, CallPurpose
 from communication_service.domain.emails import OUTREACH
 from communication_service.domain.outreach import OutreachRules
-from communication_service.models import contact_ledger
+from communication_service.models import contact_ledger, therapists
 
 LEDGER = contact_ledger.c
 # An outreach of either channel: an e-mail's window, or an attempt of a first-contact call
@@ -49,14 +49,19 @@ class ContactLedger:
         )
 
     def last_outreach_at(self, therapist_id: int, practice_id: int | None) -> Any:
-        """Start of the latest live outreach of the therapist (or of the practice), by e-mail or
-        by a first-contact call (its latest attempt's slot)."""
+        """Start of the latest live outreach of the therapist (or of the practice: rows kept
+        for it, and rows of every therapist now in it, so a merge never leaves them out), by
+        e-mail or by a first-contact call (its latest attempt's slot)."""
         who = LEDGER.therapist_id == therapist_id
         if practice_id is not None:
+            members = select(therapists.c.therapist_id).where(
+                therapists.c.practice_id == practice_id
+            )
             who = (
                 who
                 | (LEDGER.limit_practice_id == practice_id)
                 | (LEDGER.practice_id == practice_id)
+                | LEDGER.therapist_id.in_(members)
             )
         query = select(func.max(LEDGER.blocks_from)).where(who, *LIVE_OUTREACH)
         return self._session.execute(query).scalar()

@@ -30,6 +30,7 @@ class Therapists:
             "has_phone": event.has_phone,
             "preferred_channel": event.preferred_channel.value,
             "phone_hours": event.phone_hours,
+            "postal_code": event.postal_code,
             "profile_at": at,
             "updated_at": at,
         }
@@ -81,6 +82,22 @@ class CoolingPeriods:
         )
         returning = statement.on_conflict_do_nothing().returning(cooling_periods.c.id)
         return self._session.execute(returning).first() is not None
+
+    def lift(self, therapist_id: int, at: datetime, by: str) -> int:
+        """Staff lifted the periods running at `at`; how many were lifted."""
+        periods = cooling_periods.c
+        lifted = self._session.execute(
+            update(cooling_periods)
+            .where(
+                periods.therapist_id == therapist_id,
+                periods.lifted_at.is_(None),
+                periods.starts_at <= at,
+                periods.ends_at > at,
+            )
+            .values(lifted_at=at, lifted_by=by)
+            .returning(periods.id)
+        )
+        return len(lifted.all())
 
     def until(self, therapist_id: int, now: datetime) -> datetime | None:
         """The end of the cooling period running at `now` (the latest one), or None."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from matching_service.api.candidates import CandidateListResource, CandidateResource
+from matching_service.api.cooling import CoolingLiftResource
 from matching_service.api.requests import (
     PlacementRequestCancelResource,
     PlacementRequestListResource,
@@ -18,4 +19,5 @@ ROUTES: list[Route] = [
     (CandidateListResource, "/api/patients/<int:patient_id>/candidates"),
     (CandidateResource, "/api/patients/<int:patient_id>/candidates/<int:therapist_id>"),
     (StatisticsResource, "/api/statistics"),
+    (CoolingLiftResource, "/api/therapists/<int:therapist_id>/cooling/lift"),
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.errors import Conflict, NotFound
+from shared.errors import Conflict, InvalidInput, NotFound
 
 
 class RequestNotFound(NotFound):
@@ -49,4 +49,28 @@ class TherapistNotFound(NotFound):
         super().__init__(
             f"Keine Therapeutin / kein Therapeut mit der Nummer {therapist_id}.",
             {"therapist_id": therapist_id},
+        )
+
+
+class NothingCooling(Conflict):
+    """The therapist has no running cooling period to lift."""
+
+    code = "not_cooling"
+
+    def __init__(self, therapist_id: int) -> None:
+        super().__init__(
+            f"Für Therapeut:in {therapist_id} läuft keine Sperrfrist, die sich aufheben ließe.",
+            {"therapist_id": therapist_id},
+        )
+
+
+class LiftReasonMissing(InvalidInput):
+    """Lifting a cooling period needs a reason."""
+
+    code = "validation_error"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Bitte geben Sie einen Grund an, warum die Sperrfrist aufgehoben wird.",
+            {"reason": ["Pflichtfeld"]},
         )

@@ -14,6 +14,7 @@ from shared.events.matching import (
     PlacementRequestCancelled,
     PlacementRequestExpired,
     PlacementRequestStatusChanged,
+    TherapistCoolingLifted,
     TherapistCoolingStarted,
 )
 
@@ -77,6 +78,11 @@ def cooling_started(
     return TherapistCoolingStarted(
         therapist_id=therapist_id, response_id=response_id, starts_at=starts_at, ends_at=ends_at
     )
+
+
+def cooling_lifted(therapist_id: int, now: datetime, by: str) -> TherapistCoolingLifted:
+    """Staff lifted the therapist's cooling period."""
+    return TherapistCoolingLifted(therapist_id=therapist_id, lifted_at=now, lifted_by=by)
 
 
 def patient_erased(patient_id: int, counts: dict[str, int], now: datetime) -> MatchingPatientErased:

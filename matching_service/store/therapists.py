@@ -149,6 +149,27 @@ class TherapistStore:
         )
         return True
 
+    def lift_cooling(self, therapist_id: int, now: datetime, by: str, reason: str) -> int:
+        """Staff lift every cooling period running at `now`; the therapist may be contacted
+        again (cooling_until cleared). Returns how many periods were lifted."""
+        lifted = self.session.execute(
+            update(COOLING)
+            .where(
+                COOLING.c.therapist_id == therapist_id,
+                COOLING.c.lifted_at.is_(None),
+                COOLING.c.ends_at > now,
+            )
+            .values(lifted_at=now, lifted_by=by, lift_reason=reason)
+            .returning(COOLING.c.id)
+        ).all()
+        if lifted:
+            self.session.execute(
+                update(THERAPISTS)
+                .where(THERAPISTS.c.therapist_id == therapist_id)
+                .values(cooling_until=None, updated_at=now)
+            )
+        return len(lifted)
+
     def index(
         self, ctx: MatchContext, near: Sequence[PatientProfile] | None = None
     ) -> TherapistIndex:

@@ -221,6 +221,21 @@ class TherapistCoolingStarted(DomainEvent):
     ends_at: datetime
 
 
+@register(
+    example={"therapist_id": 7, "lifted_at": "2026-11-25T08:30:00Z", "lifted_by": "staff-anna"}
+)
+class TherapistCoolingLifted(DomainEvent):
+    """Staff lifted a therapist's running cooling period: outreach may contact them again."""
+
+    event_type: ClassVar[str] = "matching.therapist_cooling_lifted"
+    aggregate: ClassVar[str] = "therapist"
+    aggregate_id_field: ClassVar[str] = "therapist_id"
+
+    therapist_id: int = Field(ge=1)
+    lifted_at: datetime
+    lifted_by: str = Field(max_length=200, description="the staff account (token subject)")
+
+
 @register(example={**ERASURE_EXAMPLE, "counts": {"requests_cancelled": 2, "exclusions_deleted": 1}})
 class MatchingPatientErased(ErasureCompleted):
     """Matching cancelled the patient's open requests and anonymised its profile."""

@@ -23,7 +23,7 @@ from therapist_service.domain.lifecycle import (
     status_values,
 )
 from therapist_service.domain.offers import normalise_offers
-from therapist_service.services.therapists import Row
+from therapist_service.services.therapists import Row, publish_practice_moves
 from therapist_service.store import events
 from therapist_service.store.unit_of_work import TherapistUnitOfWork
 
@@ -98,6 +98,7 @@ def _create_from_source(
     )
     _record_changes(uow, row["id"], [FieldChange("status", None, row["status"])], origin, now)
     uow.events.add(events.created(row), now)
+    publish_practice_moves(uow, row["id"], now)
 
 
 def _update_from_source(
@@ -129,6 +130,7 @@ def _update_from_source(
     new = uow.therapists.update(row["id"], {**update, **bookkeeping, "updated_at": now})
     _record_changes(uow, row["id"], changes, origin, now)
     uow.events.add(events.updated(new, [change.field for change in changes]), now)
+    publish_practice_moves(uow, row["id"], now)
     return "changed"
 
 

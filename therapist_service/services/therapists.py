@@ -39,6 +39,7 @@ def create_therapist(ctx: TherapistContext, data: Mapping[str, Any], actor: str)
         row = _insert(uow, values, now)
         uow.audit.add(row["id"], actor, "created", {}, now)
         uow.events.add(events.created(row), now)
+        publish_practice_moves(uow, row["id"], now)
         try:
             uow.commit()
         except IntegrityError as exc:
@@ -83,8 +84,18 @@ def update_therapist(
         new = uow.therapists.update(therapist_id, {**update, "updated_at": now})
         record_staff_changes(uow, therapist_id, changes, actor, now)
         uow.events.add(events.updated(new, [change.field for change in changes]), now)
+        publish_practice_moves(uow, therapist_id, now)
         uow.commit()
     return new
+
+
+def publish_practice_moves(uow: TherapistUnitOfWork, changed_id: int, now: datetime) -> None:
+    """Practices merged while resolving `changed_id`'s contact data: every other therapist moved
+    to the surviving practice gets a therapist.updated carrying the new practice_id."""
+    for therapist_id in uow.practices.take_moved():
+        row = uow.therapists.get(therapist_id)
+        if therapist_id != changed_id and row is not None:
+            uow.events.add(events.updated(row, ["practice_id"]), now)
 
 
 def record_staff_changes(

@@ -16,6 +16,13 @@ class Practices:
 
     def __init__(self, session: Session) -> None:
         self._session = session
+        self._moved: set[int] = set()
+
+    def take_moved(self) -> list[int]:
+        """The therapists whose practice a merge changed since the last call (then forgotten):
+        each needs a therapist.updated, so consumers never key on the merged-away practice."""
+        moved, self._moved = sorted(self._moved), set()
+        return moved
 
     def resolve(self, email: str | None, phone: str | None) -> int | None:
         """The practice for this contact data (created or merged as needed); None without any."""
@@ -45,11 +52,13 @@ class Practices:
         """Fold practices that turned out to be the same one into `target`."""
         if not others:
             return
-        self._session.execute(
+        moved = self._session.execute(
             update(therapists)
             .where(therapists.c.practice_id.in_(others))
             .values(practice_id=target)
+            .returning(therapists.c.id)
         )
+        self._moved.update(moved.scalars())
         self._session.execute(
             update(keys_table)
             .where(keys_table.c.practice_id.in_(others))

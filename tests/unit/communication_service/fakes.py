@@ -138,6 +138,18 @@ class FakeCooling(Store):
         )
         return True
 
+    def lift(self, therapist_id: int, at: datetime, by: str) -> int:
+        lifted = 0
+        for period in self.tables.cooling:
+            if (
+                period["therapist_id"] == therapist_id
+                and period["lifted_at"] is None
+                and period["starts_at"] <= at < period["ends_at"]
+            ):
+                period.update(lifted_at=at, lifted_by=by)
+                lifted += 1
+        return lifted
+
     def until(self, therapist_id: int, now: datetime) -> datetime | None:
         running = [
             period["ends_at"]
@@ -363,9 +375,14 @@ class FakeLedger(Store):
                     practice_id is not None
                     and practice_id in (row["limit_practice_id"], row.get("practice_id"))
                 )
+                or (practice_id is not None and self._member(row["therapist_id"], practice_id))
             )
         ]
         return max(starts, default=None)
+
+    def _member(self, therapist_id: int, practice_id: int) -> bool:
+        therapist = self.tables.therapists.get(therapist_id)
+        return therapist is not None and therapist["practice_id"] == practice_id
 
     def void_email(self, email_id: int, now: datetime) -> None:
         for row in self.tables.ledger:

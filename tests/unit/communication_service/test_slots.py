@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from communication_service.domain.regions import federal_state
 from communication_service.domain.slots import (
     SlotChoice,
     SlotRules,
@@ -274,3 +275,18 @@ def test_a_window_ending_inside_the_spring_gap_ends_at_the_jump():
     hours = {"sun": ["01:00-02:30"]}
     assert window_end(hours, utc(2026, 3, 29, 0, 30)) == utc(2026, 3, 29, 1, 0)
     assert window_end(hours, utc(2026, 3, 22, 0, 30)) == berlin(2026, 3, 22, 2, 30)
+
+
+@pytest.mark.parametrize(
+    ("postal_code", "state"),
+    [("52062", "NW"), ("10115", "BE"), ("80331", "BY"), ("01067", "SN"), ("28195", "HB")],
+)
+def test_a_postal_code_names_its_federal_state(postal_code, state):
+    assert federal_state(postal_code) == state
+
+
+def test_an_unknown_postal_code_keeps_the_configured_region():
+    rules = SlotRules(holiday_region="BY")
+    assert rules.for_postal_code(None) is rules and rules.for_postal_code("x") is rules
+    assert rules.for_postal_code("52062").holiday_region == "NW"
+    assert is_holiday(date(2026, 11, 1), "NW") and not is_holiday(date(2026, 11, 1), "BE")

@@ -11,8 +11,9 @@ from datetime import UTC, datetime, timedelta
 from unit.communication_service.fakes import START, FakeContext
 
 from communication_service.domain.calls import CallPurpose
-from communication_service.domain.follow_ups import CallAction, CallPlan
+from communication_service.domain.follow_ups import CallAction, CallPlan, CallRules
 from communication_service.domain.requests import RequestState
+from communication_service.domain.slots import SlotRules
 from communication_service.services.call_jobs import (
     first_contact,
     follow_up_email,
@@ -24,6 +25,7 @@ from shared.events.communication import CallScheduled
 THERAPIST = 7
 DUE = START + timedelta(days=7)
 NEXT_MONDAY_10 = datetime(2026, 2, 9, 9, 0, tzinfo=UTC)  # 10:00 in Berlin
+THURSDAYS = {"thu": ["10:00-12:00"]}
 
 
 def sent_email_context(**therapist) -> tuple[FakeContext, int]:
@@ -145,3 +147,25 @@ def test_the_follow_ups_job_runs_each_email_and_therapist_in_its_own_transaction
     }
     assert ctx.uow.commits == 2
     assert len(ctx.uow.events.of(CallScheduled)) == 2
+
+
+CORPUS_CHRISTI = datetime(2026, 6, 4, 8, 0, tzinfo=UTC)  # Fronleichnam, Thursday 10:00 in Berlin
+
+
+def test_a_follow_up_call_skips_the_holidays_of_the_practices_federal_state():
+    """Issue 16 item 9: Fronleichnam is a holiday in NRW, not in Berlin. Before the practice's
+    postal code reached the slot finder, only nationwide holidays were skipped and the practice
+    in Aachen got its call on Fronleichnam (this test failed)."""
+    booked = {}
+    for therapist_id, postal_code in ((7, "52062"), (8, "10115")):
+        ctx = FakeContext(call_rules=CallRules(slots=SlotRules()))  # holidays on, no region
+        ctx.uow.add_therapist(therapist_id, postal_code=postal_code, phone_hours=THURSDAYS)
+        ctx.uow.add_request(100, therapist_id)
+        sent_at = CORPUS_CHRISTI - timedelta(days=8)
+        email_id = ctx.uow.add_sent_email(therapist_id, [100], sent_at)
+        now = sent_at + timedelta(days=7)
+        assert follow_up_email(ctx.uow, email_id, now, ctx.call_rules, None) == "scheduled"
+        [call] = ctx.uow.tables.calls.values()
+        booked[postal_code] = call["slot_start"]
+    assert booked["10115"] == CORPUS_CHRISTI
+    assert booked["52062"] == CORPUS_CHRISTI + timedelta(days=7)

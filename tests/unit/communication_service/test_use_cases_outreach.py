@@ -10,10 +10,12 @@ from unit.communication_service.fakes import (
     FakeContext,
 )
 
+from communication_service.config import Settings
 from communication_service.domain.outreach import Action, OutreachRules
 from communication_service.domain.requests import RequestState
 from communication_service.services.call_jobs import first_contact
 from communication_service.services.outreach import plan_therapist, run_outreach
+from communication_service.services.therapists import lift_cooling
 
 RULES = OutreachRules()
 THERAPIST = 7
@@ -111,6 +113,19 @@ def test_cooling_holds_every_request_until_it_ends():
     assert uow.requests_in(RequestState.WAITING) == [100] and uow.tables.emails == {}
 
 
+def test_a_cooling_period_lifted_by_staff_lets_the_waiting_requests_go_out():
+    """Issue 16 item 9: matching.therapist_cooling_lifted had no consumer, the period kept
+    holding every request until it ended (this test failed: no lift_cooling use case)."""
+    uow = therapist_with_waiting(1)
+    uow.cooling.store(THERAPIST, 900, START - timedelta(days=1), START + timedelta(days=27))
+    clock = FakeContext().clock
+    assert lift_cooling(uow, clock, RULES, THERAPIST, START, "staff-anna")
+    assert uow.cooling.until(THERAPIST, START) is None
+    assert uow.tables.cooling[0]["lifted_by"] == "staff-anna"
+    assert uow.requests_in(RequestState.WAITING) == [] and len(uow.tables.emails) == 1
+    assert lift_cooling(uow, clock, RULES, THERAPIST, START, "staff-anna") == {}
+
+
 def test_an_unknown_therapist_is_held_and_nothing_is_written():
     uow = FakeCommunicationUnitOfWork()
     uow.add_request(100, THERAPIST)
@@ -139,7 +154,24 @@ def test_per_practice_a_colleague_s_email_blocks_the_practice_for_seven_days():
     two_days_later = START + timedelta(days=2)
     decision = plan_therapist(uow, 2, two_days_later, rules)
     assert (decision.action, decision.reason) == (Action.WAIT, "min_days_between_emails")
-    assert plan_therapist(uow, 2, two_days_later, RULES).action is Action.NEW_EMAIL
+    per_therapist = OutreachRules(per_practice=False)
+    assert plan_therapist(uow, 2, two_days_later, per_therapist).action is Action.NEW_EMAIL
+
+
+def test_the_per_practice_limit_is_on_by_default_and_follows_a_practice_merge():
+    """Issue 16 item 9: the per-practice 7-day limit was off by default, and after a merge the
+    colleague's e-mail, kept under the merged-away practice id, no longer blocked (this failed)."""
+    assert OutreachRules().per_practice
+    assert Settings.model_fields["limit_outreach_per_practice"].default is True
+    uow = FakeCommunicationUnitOfWork()
+    uow.add_therapist(1, practice_id=50)
+    uow.add_therapist(2, practice_id=60)
+    uow.add_request(100, 1)
+    uow.add_request(200, 2)
+    assert plan_therapist(uow, 2, START, RULES).action is Action.NEW_EMAIL
+    uow.tables.therapists[2]["practice_id"] = 50  # therapist.updated after the merge 60 → 50
+    decision = plan_therapist(uow, 1, START + timedelta(days=2), RULES)
+    assert (decision.action, decision.reason) == (Action.WAIT, "min_days_between_emails")
 
 
 def test_per_practice_a_colleague_s_first_contact_call_blocks_the_practice_for_seven_days():

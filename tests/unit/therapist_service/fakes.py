@@ -165,6 +165,11 @@ class FakePractices:
         self.therapists = therapists
         self.keys: dict[str, int] = {}
         self.created = 0
+        self.moved: set[int] = set()
+
+    def take_moved(self) -> list[int]:
+        moved, self.moved = sorted(self.moved), set()
+        return moved
 
     def resolve(self, email: str | None, phone: str | None) -> int | None:
         keys = practice_keys(email, phone)
@@ -185,6 +190,7 @@ class FakePractices:
         for row in self.therapists.rows.values():
             if row["practice_id"] in others:
                 row["practice_id"] = target
+                self.moved.add(row["id"])
         for key, practice in self.keys.items():
             if practice in others:
                 self.keys[key] = target

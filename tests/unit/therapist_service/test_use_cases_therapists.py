@@ -141,3 +141,16 @@ def test_the_history_lists_staff_edits_in_order_filtered_by_source(ctx):
     ]
     assert total == 2
     assert get_therapist(ctx, therapist_id)["city"] == "Bonn"
+
+
+def test_a_practice_merge_publishes_the_new_practice_of_every_therapist_it_moved(ctx):
+    """Issue 16 item 9: merging two practices changed the colleagues' practice_id without an
+    event, so communication kept limiting outreach per the merged-away practice (this failed)."""
+    first = register(ctx, phone="+492411111111", email="eins@praxis.example")
+    second = register(ctx, phone="+492412222222", email="zwei@praxis.example")
+    third = register(ctx, phone="+492412222222", email="eins@praxis.example")
+    assert third["practice_id"] == first["practice_id"] == 1
+    assert ctx.uow.therapists.rows[second["id"]]["practice_id"] == 1
+    [moved] = ctx.uow.events.of(TherapistUpdated)
+    assert (moved.therapist_id, moved.practice_id) == (second["id"], 1)
+    assert moved.changed_fields == ["practice_id"]

@@ -104,6 +104,9 @@ def ensure_postgres() -> bool:
     return True
 
 
+ROLE_SETUP_LOCK = 0x5053594D  # "PSYM": the advisory lock around creating the service roles
+
+
 def setup_database(database: str) -> None:
     """Create the database, six login roles and six schemas; each role only its own schema."""
     engine = create_engine(admin_url(), isolation_level="AUTOCOMMIT")
@@ -112,8 +115,14 @@ def setup_database(database: str) -> None:
             text("SELECT 1 FROM pg_database WHERE datname=:d"), {"d": database}
         ).scalar():
             conn.execute(text(f'CREATE DATABASE "{database}"'))
-        for service in SERVICE_NAMES:
-            _ensure_role(conn, service)
+        # Roles are cluster-wide: checkouts setting up databases side by side take turns
+        # (concurrent ALTER ROLE fails with "tuple concurrently updated").
+        conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": ROLE_SETUP_LOCK})
+        try:
+            for service in SERVICE_NAMES:
+                _ensure_role(conn, service)
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ROLE_SETUP_LOCK})
     engine.dispose()
     db_engine = create_engine(
         make_url(admin_url()).set(database=database), isolation_level="AUTOCOMMIT"

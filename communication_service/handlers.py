@@ -135,6 +135,7 @@ def on_patient(ctx: CommunicationContext, session: Session, envelope: Envelope, 
         envelope.occurred_at,
         PATIENT_TEMPLATES.get(envelope.event_type),
         {"therapist_id": event.therapist_id} if isinstance(event, PatientPlaced) else None,
+        (event.urgent, event.age),
     )
 
 

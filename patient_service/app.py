@@ -12,7 +12,7 @@ from patient_service.clients.peers import PeerClient
 from patient_service.config import Settings
 from patient_service.context import PatientContext
 from patient_service.models import metadata
-from patient_service.services import locations
+from patient_service.services import birthdays, locations
 from shared.clock import Clock
 from shared.context import build_context
 from shared.http.app_factory import create_service_app
@@ -32,7 +32,8 @@ def build_service_context(
     settings: Settings, clock: Clock | None = None, **dependencies: Any
 ) -> PatientContext:
     """The shared context plus the geocoding and peer clients (or the given `dependencies`:
-    geocoder, peers; None keeps the default) and the `resolve-locations` job."""
+    geocoder, peers; None keeps the default), the `resolve-locations` and
+    `announce-birthdays` jobs."""
     given = {name: part for name, part in dependencies.items() if part is not None}
     parts = {"geocoder": build_geocoder(settings), "peers": build_peers(settings), **given}
     ctx = build_context(PatientContext, settings, metadata, clock, **parts)
@@ -41,6 +42,13 @@ def build_service_context(
             "resolve-locations",
             lambda now: locations.resolve_pending_locations(ctx),
             settings.resolve_locations_interval_s,
+        )
+    )
+    ctx.jobs.add(
+        Job(
+            "announce-birthdays",
+            lambda now: birthdays.announce_birthdays(ctx, now),
+            settings.announce_birthdays_interval_s,
         )
     )
     return ctx

@@ -18,10 +18,14 @@ def patient_changed(
     occurred_at: datetime,
     template: str | None = None,
     context: dict[str, Any] | None = None,
+    profile: tuple[bool, int | None] | None = None,
 ) -> None:
-    """Store the status (newest wins) and queue the template's e-mail to the patient, if any."""
+    """Store the status (newest wins), let the open requests follow the patient's latest
+    `profile` (urgency, age), and queue the template's e-mail to the patient, if any."""
     with uow:
-        uow.patients.apply(patient_id, status, occurred_at)
+        newest = uow.patients.apply(patient_id, status, occurred_at)
+        if newest and profile is not None:
+            uow.requests.follow_profile(patient_id, *profile)
         if template is not None:
             uow.emails.create(
                 "patient", template, clock.now(), patient_id=patient_id, context=context

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -23,6 +23,27 @@ class OutreachRequests:
 
     def __init__(self, session: Session) -> None:
         self._session = session
+
+    def follow_profile(self, patient_id: int, urgent: bool, age: int | None) -> int:
+        """The patient's latest urgency and age on every open request (the next e-mail orders
+        and shows them); returns the requests changed."""
+        open_states = [state.value for state in OPEN_STATES]
+        summary = REQUESTS.summary.op("||")(func.jsonb_build_object("urgent", urgent, "age", age))
+        result = self._session.execute(
+            update(outreach_requests)
+            .where(REQUESTS.patient_id == patient_id, REQUESTS.state.in_(open_states))
+            .where(
+                (REQUESTS.urgent.is_distinct_from(urgent))
+                | (
+                    REQUESTS.summary["age"].astext.is_distinct_from(
+                        None if age is None else str(age)
+                    )
+                )
+            )
+            .values(urgent=urgent, summary=summary)
+            .returning(REQUESTS.placement_request_id)
+        )
+        return len(result.all())
 
     def store_new(
         self, items: list[CreatedPlacementRequest], run_id: int, now: datetime

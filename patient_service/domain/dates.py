@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -41,3 +42,12 @@ def check_dates(problems: dict[str, list[str]]) -> None:
     found = {field: messages for field, messages in problems.items() if messages}
     if found:
         raise ImplausibleDates(found)
+
+
+def birthdays_on(today: date) -> list[tuple[int, int]]:
+    """(month, day) of the birth dates whose age changes on `today`: the day itself, and 29
+    February on 1 March of a year without it."""
+    days = [(today.month, today.day)]
+    if (today.month, today.day) == (3, 1) and not calendar.isleap(today.year):
+        days.append((2, 29))
+    return days

@@ -77,6 +77,21 @@ class Patients:
         rows = [dict(row) for row in self._session.execute(query).mappings()]
         return rows, int(total.scalar_one())
 
+    def having_birthday(self, days: list[tuple[int, int]], statuses: list[str]) -> list[Row]:
+        """Patients in these statuses (not erased) born on one of these (month, day)."""
+        born_on = [
+            (func.extract("month", patients.c.birth_date) == month)
+            & (func.extract("day", patients.c.birth_date) == day)
+            for month, day in days
+        ]
+        query = (
+            select(patients)
+            .where(patients.c.status.in_(statuses), patients.c.erased_at.is_(None))
+            .where(or_(*born_on))
+            .order_by(patients.c.id)
+        )
+        return [dict(row) for row in self._session.execute(query).mappings()]
+
     def next_pending_location(self, after_id: int) -> Row | None:
         """The next patient waiting for coordinates, locked (skipping rows another worker holds)."""
         query = (

@@ -10,9 +10,16 @@ import functools
 from typing import TYPE_CHECKING, Any
 
 from communication_service.context import CommunicationContext
-from communication_service.services import erasure, patients, requests, therapists
+from communication_service.services import (
+    erasure,
+    held_acceptances,
+    patients,
+    requests,
+    therapists,
+)
 from shared.events.envelope import Envelope, parse_payload
 from shared.events.matching import (
+    AcceptanceHeld,
     PlacementConfirmed,
     PlacementRequestCancelled,
     PlacementRequestExpired,
@@ -102,6 +109,13 @@ def on_placement_confirmed(
     )
 
 
+def on_acceptance_held(
+    ctx: CommunicationContext, session: Session, envelope: Envelope, event: AcceptanceHeld
+) -> None:
+    """An acceptance matching did not apply (patient not searching): staff see it."""
+    held_acceptances.hold_for_staff(ctx.unit_of_work_on(session), ctx.clock, event)
+
+
 def on_cooling_started(
     ctx: CommunicationContext,
     session: Session,
@@ -169,6 +183,7 @@ REACTIONS: dict[str, React] = {
     PlacementRequestExpired.event_type: on_request_closed,
     PlacementRequestStatusChanged.event_type: on_request_closed,
     PlacementConfirmed.event_type: on_placement_confirmed,
+    AcceptanceHeld.event_type: on_acceptance_held,
     TherapistCoolingStarted.event_type: on_cooling_started,
     TherapistCoolingLifted.event_type: on_cooling_lifted,
     TherapistCreated.event_type: on_therapist_profile,

@@ -27,6 +27,22 @@ class AttentionItems:
         )
         return int(self._session.execute(statement).scalar_one())
 
+    def add_once(self, reason: str, now: datetime, **ids: int | None) -> bool:
+        """Like `add`, unless an open item of this reason for the same request exists already;
+        True when added."""
+        request_id = ids.get("placement_request_id")
+        exists = self._session.execute(
+            select(ITEMS.id).where(
+                ITEMS.reason == reason,
+                ITEMS.placement_request_id == request_id,
+                ITEMS.resolved_at.is_(None),
+            )
+        ).first()
+        if exists is not None:
+            return False
+        self.add(reason, now, **ids)
+        return True
+
     def open_page(
         self, offset: int, limit: int, reason: str | None = None
     ) -> tuple[list[dict[str, Any]], int]:

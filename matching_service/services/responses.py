@@ -69,6 +69,11 @@ def _apply_outcome(
             # the request ended already: only the therapist is told that the place is gone
             gone = events.status_changed(request, RequestStatus.CANCELLED, decision.reason, now)
             uow.events.add(gone, now)
+        elif item.outcome.value == "accepted" and not placed and not searching:
+            # e.g. paused: nobody is placed, but the acceptance is not lost (staff decide)
+            status = patient["status"] if patient is not None else "unknown"
+            held = events.acceptance_held(request, answer.response_id, status, now)
+            uow.events.add(held, now)
         return item.patient_id
     if decision.place_patient and not recheck.still_matches(uow, rules, request, now):
         decision = ResponseDecision(RequestStatus.CANCELLED, reason=CancelReason.CRITERIA_CHANGED)

@@ -9,6 +9,7 @@ from typing import Any
 from matching_service.domain.states import RequestStatus
 from shared.events.envelope import DomainEvent
 from shared.events.matching import (
+    AcceptanceHeld,
     MatchingPatientErased,
     PlacementConfirmed,
     PlacementRequestCancelled,
@@ -88,3 +89,17 @@ def cooling_lifted(therapist_id: int, now: datetime, by: str) -> TherapistCoolin
 def patient_erased(patient_id: int, counts: dict[str, int], now: datetime) -> MatchingPatientErased:
     """Matching's part of an erasure is done (with what it removed)."""
     return MatchingPatientErased(patient_id=patient_id, completed_at=now, counts=counts)
+
+
+def acceptance_held(
+    request: Row, response_id: int, patient_status: str, now: datetime
+) -> AcceptanceHeld:
+    """An acceptance not applied because the patient was not searching (staff decide)."""
+    return AcceptanceHeld(
+        therapist_id=request["therapist_id"],
+        patient_id=request["patient_id"],
+        placement_request_id=request["id"],
+        response_id=response_id,
+        patient_status=patient_status,
+        held_at=now,
+    )

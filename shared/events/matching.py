@@ -203,6 +203,32 @@ class PlacementRequestStatusChanged(DomainEvent):
 @register(
     example={
         "therapist_id": 7,
+        "patient_id": 42,
+        "placement_request_id": 501,
+        "response_id": 31,
+        "patient_status": "paused",
+        "held_at": "2026-11-20T10:15:02Z",
+    }
+)
+class AcceptanceHeld(DomainEvent):
+    """An acceptance matching did not apply: the patient was not searching (paused, say) when
+    it arrived. Nobody is placed; communication lists it for staff."""
+
+    event_type: ClassVar[str] = "matching.acceptance_held"
+    aggregate: ClassVar[str] = "patient"
+    aggregate_id_field: ClassVar[str] = "patient_id"
+
+    therapist_id: int = Field(ge=1)
+    patient_id: int = Field(ge=1)
+    placement_request_id: int = Field(ge=1)
+    response_id: int = Field(ge=1)
+    patient_status: str = Field(max_length=40)
+    held_at: datetime
+
+
+@register(
+    example={
+        "therapist_id": 7,
         "response_id": 31,
         "starts_at": "2026-11-20T10:15:00Z",
         "ends_at": "2026-12-18T10:15:00Z",

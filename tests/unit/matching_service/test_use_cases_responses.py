@@ -11,6 +11,7 @@ from unit.matching_service.fakes import FILL, LOCATED, START, FakeMatchingUnitOf
 from matching_service.services import updates
 from shared.events.communication import TherapistResponseRecorded
 from shared.events.matching import (
+    AcceptanceHeld,
     PlacementConfirmed,
     PlacementRequestCancelled,
     PlacementRequestStatusChanged,
@@ -184,3 +185,13 @@ def test_requests_released_by_a_failed_outreach_are_cancelled_as_not_contacted()
     assert uow.requests.status_of(2) == "contacted"
     [cancelled] = uow.events.of(PlacementRequestCancelled)
     assert cancelled.placement_request_id == 1
+
+
+def test_an_acceptance_for_a_paused_patient_is_held_for_staff_not_lost():
+    """Failed before this change: matching dropped it silently, and when communication did not
+    know of the pause yet, no one ever saw the acceptance."""
+    uow = late_uow("cancelled", patient_status="paused")
+    record(uow, answer((1, 1, "accepted")))
+    [held] = uow.events.of(AcceptanceHeld)
+    assert (held.patient_id, held.placement_request_id, held.patient_status) == (1, 1, "paused")
+    assert uow.events.of(PlacementConfirmed) == []

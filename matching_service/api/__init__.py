@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from matching_service.api.attention import AttentionListResource, OpenRequestListResource
 from matching_service.api.candidates import CandidateListResource, CandidateResource
 from matching_service.api.requests import (
     PlacementRequestCancelResource,
@@ -18,4 +19,6 @@ ROUTES: list[Route] = [
     (CandidateListResource, "/api/patients/<int:patient_id>/candidates"),
     (CandidateResource, "/api/patients/<int:patient_id>/candidates/<int:therapist_id>"),
     (StatisticsResource, "/api/statistics"),
+    (AttentionListResource, "/api/attention"),
+    (OpenRequestListResource, "/api/open-requests"),
 ]

@@ -10,11 +10,11 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
     Table,
-    Index,
     UniqueConstraint,
     text,
 )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_restful import Resource
+
 from matching_service.api.schemas.attention import OpenRequestList
 from matching_service.context import MatchingContext
 from matching_service.services import attention

@@ -18,8 +18,12 @@ def why_no_candidate(
     of them fail it (a practice can fail several)."""
     radius = max_distance(patient, ctx)
     if patient.latitude is None or patient.longitude is None:
-        return {"radius_km": radius, "practices_in_reach": 0, "failed_criteria": {"distance": 0},
-                "summary": "Wohnort der Patient:in ist nicht aufgelöst."}
+        return {
+            "radius_km": radius,
+            "practices_in_reach": 0,
+            "failed_criteria": {"distance": 0},
+            "summary": "Wohnort der Patient:in ist nicht aufgelöst.",
+        }
     failed: Counter[str] = Counter()
     count = 0
     for therapist in near:

@@ -62,7 +62,11 @@ def _searching_without_request(
         patient = patient_profile(
             row,
             excluded.get(pid, set()),
-            [r.therapist_id for r in asked.get(pid, []) if counts_as_asked(r.status, r.contacted_at)],
+            [
+                r.therapist_id
+                for r in asked.get(pid, [])
+                if counts_as_asked(r.status, r.contacted_at)
+            ],
         )
         near = uow.therapists.contactable(match, [patient])
         known = [at for at in (row["search_started_at"], closed.get(pid)) if at is not None]
@@ -138,3 +142,7 @@ def open_requests(uow: MatchingUnitOfWork, patient_ids: list[int]) -> list[dict[
         }
         for row in rows
     ]
+
+
+def _asked(rows: list[Any]) -> list[int]:
+    return [r.therapist_id for r in rows if counts_as_asked(r.status, r.contacted_at)]

@@ -13,9 +13,9 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from matching_service import models
+from matching_service.domain import profiles as domain
 from matching_service.domain.criteria import max_distance
 from matching_service.domain.index import KM_PER_DEG, TherapistIndex
-from matching_service.domain import profiles as domain
 from matching_service.domain.profiles import MatchContext, PatientProfile
 from matching_service.store.profiles import therapist_profile
 from matching_service.store.therapist_cache import TherapistCache

@@ -35,9 +35,7 @@ class AttentionItems:
             index_where=ITEMS.resolved_at.is_(None),
             set_={"details": statement.excluded.details, "checked_at": now},
         )
-        inserted = self._session.execute(
-            statement.returning(ITEMS.created_at)
-        ).scalar_one()
+        inserted = self._session.execute(statement.returning(ITEMS.created_at)).scalar_one()
         return bool(inserted == now)
 
     def resolve_others(self, reason: str, keep: set[int], checked: set[int], now: datetime) -> int:
@@ -84,5 +82,7 @@ class AttentionItems:
             .limit(limit)
         ).mappings()
         items = [dict(row) for row in rows]
-        total = self._session.execute(select(func.count()).select_from(every).where(*where)).scalar_one()
+        total = self._session.execute(
+            select(func.count()).select_from(every).where(*where)
+        ).scalar_one()
         return items, int(total)

@@ -21,9 +21,7 @@ TS = sa.DateTime(timezone=True)
 def upgrade() -> None:
     # When a crisis flag was raised after registration (NULL: with the registration).
     op.add_column("patients", sa.Column("crisis_raised_at", TS, nullable=True), schema=SCHEMA)
-    op.add_column(
-        "patients", sa.Column("crisis_acknowledged_at", TS, nullable=True), schema=SCHEMA
-    )
+    op.add_column("patients", sa.Column("crisis_acknowledged_at", TS, nullable=True), schema=SCHEMA)
     op.add_column(
         "patients",
         sa.Column("crisis_acknowledged_by", sa.String(200), nullable=True),

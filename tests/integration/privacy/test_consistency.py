@@ -18,9 +18,7 @@ def open_requests(world, patient_id):
     return [r for r in items if r["status"] in ("proposed", "queued", "contacted")]
 
 
-def test_a_missed_pause_is_repaired_by_republishing_and_a_second_run_finds_nothing(
-    world, address
-):
+def test_a_missed_pause_is_repaired_by_republishing_and_a_second_run_finds_nothing(world, address):
     add_therapist(world)
     patient = call(world, "POST", "patient_service", "/api/patients", json=patient_body(address))
     pid = patient["id"]

@@ -43,4 +43,4 @@ class OpenContactListResource(Resource):
         responses={200: ("One item per known patient", OpenContactList)},
     )
     def get(self, query: listing.PatientIdsQuery) -> Any:
-        return {"items": attention.open_contacts(communication_context(), query.patient_id)}
+        return {"items": attention.open_contacts(communication_context(), query.ids)}

@@ -51,4 +51,4 @@ class OpenRequestListResource(Resource):
     )
     def get(self, query: listing.PatientIdsQuery) -> Any:
         ctx = context_of(MatchingContext)
-        return {"items": attention.open_requests(ctx.unit_of_work(), query.patient_id)}
+        return {"items": attention.open_requests(ctx.unit_of_work(), query.ids)}

@@ -20,8 +20,8 @@ class CaseReads(Protocol):
 
 
 class PeerCaseReads:
-    """`GET /api/open-requests` on matching and `GET /api/open-contacts` on communication,
-    100 patients per call; an item per patient the service knows."""
+    """`GET /api/open-requests` on matching and `GET /api/open-contacts` on communication
+    (`?patient_ids=1,2,…`), 100 patients per call; an item per patient the service knows."""
 
     def __init__(self, peers: Peers) -> None:
         self._peers = peers
@@ -37,7 +37,7 @@ class PeerCaseReads:
         ids = list(patient_ids)
         for start in range(0, len(ids), BATCH):
             chunk = ids[start : start + BATCH]
-            body = self._peers.get(service, path, {"patient_id": chunk})
+            body = self._peers.get(service, path, {"patient_ids": ",".join(map(str, chunk))})
             if body is None:
                 raise PeerUnavailable(service, f"{path} does not exist")
             found.update({int(item["patient_id"]): item for item in body["items"]})

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -12,7 +12,8 @@ from shared.vocabulary import AttentionReason
 
 ROLES = ("staff", "admin")
 TAGS = ("attention",)
-MAX_ID = 2**63 - 1
+# Up to 100 ids of at most 18 digits (all below the bigint limit), comma-separated.
+PATIENT_IDS = r"^[1-9][0-9]{0,17}(,[1-9][0-9]{0,17}){0,99}$"
 
 
 class AttentionQuery(PageQuery):
@@ -44,8 +45,12 @@ class AttentionPage(BaseModel):
 
 
 class PatientIdsQuery(BaseModel):
-    """`?patient_id=1&patient_id=2…` (1 to 100 ids) for the consistency check's reads."""
+    """`?patient_ids=1,2,3` (1 to 100 ids, comma-separated) for the consistency check's reads."""
 
     model_config = ConfigDict(extra="forbid")
 
-    patient_id: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(min_length=1, max_length=100)
+    patient_ids: str = Field(pattern=PATIENT_IDS, description="1 to 100 ids, comma-separated")
+
+    @property
+    def ids(self) -> list[int]:
+        return sorted({int(part) for part in self.patient_ids.split(",")})

@@ -54,7 +54,7 @@ def test_open_contacts_of_patients_for_the_consistency_check(
 ):
     tid, item = sent_request(ctx, handlers, therapist)
     pid = item["patient_id"]
-    url = f"/api/open-contacts?patient_id={pid}&patient_id=987654"
+    url = f"/api/open-contacts?patient_ids={pid},987654"
     assert client.get(url, headers=staff).status_code == 403
     body = client.get(url, headers=service_headers(staff)).json
     [found] = body["items"]

@@ -95,7 +95,7 @@ def test_open_requests_of_patients_is_a_service_read(app, feed, builders, auth):
     feed.send(builders.therapist(1))
     feed.send(builders.patient(1))
     client = app.test_client()
-    url = "/api/open-requests?patient_id=1&patient_id=2"
+    url = "/api/open-requests?patient_ids=1,2"
     assert client.get(url, headers=auth()).status_code == 403
     [item] = client.get(url, headers=auth("service")).json["items"]
     assert (item["patient_id"], item["status"]) == (1, "searching")

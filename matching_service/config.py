@@ -36,6 +36,9 @@ class Settings(TravelSettings):
     weight_response_rate: float = Field(default=0.15, ge=0)
     weight_availability: float = Field(default=0.15, ge=0)
 
+    # A request contacted this long ago with neither answer nor call is on the attention list.
+    contacted_without_answer_days: int = Field(default=rules.CONTACTED_WITHOUT_ANSWER_DAYS, ge=1)
+
     matching_round_interval_s: float = Field(default=3600.0, gt=0)
     expire_requests_interval_s: float = Field(default=900.0, gt=0)
     events_per_message: int = Field(default=200, ge=1, le=1000)

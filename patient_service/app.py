@@ -7,12 +7,13 @@ from typing import Any
 from flask import Flask
 
 from patient_service.api import ROUTES
+from patient_service.clients.cases import PeerCaseReads
 from patient_service.clients.geocoding import HttpGeocoder
 from patient_service.clients.peers import PeerClient
 from patient_service.config import Settings
 from patient_service.context import PatientContext
 from patient_service.models import metadata
-from patient_service.services import birthdays, locations
+from patient_service.services import birthdays, consistency, locations
 from shared.clock import Clock
 from shared.context import build_context
 from shared.http.app_factory import create_service_app
@@ -32,10 +33,11 @@ def build_service_context(
     settings: Settings, clock: Clock | None = None, **dependencies: Any
 ) -> PatientContext:
     """The shared context plus the geocoding and peer clients (or the given `dependencies`:
-    geocoder, peers; None keeps the default), the `resolve-locations` and
-    `announce-birthdays` jobs."""
+    geocoder, peers, cases; None keeps the default), the `resolve-locations`,
+    `announce-birthdays` and `consistency-check` jobs."""
     given = {name: part for name, part in dependencies.items() if part is not None}
     parts = {"geocoder": build_geocoder(settings), "peers": build_peers(settings), **given}
+    parts.setdefault("cases", PeerCaseReads(parts["peers"]))
     ctx = build_context(PatientContext, settings, metadata, clock, **parts)
     ctx.jobs.add(
         Job(
@@ -49,6 +51,13 @@ def build_service_context(
             "announce-birthdays",
             lambda now: birthdays.announce_birthdays(ctx, now),
             settings.announce_birthdays_interval_s,
+        )
+    )
+    ctx.jobs.add(
+        Job(
+            "consistency-check",
+            lambda now: consistency.run_consistency_check(ctx, now),
+            settings.consistency_check_interval_s,
         )
     )
     return ctx

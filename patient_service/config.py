@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from shared import rules
 from shared.config import BaseServiceSettings
 
 
@@ -23,3 +24,5 @@ class Settings(BaseServiceSettings):
     )
     # Each read of another service during a GDPR export (Art. 15/20).
     export_timeout_s: float = Field(default=10.0, gt=0)
+    # The job `consistency-check`: this service's statuses against matching and communication.
+    consistency_check_interval_s: float = Field(default=rules.CONSISTENCY_CHECK_INTERVAL_S, gt=0)

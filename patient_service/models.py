@@ -10,11 +10,13 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
     Table,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
@@ -49,6 +51,9 @@ patients = Table(
     Column("insurance_number", String(30), nullable=True),
     Column("symptoms", JSONB, nullable=False),
     Column("crisis", Boolean, nullable=False),
+    Column("crisis_raised_at", TS, nullable=True),  # raised after registration (else NULL)
+    Column("crisis_acknowledged_at", TS, nullable=True),  # staff saw the crisis flag
+    Column("crisis_acknowledged_by", String(200), nullable=True),
     Column("urgent", Boolean, nullable=False),
     Column("urgent_flagged", Boolean, nullable=False),
     Column("diagnosis_icd10", String(10), nullable=True),
@@ -123,4 +128,25 @@ erasure_steps = Table(
     Column("requested_by", String(200), nullable=False),
     Column("completed_at", TS, nullable=True),
     Column("counts", JSONB, nullable=True),
+)
+
+# What the consistency check found and could not repair (GET /api/attention lists the open
+# ones; one open item per patient and reason; a later check that finds no drift resolves it).
+attention_items = Table(
+    "attention_items",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("reason", String(40), nullable=False),
+    Column("patient_id", BigInteger, nullable=False),
+    Column("details", JSONB, nullable=False),
+    Column("created_at", TS, nullable=False),
+    Column("checked_at", TS, nullable=False),
+    Column("resolved_at", TS, nullable=True),
+    Index(
+        "uq_attention_items_open",
+        "patient_id",
+        "reason",
+        unique=True,
+        postgresql_where=text("resolved_at IS NULL"),
+    ),
 )

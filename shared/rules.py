@@ -21,3 +21,8 @@ CALL_SLOT_MINUTES = 5
 CALL_HORIZON_DAYS = 14
 # A scheduled call whose slot ended this long ago without an outcome counts as not reached.
 CALL_OUTCOME_GRACE_HOURS = 24
+# A request contacted this many days ago with neither an answer nor a call is on matching's
+# attention list (`contacted_without_answer`).
+CONTACTED_WITHOUT_ANSWER_DAYS = 14
+# The patient service's `consistency-check` job: once a day.
+CONSISTENCY_CHECK_INTERVAL_S = 86400.0

@@ -111,3 +111,51 @@ class ImportSource(StrEnum):
 def values(enum: type[StrEnum]) -> tuple[str, ...]:
     """The stored values of an enum, in declaration order."""
     return tuple(member.value for member in enum)
+
+
+class AttentionReason(StrEnum):
+    """Why a case is on a service's staff attention list (`GET /api/attention`, docs/domain.md
+    "Drift is found, not hidden"); each item names its reason, ids, since and a German message."""
+
+    # matching: searching, unplaced, no open request although a candidate passes every criterion
+    SEARCHING_WITHOUT_REQUEST = "searching_without_request"
+    # matching: searching, unplaced, no open request and no candidate at all (item explains why)
+    SEARCHING_WITHOUT_CANDIDATE = "searching_without_candidate"
+    # matching: contacted more than CONTACTED_WITHOUT_ANSWER_DAYS ago, no answer and no call
+    CONTACTED_WITHOUT_ANSWER = "contacted_without_answer"
+    # communication: an acceptance held for staff (the patient is paused / not searching)
+    ACCEPTANCE_WHILE_PAUSED = "acceptance_while_paused"
+    ACCEPTANCE_WHILE_NOT_SEARCHING = "acceptance_while_not_searching"
+    # communication: an e-mail failed for good
+    EMAIL_FAILED = "email_failed"
+    # patient: a crisis flag staff have not acknowledged yet
+    CRISIS_UNACKNOWLEDGED = "crisis_unacknowledged"
+    # patient: the consistency check found services disagreeing and could not repair it
+    STATUS_MISMATCH = "status_mismatch"
+
+
+# The German line staff read for each reason (`{days}`: the configured number of days).
+ATTENTION_MESSAGES: dict[AttentionReason, str] = {
+    AttentionReason.SEARCHING_WITHOUT_REQUEST: (
+        "Patient:in sucht, hat aber keine offene Platzanfrage, obwohl passende Praxen da sind."
+    ),
+    AttentionReason.SEARCHING_WITHOUT_CANDIDATE: (
+        "Patient:in sucht, aber keine Praxis erfüllt alle Kriterien."
+    ),
+    AttentionReason.CONTACTED_WITHOUT_ANSWER: (
+        "Praxis seit über {days} Tagen angefragt, weder Antwort noch Anruf."
+    ),
+    AttentionReason.ACCEPTANCE_WHILE_PAUSED: (
+        "Zusage einer Praxis, während die Suche pausiert ist: bitte klären."
+    ),
+    AttentionReason.ACCEPTANCE_WHILE_NOT_SEARCHING: (
+        "Zusage einer Praxis, obwohl die Patient:in nicht mehr sucht: bitte klären."
+    ),
+    AttentionReason.EMAIL_FAILED: "E-Mail konnte endgültig nicht zugestellt werden.",
+    AttentionReason.CRISIS_UNACKNOWLEDGED: (
+        "Krisenhinweis (Suizidgedanken/Selbstverletzung) noch nicht bestätigt: bitte anrufen."
+    ),
+    AttentionReason.STATUS_MISMATCH: (
+        "Die Dienste sind sich über den Stand der Patient:in uneinig; automatisch nicht lösbar."
+    ),
+}

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from communication_service.api.answer_links import AnswerPageResource
+from communication_service.api.attention import (
+    AttentionListResource,
+    OpenContactListResource,
+)
 from communication_service.api.calls import (
     PhoneCallListResource,
     PhoneCallOutcomeResource,
@@ -27,6 +31,8 @@ ROUTES: list[Route] = [
     (PhoneCallResource, "/api/phone-calls/<int:call_id>"),
     (PhoneCallOutcomeResource, "/api/phone-calls/<int:call_id>/outcome"),
     (PatientCommunicationsResource, "/api/patients/<int:patient_id>/communications"),
+    (AttentionListResource, "/api/attention"),
+    (OpenContactListResource, "/api/open-contacts"),
 ]
 # Public (no bearer token; the signed link is the key): the answer page of outreach e-mails.
 PUBLIC_ROUTES: list[Route] = [(AnswerPageResource, "/antwort/<string:token>")]

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from shared.vocabulary import AttentionReason
+
 
 @dataclass(frozen=True)
 class ResponseInput:
@@ -40,14 +42,6 @@ class OutcomeEffect(StrEnum):
     # and kept on the staff attention list, nobody is placed
 
 
-class AttentionReason(StrEnum):
-    """Why an item is on the staff attention list."""
-
-    ACCEPTANCE_WHILE_PAUSED = "acceptance_while_paused"
-    ACCEPTANCE_NOT_SEARCHING = "acceptance_while_not_searching"
-    EMAIL_FAILED = "email_failed"
-
-
 PLACED_STATUSES = frozenset({"placed", "in_therapy", "completed"})
 
 
@@ -69,7 +63,7 @@ def outcome_effect(outcome: str, request_open: bool, patient_status: str | None)
     if patient_status == "paused":
         return Effect(OutcomeEffect.HELD_FOR_STAFF, AttentionReason.ACCEPTANCE_WHILE_PAUSED)
     if patient_status not in (None, "searching"):
-        return Effect(OutcomeEffect.HELD_FOR_STAFF, AttentionReason.ACCEPTANCE_NOT_SEARCHING)
+        return Effect(OutcomeEffect.HELD_FOR_STAFF, AttentionReason.ACCEPTANCE_WHILE_NOT_SEARCHING)
     if request_open:
         return Effect(OutcomeEffect.PLACEMENT_REQUESTED)
     return Effect(OutcomeEffect.LATE_ACCEPTANCE)

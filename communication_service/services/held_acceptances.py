@@ -4,10 +4,10 @@ answer, so the attention item is added here, once per request."""
 
 from __future__ import annotations
 
-from communication_service.domain.responses import AttentionReason
 from communication_service.store.unit_of_work import CommunicationUnitOfWork
 from shared.clock import Clock
 from shared.events.matching import AcceptanceHeld
+from shared.vocabulary import AttentionReason
 
 
 def hold_for_staff(uow: CommunicationUnitOfWork, clock: Clock, event: AcceptanceHeld) -> bool:
@@ -15,7 +15,7 @@ def hold_for_staff(uow: CommunicationUnitOfWork, clock: Clock, event: Acceptance
     reason = (
         AttentionReason.ACCEPTANCE_WHILE_PAUSED
         if event.patient_status == "paused"
-        else AttentionReason.ACCEPTANCE_NOT_SEARCHING
+        else AttentionReason.ACCEPTANCE_WHILE_NOT_SEARCHING
     )
     with uow:
         added = uow.attention.add_once(

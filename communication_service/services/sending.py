@@ -32,10 +32,10 @@ from communication_service.domain.emails import (
     reconcile_sending,
 )
 from communication_service.domain.requests import RequestState, is_open
-from communication_service.domain.responses import AttentionReason
 from communication_service.services.composing import compose_drafts
 from communication_service.store import events
 from communication_service.store.unit_of_work import CommunicationUnitOfWork
+from shared.vocabulary import AttentionReason
 
 
 def send_emails(ctx: CommunicationContext, now: datetime) -> dict[str, Any]:

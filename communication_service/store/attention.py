@@ -1,14 +1,28 @@
-"""The staff attention list: answers held for staff, e-mails that failed for good (ids only)."""
+"""The staff attention list: answers held for staff, e-mails that failed for good (ids only);
+and what is still open per patient, for the patient service's consistency check."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from communication_service.models import attention_items
+from communication_service.domain.calls import CallState
+from communication_service.domain.emails import EmailState
+from communication_service.domain.requests import OPEN_STATES
+from communication_service.models import (
+    attention_items,
+    call_requests,
+    calls,
+    email_requests,
+    emails,
+    outreach_requests,
+    patient_statuses,
+)
 
 ITEMS = attention_items.c
 
@@ -60,6 +74,10 @@ class AttentionItems:
         total = self._session.execute(select(func.count()).where(*where)).scalar_one()
         return [dict(row) for row in rows], int(total)
 
+    def open_contacts(self, patient_ids: Iterable[int]) -> list[dict[str, Any]]:
+        """What is still open per patient (`open_contacts` below)."""
+        return open_contacts(self._session, patient_ids)
+
     def resolve(self, item_id: int, actor: str, now: datetime) -> bool:
         """Staff dealt with the item; False when it was not open."""
         done = self._session.execute(
@@ -69,3 +87,51 @@ class AttentionItems:
             .returning(ITEMS.id)
         ).first()
         return done is not None
+
+
+UNSENT = (EmailState.DRAFT.value, EmailState.QUEUED.value, EmailState.SENDING.value)
+REQUESTS = outreach_requests.c
+_REQUEST_ID = REQUESTS.placement_request_id
+
+
+def open_contacts(session: Session, patient_ids: Iterable[int]) -> list[dict[str, Any]]:
+    """Per patient communication knows (of these): the status it knows, its open requests,
+    the unsent e-mails and scheduled calls that carry them."""
+    ids = list(patient_ids)
+    found: dict[int, dict[str, Any]] = defaultdict(
+        lambda: {"status": None, "open_requests": [], "open_emails": [], "open_calls": []}
+    )
+    for pid, status in session.execute(
+        select(patient_statuses.c.patient_id, patient_statuses.c.status).where(
+            patient_statuses.c.patient_id.in_(ids)
+        )
+    ).all():
+        found[pid]["status"] = status
+    is_open = REQUESTS.state.in_([state.value for state in OPEN_STATES])
+    for pid, request_id in session.execute(
+        select(REQUESTS.patient_id, REQUESTS.placement_request_id)
+        .where(REQUESTS.patient_id.in_(ids), is_open)
+        .order_by(REQUESTS.placement_request_id)
+    ).all():
+        found[pid]["open_requests"].append(request_id)
+    for pid, email_id in session.execute(
+        select(REQUESTS.patient_id, emails.c.id)
+        .distinct()
+        .join(
+            email_requests, email_requests.c.placement_request_id == REQUESTS.placement_request_id
+        )
+        .join(emails, emails.c.id == email_requests.c.email_id)
+        .where(REQUESTS.patient_id.in_(ids), is_open, emails.c.state.in_(UNSENT))
+        .order_by(emails.c.id)
+    ).all():
+        found[pid]["open_emails"].append(email_id)
+    for pid, call_id in session.execute(
+        select(REQUESTS.patient_id, calls.c.id)
+        .distinct()
+        .join(call_requests, call_requests.c.placement_request_id == _REQUEST_ID)
+        .join(calls, calls.c.id == call_requests.c.call_id)
+        .where(REQUESTS.patient_id.in_(ids), is_open, calls.c.state == CallState.SCHEDULED.value)
+        .order_by(calls.c.id)
+    ).all():
+        found[pid]["open_calls"].append(call_id)
+    return [{"patient_id": pid, **found[pid]} for pid in sorted(found)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from matching_service.api.attention import AttentionListResource, OpenRequestListResource
 from matching_service.api.candidates import CandidateListResource, CandidateResource
 from matching_service.api.cooling import CoolingLiftResource
 from matching_service.api.requests import (
@@ -20,4 +21,6 @@ ROUTES: list[Route] = [
     (CandidateResource, "/api/patients/<int:patient_id>/candidates/<int:therapist_id>"),
     (StatisticsResource, "/api/statistics"),
     (CoolingLiftResource, "/api/therapists/<int:therapist_id>/cooling/lift"),
+    (AttentionListResource, "/api/attention"),
+    (OpenRequestListResource, "/api/open-requests"),
 ]

@@ -105,6 +105,11 @@ class PatientStore:
             query = query.where(PATIENTS.c.patient_id.in_(list(patient_ids)))
         return list(self.session.execute(query).mappings())
 
+    def of_ids(self, patient_ids: Iterable[int]) -> list[Any]:
+        """Rows of these patients (the ones matching knows)."""
+        query = select(PATIENTS).where(PATIENTS.c.patient_id.in_(list(patient_ids)))
+        return list(self.session.execute(query.order_by(PATIENTS.c.patient_id)).mappings())
+
     def in_reach(self, latitude: float, longitude: float, default_radius_km: float) -> list[int]:
         """Searching, unplaced patients whose radius box (a superset of the circle) holds
         this place."""

@@ -117,6 +117,43 @@ class RequestStore:
             found[row.patient_id].append(row)
         return found
 
+    def open_of_patients(self, patient_ids: Iterable[int]) -> dict[int, list[Any]]:
+        """(id, therapist_id, status) of the open requests of these patients, by patient."""
+        found: dict[int, list[Any]] = defaultdict(list)
+        query = (
+            select(REQUESTS.c.id, REQUESTS.c.patient_id, REQUESTS.c.therapist_id, REQUESTS.c.status)
+            .where(
+                REQUESTS.c.patient_id.in_(list(patient_ids)),
+                REQUESTS.c.status.in_([s.value for s in OPEN]),
+            )
+            .order_by(REQUESTS.c.id)
+        )
+        for row in self.session.execute(query):
+            found[row.patient_id].append(row)
+        return found
+
+    def last_closed(self, patient_ids: Iterable[int]) -> dict[int, datetime]:
+        """When each of these patients' last request closed (patients with one)."""
+        query = (
+            select(REQUESTS.c.patient_id, func.max(REQUESTS.c.closed_at))
+            .where(REQUESTS.c.patient_id.in_(list(patient_ids)), REQUESTS.c.closed_at.is_not(None))
+            .group_by(REQUESTS.c.patient_id)
+        )
+        return {int(pid): at for pid, at in self.session.execute(query).all()}
+
+    def contacted_unanswered(self, contacted_until: datetime) -> list[Any]:
+        """Requests still `contacted` (no answer, no call scheduled) since `contacted_until` or
+        longer, oldest contact first."""
+        query = (
+            select(REQUESTS)
+            .where(
+                REQUESTS.c.status == RequestStatus.CONTACTED,
+                REQUESTS.c.contacted_at <= contacted_until,
+            )
+            .order_by(REQUESTS.c.contacted_at, REQUESTS.c.id)
+        )
+        return list(self.session.execute(query).mappings())
+
     def therapists_asked(self, patient_id: int) -> list[int]:
         """Every therapist already asked about this patient (`counts_as_asked`: not the
         requests cancelled before any contact)."""

@@ -13,6 +13,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from matching_service import models
+from matching_service.domain import profiles as domain
 from matching_service.domain.criteria import max_distance
 from matching_service.domain.index import KM_PER_DEG, TherapistIndex
 from matching_service.domain.profiles import MatchContext, PatientProfile
@@ -174,6 +175,12 @@ class TherapistStore:
         self, ctx: MatchContext, near: Sequence[PatientProfile] | None = None
     ) -> TherapistIndex:
         """Index of contactable therapists (all, or within reach of the given patients)."""
+        return TherapistIndex(self.contactable(ctx, near))
+
+    def contactable(
+        self, ctx: MatchContext, near: Sequence[PatientProfile] | None = None
+    ) -> list[domain.TherapistProfile]:
+        """Profiles of contactable therapists (all, or within reach of the given patients)."""
         query = select(THERAPISTS).where(
             THERAPISTS.c.has_profile,
             THERAPISTS.c.status == "active",
@@ -184,7 +191,7 @@ class TherapistStore:
         if near is not None:
             query = query.where(_within_boxes(near, ctx))
         rows = self.session.execute(query).mappings()
-        return TherapistIndex([therapist_profile(row) for row in rows])
+        return [therapist_profile(row) for row in rows]
 
     def cached_index(self, cache: TherapistCache) -> TherapistIndex:
         """The process's cached index, brought up to what this transaction can see."""

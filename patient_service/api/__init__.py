@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from patient_service.api.attention import (
+    AttentionListResource,
+    PatientCrisisAcknowledgementResource,
+)
 from patient_service.api.catalogue import SymptomListResource
 from patient_service.api.consents import PatientConsentResource, PatientConsentWithdrawalResource
 from patient_service.api.lifecycle import PatientStatusResource
@@ -19,5 +23,7 @@ ROUTES: list[Route] = [
     (PatientConsentWithdrawalResource, "/api/patients/<int:patient_id>/consent/withdrawal"),
     (PatientErasureResource, "/api/patients/<int:patient_id>/erasure"),
     (PatientExportResource, "/api/patients/<int:patient_id>/export"),
+    (PatientCrisisAcknowledgementResource, "/api/patients/<int:patient_id>/crisis/acknowledge"),
     (SymptomListResource, "/api/symptoms"),
+    (AttentionListResource, "/api/attention"),
 ]

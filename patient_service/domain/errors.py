@@ -94,3 +94,13 @@ class ExportRefused(Unavailable):
             f"Export refused: {service} did not answer ({reason}).", {"service": service}
         )
         self.service = service
+
+
+class NoCrisis(Conflict):
+    """The patient has no crisis flag to acknowledge."""
+
+    code = "no_crisis"
+
+    def __init__(self, patient_id: int) -> None:
+        super().__init__(f"Patient {patient_id} has no crisis flag to acknowledge.")
+        self.patient_id = patient_id

@@ -35,7 +35,15 @@ def check_version(row: Row, version: int | None) -> None:
 
 
 def write(uow: PatientUnitOfWork, current: Row, values: Row) -> Row:
-    """Write `values` over `current` at its version (someone else's write in between: 409)."""
+    """Write `values` over `current` at its version (someone else's write in between: 409).
+    A crisis flag raised anew needs a new acknowledgement by staff."""
+    if values.get("crisis") and not current["crisis"]:
+        values = {
+            **values,
+            "crisis_raised_at": values.get("updated_at", current["updated_at"]),
+            "crisis_acknowledged_at": None,
+            "crisis_acknowledged_by": None,
+        }
     row = uow.patients.update(current["id"], current["version"], values)
     if row is None:
         raise VersionConflict(current["version"])

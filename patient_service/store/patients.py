@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, func, insert, or_, select, text, update
@@ -47,6 +48,28 @@ class Patients:
             update(patients)
             .where(patients.c.id == patient_id, patients.c.version == version)
             .values(**values, version=version + 1)
+            .returning(patients)
+        )
+        row = self._session.execute(statement).mappings().first()
+        return dict(row) if row else None
+
+    def statuses_after(self, after_id: int, limit: int) -> list[tuple[int, str]]:
+        """(id, status) of the next `limit` patients not erased after `after_id`, by id."""
+        query = (
+            select(patients.c.id, patients.c.status)
+            .where(patients.c.id > after_id, patients.c.erased_at.is_(None))
+            .order_by(patients.c.id)
+            .limit(limit)
+        )
+        return [(int(row.id), str(row.status)) for row in self._session.execute(query)]
+
+    def acknowledge_crisis(self, patient_id: int, actor: str, now: datetime) -> Row | None:
+        """Staff saw the crisis flag (no new version: edits in flight stay valid); None when
+        the patient has no crisis flag."""
+        statement = (
+            update(patients)
+            .where(patients.c.id == patient_id, patients.c.crisis.is_(True))
+            .values(crisis_acknowledged_at=now, crisis_acknowledged_by=actor)
             .returning(patients)
         )
         row = self._session.execute(statement).mappings().first()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from patient_service.store.attention import AttentionItems
 from patient_service.store.audit import AuditTrail
 from patient_service.store.consents import Consents
 from patient_service.store.erasure import ErasureRecords
@@ -13,13 +14,15 @@ from shared.unit_of_work import UnitOfWork
 
 
 class PatientUnitOfWork(UnitOfWork):
-    """`uow.patients`, `.consents`, `.timeline`, `.erasure`, `.audit_trail` and `.events`."""
+    """`uow.patients`, `.consents`, `.timeline`, `.erasure`, `.audit_trail`, `.attention` and
+    `.events`."""
 
     patients: Patients
     consents: Consents
     timeline: Timeline
     erasure: ErasureRecords
     audit_trail: AuditTrail
+    attention: AttentionItems
 
     def bind(self, session: Session) -> None:
         self.patients = Patients(session)
@@ -27,3 +30,4 @@ class PatientUnitOfWork(UnitOfWork):
         self.timeline = Timeline(session)
         self.erasure = ErasureRecords(session)
         self.audit_trail = AuditTrail(session)
+        self.attention = AttentionItems(session)

@@ -63,6 +63,7 @@ class PatientRead(BaseModel):
     complaint_groups: list[str]
     crisis: bool
     crisis_symptoms: list[str]
+    crisis_acknowledged_at: str | None = None
     urgent: bool
     diagnosis_icd10: str | None
     initial_consultation_date: date | None
@@ -117,6 +118,7 @@ def patient_body(row: dict[str, Any], today: date) -> dict[str, Any]:
         "complaint_groups": complaint_groups(row["symptoms"]),
         "crisis": row["crisis"],
         "crisis_symptoms": crisis_symptoms(row["symptoms"]),
+        "crisis_acknowledged_at": iso(row.get("crisis_acknowledged_at")),
         "urgent": row["urgent"],
         "diagnosis_icd10": row["diagnosis_icd10"],
         "initial_consultation_date": iso(row["initial_consultation_date"]),

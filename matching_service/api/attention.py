@@ -1,0 +1,54 @@
+"""Matching's part of the staff attention list, and the open requests of some patients (the
+patient service's consistency check reads them, role service)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_restful import Resource
+
+from matching_service.api.schemas.attention import OpenRequestList
+from matching_service.context import MatchingContext
+from matching_service.services import attention
+from shared.http import attention as listing
+from shared.http.app_factory import context_of
+from shared.http.operations import AuditRecord, operation
+from shared.http.pagination import page_body
+
+
+class AttentionListResource(Resource):
+    @operation(
+        "Cases that need a person: searching without an open request (with or without a "
+        "candidate, the latter with the explanation), contacted without answer or call",
+        roles=listing.ROLES,
+        query=listing.AttentionQuery,
+        tags=listing.TAGS,
+        responses={200: ("The open items, oldest first", listing.AttentionPage)},
+        audit=AuditRecord("patient", response="items.patient_id"),
+    )
+    def get(self, query: listing.AttentionQuery) -> Any:
+        ctx = context_of(MatchingContext)
+        items = attention.attention_items(
+            ctx.unit_of_work(),
+            ctx.rules,
+            ctx.settings.contacted_without_answer_days,
+            ctx.clock.now(),
+            query.reason.value if query.reason is not None else None,
+        )
+        page = items[query.offset : query.offset + query.per_page]
+        for item in page:
+            item["since"] = item["since"].isoformat()
+        return page_body(page, query, len(items))
+
+
+class OpenRequestListResource(Resource):
+    @operation(
+        "Per patient matching knows (of the given ids): its status here and its open requests",
+        roles=("service",),
+        query=listing.PatientIdsQuery,
+        tags=("matching",),
+        responses={200: ("One item per known patient", OpenRequestList)},
+    )
+    def get(self, query: listing.PatientIdsQuery) -> Any:
+        ctx = context_of(MatchingContext)
+        return {"items": attention.open_requests(ctx.unit_of_work(), query.ids)}

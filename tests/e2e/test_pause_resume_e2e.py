@@ -1,7 +1,7 @@
 """A patient pauses while the round's requests are being e-mailed and resumes a week later, over
 the whole stack (HTTP, the real broker, PgBouncer, the SMTP catcher): no e-mail or call about
 the patient while paused; after the resume the therapists who were never contacted are proposed
-again, the one already e-mailed is not (issue 16, items 4 and 6, end to end)."""
+again, the one already e-mailed is not, and the consistency check finds nothing (issue 16)."""
 
 from __future__ import annotations
 
@@ -83,3 +83,10 @@ def test_a_pause_between_planning_and_sending_strands_nobody(running):
 
     again = until(both_again, "Berta and Carla proposed again")
     assert anna not in again, "the therapist already e-mailed is never asked twice"
+
+    # ... and the consistency check finds the three services agreeing.
+    for therapist_id in (berta, carla):
+        until(lambda t=therapist_id: carried(api, t) == 1, f"communication has {therapist_id}")
+    check = api.job("patient", "consistency-check")["result"]
+    assert check["checked"] >= 1, check
+    assert (check["repaired"], check["listed"]) == (0, 0), check

@@ -45,6 +45,8 @@ ENV = {
     "SMTP_PORT": str(SMTP_PORT),
 }
 SURNAMES = {"Anna": "Ahrens", "Berta": "Brandt", "Carla": "Conrad"}
+# Each its own address and phone number, so each is its own practice (the 7-day limit holds per practice too).
+HOUSE_NUMBERS = {"Anna": "12", "Berta": "14", "Carla": "16"}
 WEEKDAY_PHONE = [
     {
         "d": f"{day:02d}.12.",
@@ -135,10 +137,10 @@ def practice(tag: str, name: str, lat: float, lon: float) -> dict:
         "name": f"Dr. {name} {SURNAMES[name]}",
         "geschlecht": "W",
         "strasse": "Lindenallee",
-        "hausnummer": "12",
+        "hausnummer": HOUSE_NUMBERS[name],
         "plz": "52062",
         "ort": "Aachen",
-        "tel": "0241 1234567",
+        "tel": f"0241 12345{HOUSE_NUMBERS[name]}",
         "handy": "",
         "fax": "",
         "email": f"{name.lower()}-{tag}@praxis.example",
@@ -268,7 +270,7 @@ def test_the_placement_loop_end_to_end(running):
     day = datetime.fromisoformat(call["slot_start"]).astimezone(infra_berlin()).date()
     listed = api.call("GET", "communication", f"/api/phone-calls?date={day.isoformat()}")
     assert call["id"] in [c["id"] for c in listed["items"]]
-    assert call["therapist"]["phone"] == "+492411234567"
+    assert call["therapist"]["phone"] == "+492411234512"  # Anna
     assert {p["patient_id"] for p in call["patients"]} == {first, second}
     until(
         lambda: (

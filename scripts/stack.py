@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 
 from scripts import infra  # noqa: E402
 from shared.config import SERVICE_NAMES, SERVICE_PORTS, BaseServiceSettings  # noqa: E402
-from shared.http.auth import issue_token  # noqa: E402
+from shared.http.auth import issue_service_token, issue_token  # noqa: E402
 from shared.http.observability import ACCESS_LOG_FORMAT  # noqa: E402
 
 
@@ -109,8 +109,20 @@ def _alive(name: str) -> bool:
 
 
 def make_token(role: str, subject: str | None = None) -> str:
+    """A user token signed with JWT_SECRET (HS256), or for role `service` a service token
+    signed with SERVICE_JWT_SECRET; with JWT_ALGORITHM=RS256 the identity provider issues
+    user tokens, and one from here is refused."""
     settings = BaseServiceSettings()
-    return issue_token(settings.jwt_secret.get_secret_value(), subject or f"dev-{role}", role)
+    name = subject or f"dev-{role}"
+    if role == "service":
+        return issue_service_token(settings.service_jwt_secret.get_secret_value(), name)
+    return issue_token(
+        settings.jwt_secret.get_secret_value(),
+        name,
+        role,
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+    )
 
 
 def up(database: str = "psymatch") -> None:

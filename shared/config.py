@@ -10,6 +10,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_JWT_SECRET = "dev-only-insecure-jwt-secret-change-me"  # noqa: S105 - refused in production
+DEV_SERVICE_JWT_SECRET = "dev-only-insecure-service-jwt-secret-change-me"  # noqa: S105
 
 SERVICE_NAMES = (
     "patient_service",
@@ -73,10 +74,30 @@ class BaseServiceSettings(BaseSettings):
         default=86_400, gt=0, description="How often the prune-outbox job runs (seconds)"
     )
 
-    jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
-    jwt_algorithm: Literal["HS256", "RS256"] = "HS256"
-    jwt_public_key: str | None = None
-    jwt_issuer: str | None = None
+    jwt_secret: SecretStr = Field(
+        default=SecretStr(DEV_JWT_SECRET),
+        description="HS256 key of user tokens (staff, admin); also signs `make token`",
+    )
+    jwt_algorithm: Literal["HS256", "RS256"] = Field(
+        default="HS256", description="Algorithm of user tokens: HS256 (JWT_SECRET) or RS256"
+    )
+    jwt_public_key: str | None = Field(
+        default=None, description="PEM public key of the identity provider (RS256)"
+    )
+    jwt_issuer: str | None = Field(
+        default=None, description="Required `iss` of user tokens; unset: not checked"
+    )
+    jwt_audience: str | None = Field(
+        default=None, description="Required `aud` of user tokens; unset: not checked"
+    )
+    service_jwt_secret: SecretStr = Field(
+        default=SecretStr(DEV_SERVICE_JWT_SECRET),
+        description="HS256 key of service-to-service tokens (issuer and audience "
+        "`psymatch-services`), independent of the user-token settings; same on all services",
+    )
+    service_token_ttl_s: int = Field(
+        default=300, gt=0, le=3600, description="Lifetime of a service-to-service token (s)"
+    )
 
     worker_metrics_port: int | None = None
     allow_clock_override: bool = False
@@ -137,6 +158,14 @@ class BaseServiceSettings(BaseSettings):
         """The configured CORS origins, without blanks and trailing slashes."""
         parts = (part.strip().rstrip("/") for part in self.cors_origins.split(","))
         return tuple(part for part in parts if part)
+
+    @model_validator(mode="after")
+    def _keep_user_and_service_tokens_apart(self) -> BaseServiceSettings:
+        if self.jwt_issuer == "psymatch-services":
+            raise ValueError("JWT_ISSUER 'psymatch-services' is reserved for service tokens")
+        if self.jwt_algorithm == "RS256" and not self.jwt_public_key:
+            raise ValueError("JWT_PUBLIC_KEY is required when JWT_ALGORITHM is RS256")
+        return self
 
     @model_validator(mode="after")
     def _refuse_dev_secret_in_production(self) -> BaseServiceSettings:

@@ -5,10 +5,10 @@ import importlib
 
 import pytest
 from pydantic import ValidationError
+from support.tokens import token_for
 from unit.security.apps import LEAKED_DETAIL, bearer, build_app
 
 from shared.config import DEV_JWT_SECRET, SERVICE_NAMES
-from shared.http.auth import issue_token
 from shared.http.openapi import documented_routes
 
 SECRET = "defaults-test-secret-defaults-test-secret"
@@ -81,7 +81,7 @@ def test_every_service_caps_the_request_body(service):
 def test_a_body_over_the_limit_gets_413_with_the_uniform_body(service):
     app = service_app(service, max_request_bytes=2_000)
     path, method, role = body_reading_write(app)
-    headers = {"Authorization": f"Bearer {issue_token(SECRET, 'big', role)}"}
+    headers = {"Authorization": f"Bearer {token_for(SECRET, 'big', role)}"}
     body = {"as_of": "x" * 5_000}
     response = app.test_client().open(path, method=method, json=body, headers=headers)
     assert response.status_code == 413, (path, response.json)

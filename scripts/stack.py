@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import signal
 import sys
 import time
@@ -125,6 +126,32 @@ def make_token(role: str, subject: str | None = None) -> str:
     )
 
 
+# The secret files docker-compose.yml mounts (./secrets/<name>.txt → /run/secrets/<name>).
+COMPOSE_SECRETS = (
+    "jwt_secret",
+    "service_jwt_secret",
+    "answer_link_secret",
+    "postgres_password",
+    *(f"{service}_db_password" for service in SERVICE_NAMES),
+)
+
+
+def make_secrets(folder: Path) -> list[str]:
+    """Write a random 64-hex-character value into every missing secret file; existing files
+    are kept (a new database password would not match the roles already created)."""
+    folder.mkdir(mode=0o700, exist_ok=True)
+    written = []
+    for name in COMPOSE_SECRETS:
+        path = folder / f"{name}.txt"
+        if path.exists():
+            continue
+        path.write_text(secrets.token_hex(32) + "\n", encoding="utf-8")
+        # Compose bind-mounts the file with these bits; the containers' users are not root.
+        path.chmod(0o644)
+        written.append(name)
+    return written
+
+
 def up(database: str = "psymatch") -> None:
     infra.ensure_infrastructure()
     migrate(database)
@@ -197,6 +224,7 @@ def main() -> None:
             "reset-db",
             "migrate",
             "token",
+            "make-secrets",
         ],
     )
     parser.add_argument("--role", default="staff", choices=["staff", "admin", "service"])
@@ -221,9 +249,13 @@ def main() -> None:
             infra.ensure_infrastructure()
             infra.reset_database(args.database)
         elif args.command == "migrate":
-            if "POSTGRES_ADMIN_URL" in os.environ:
+            if infra.admin_configured():
                 infra.setup_database(args.database)
             migrate(args.database)
+        elif args.command == "make-secrets":
+            folder = infra.ROOT / "secrets"
+            written = make_secrets(folder)
+            print(f"{folder}: wrote {', '.join(written) or 'nothing (all files exist)'}")
         else:
             print(make_token(args.role))
     except infra.StackError as exc:

@@ -381,6 +381,16 @@ def test_the_placement_loop_end_to_end(running_as):
     ]
     assert [p["patient_id"] for p in b_call["patients"]] == [second]
 
+    # The placement-found e-mail is written when communication consumes PatientPlaced, which
+    # may come after the checks above: wait for it before sending (a race seen in a run).
+    until(
+        lambda: [
+            e
+            for e in api.call("GET", "communication", f"/api/emails?patient_id={first}")["items"]
+            if e["state"] in ("draft", "queued")
+        ],
+        "the placement-found e-mail in communication",
+    )
     api.job("communication", "send-emails")
     patient_mail = f"paula-{tag}@patient.example"
     found = until(

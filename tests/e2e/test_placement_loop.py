@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from email import policy
 from pathlib import Path
 
+import jwt
 import pytest
 import requests
 from aiosmtpd.controller import Controller
@@ -35,7 +36,6 @@ from scripts import infra
 from scripts.smtp_catcher import MailDirHandler
 from scripts.stack import make_token
 from shared.config import SERVICE_PORTS
-from shared.http.auth import issue_token
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
@@ -102,14 +102,17 @@ class ProviderIdentity:
         }
 
     def token(self, role: str, subject: str) -> str:
-        return issue_token(
-            self.private_pem,
-            subject,
-            role,
-            algorithm="RS256",
-            issuer=self.issuer,
-            audience=self.audience,
-        )
+        """Signed as the provider would, with PyJWT directly (not with the project's code)."""
+        now = datetime.now(UTC)
+        claims = {
+            "sub": subject,
+            "role": role,
+            "iss": self.issuer,
+            "aud": self.audience,
+            "iat": now,
+            "exp": now + timedelta(hours=1),
+        }
+        return jwt.encode(claims, self.private_pem, algorithm="RS256")
 
 
 def stack(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:

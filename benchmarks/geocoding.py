@@ -18,7 +18,7 @@ from geocoding_service.domain.addresses import AddressQuery
 from geocoding_service.domain.distances import haversine_many
 from geocoding_service.domain.locations import Point
 from geocoding_service.services import geocoding as services
-from shared.http.auth import issue_token
+from shared.http.auth import issue_service_token
 
 POSTAL_CODES = ["52062", "10115", "80331", "20095", "50667", "01067", "70173", "60311"]
 
@@ -56,7 +56,7 @@ def bench_cached_lookups(app, n: int) -> None:
         c: services.geocode_address(ctx, q).location
         for c, q in zip(POSTAL_CODES, queries, strict=True)
     }
-    token = issue_token(Settings().jwt_secret.get_secret_value(), "bench", "service")
+    token = issue_service_token(Settings().service_jwt_secret.get_secret_value(), "bench")
     client, headers = app.test_client(), {"Authorization": f"Bearer {token}"}
     urls = [f"/api/geocode?postal_code={c}" for c in POSTAL_CODES]
     print(f"cached lookups ({n} per run, best of 3)")
@@ -82,7 +82,7 @@ def bench_distances(app, calls: int) -> None:
     rng = random.Random(7)
     dests = [Point(rng.uniform(47.3, 55.0), rng.uniform(5.9, 15.0)) for _ in range(1000)]
     origin = Point(50.7766, 6.0854)
-    token = issue_token(Settings().jwt_secret.get_secret_value(), "bench", "service")
+    token = issue_service_token(Settings().service_jwt_secret.get_secret_value(), "bench")
     body = {
         "origin": {"lat": origin.lat, "lon": origin.lon},
         "destinations": [{"lat": d.lat, "lon": d.lon} for d in dests],

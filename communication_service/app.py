@@ -18,7 +18,7 @@ from communication_service.services import call_jobs, outreach, sending
 from shared.clock import Clock
 from shared.context import build_context
 from shared.http.app_factory import PublicRouteLimit, create_service_app
-from shared.http.auth import issue_token
+from shared.http.auth import service_token_factory
 from shared.jobs import Job
 
 
@@ -95,10 +95,9 @@ def smtp_config(settings: Settings) -> SmtpConfig:
 
 def http_directory(settings: Settings) -> HttpDirectory:
     """Therapist and patient services with a role-`service` token (fresh per call)."""
-    secret = settings.jwt_secret.get_secret_value()
     return HttpDirectory(
         settings.therapist_service_url,
         settings.patient_service_url,
-        lambda: issue_token(secret, "communication_service", "service"),
+        service_token_factory(settings, "communication_service"),
         settings.http_timeout_s,
     )

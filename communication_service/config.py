@@ -16,7 +16,7 @@ from communication_service.domain.follow_ups import CallRules
 from communication_service.domain.outreach import OutreachRules
 from communication_service.domain.slots import SlotRules
 from shared import rules
-from shared.config import BaseServiceSettings, local_url
+from shared.config import BaseServiceSettings, local_url, weak_secret_reason
 from shared.weekly_windows import parse
 
 DEV_ANSWER_LINK_SECRET = "dev-only-insecure-answer-link-secret"  # noqa: S105 - refused in production
@@ -106,8 +106,11 @@ class Settings(BaseServiceSettings):
     @model_validator(mode="after")
     def _refuse_dev_link_secret_in_production(self) -> Settings:
         if self.environment == "production":
-            if self.answer_link_secret.get_secret_value() == DEV_ANSWER_LINK_SECRET:
-                raise ValueError("ANSWER_LINK_SECRET must be set to a real secret in production")
+            reason = weak_secret_reason(
+                self.answer_link_secret.get_secret_value(), DEV_ANSWER_LINK_SECRET
+            )
+            if reason:
+                raise ValueError(f"ANSWER_LINK_SECRET {reason}: set a real secret in production")
             if not self.public_base_url.startswith("https://"):
                 raise ValueError("PUBLIC_BASE_URL must be an https:// address in production")
         return self

@@ -17,7 +17,7 @@ from patient_service.services import birthdays, consistency, locations
 from shared.clock import Clock
 from shared.context import build_context
 from shared.http.app_factory import create_service_app
-from shared.http.auth import issue_token
+from shared.http.auth import service_token_factory
 from shared.jobs import Job
 
 
@@ -65,10 +65,9 @@ def build_service_context(
 
 def build_geocoder(settings: Settings) -> HttpGeocoder:
     """The HTTP client of the geocoding service, signing its calls with a `service` token."""
-    secret = settings.jwt_secret.get_secret_value()
     return HttpGeocoder(
         settings.geocoding_service_url,
-        lambda: issue_token(secret, settings.service_name, "service"),
+        service_token_factory(settings),
         settings.geocoding_timeout_s,
         settings.geocoding_attempts,
         settings.geocoding_backoff_s,
@@ -77,7 +76,6 @@ def build_geocoder(settings: Settings) -> HttpGeocoder:
 
 def build_peers(settings: Settings) -> PeerClient:
     """The HTTP client the export uses to read the other services (role `service` token)."""
-    secret = settings.jwt_secret.get_secret_value()
     urls = {
         "therapist_service": settings.therapist_service_url,
         "matching_service": settings.matching_service_url,
@@ -87,6 +85,6 @@ def build_peers(settings: Settings) -> PeerClient:
     }
     return PeerClient(
         urls,
-        lambda: issue_token(secret, settings.service_name, "service"),
+        service_token_factory(settings),
         settings.export_timeout_s,
     )

@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from shared.config import SERVICE_NAMES, dev_db_password
+from shared.config import SERVICE_NAMES, dev_db_password, secret_from_env
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / ".data"
@@ -67,11 +67,22 @@ def apt_install(package: str) -> None:
 
 
 def db_password(service: str) -> str:
-    return os.environ.get(f"{service.upper()}_DB_PASSWORD") or dev_db_password(service)
+    """<SERVICE>_DB_PASSWORD, or the file named by <SERVICE>_DB_PASSWORD_FILE, else dev."""
+    return secret_from_env(f"{service.upper()}_DB_PASSWORD") or dev_db_password(service)
+
+
+def admin_configured() -> bool:
+    """Whether an administrator connection is configured (the migrate container)."""
+    return "POSTGRES_ADMIN_URL" in os.environ
 
 
 def admin_url() -> str:
-    return os.environ.get("POSTGRES_ADMIN_URL", PG_ADMIN_DEFAULT)
+    """POSTGRES_ADMIN_URL; its password may come from POSTGRES_PASSWORD(_FILE) instead."""
+    url = os.environ.get("POSTGRES_ADMIN_URL", PG_ADMIN_DEFAULT)
+    password = secret_from_env("POSTGRES_PASSWORD")
+    if password and "POSTGRES_ADMIN_URL" in os.environ:
+        return make_url(url).set(password=password).render_as_string(hide_password=False)
+    return url
 
 
 # --- PostgreSQL -------------------------------------------------------------------------------

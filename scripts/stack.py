@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import signal
 import sys
 import time
@@ -18,7 +19,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 
 from scripts import infra  # noqa: E402
 from shared.config import SERVICE_NAMES, SERVICE_PORTS, BaseServiceSettings  # noqa: E402
-from shared.http.auth import issue_token  # noqa: E402
+from shared.http.auth import issue_service_token, issue_token  # noqa: E402
 from shared.http.observability import ACCESS_LOG_FORMAT  # noqa: E402
 
 
@@ -109,8 +110,46 @@ def _alive(name: str) -> bool:
 
 
 def make_token(role: str, subject: str | None = None) -> str:
+    """A user token signed with JWT_SECRET (HS256), or for role `service` a service token
+    signed with SERVICE_JWT_SECRET; with JWT_ALGORITHM=RS256 the identity provider issues
+    user tokens, and one from here is refused."""
     settings = BaseServiceSettings()
-    return issue_token(settings.jwt_secret.get_secret_value(), subject or f"dev-{role}", role)
+    name = subject or f"dev-{role}"
+    if role == "service":
+        return issue_service_token(settings.service_jwt_secret.get_secret_value(), name)
+    return issue_token(
+        settings.jwt_secret.get_secret_value(),
+        name,
+        role,
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+    )
+
+
+# The secret files docker-compose.yml mounts (./secrets/<name>.txt → /run/secrets/<name>).
+COMPOSE_SECRETS = (
+    "jwt_secret",
+    "service_jwt_secret",
+    "answer_link_secret",
+    "postgres_password",
+    *(f"{service}_db_password" for service in SERVICE_NAMES),
+)
+
+
+def make_secrets(folder: Path) -> list[str]:
+    """Write a random 64-hex-character value into every missing secret file; existing files
+    are kept (a new database password would not match the roles already created)."""
+    folder.mkdir(mode=0o700, exist_ok=True)
+    written = []
+    for name in COMPOSE_SECRETS:
+        path = folder / f"{name}.txt"
+        if path.exists():
+            continue
+        path.write_text(secrets.token_hex(32) + "\n", encoding="utf-8")
+        # Compose bind-mounts the file with these bits; the containers' users are not root.
+        path.chmod(0o644)
+        written.append(name)
+    return written
 
 
 def up(database: str = "psymatch") -> None:
@@ -185,6 +224,7 @@ def main() -> None:
             "reset-db",
             "migrate",
             "token",
+            "make-secrets",
         ],
     )
     parser.add_argument("--role", default="staff", choices=["staff", "admin", "service"])
@@ -209,9 +249,13 @@ def main() -> None:
             infra.ensure_infrastructure()
             infra.reset_database(args.database)
         elif args.command == "migrate":
-            if "POSTGRES_ADMIN_URL" in os.environ:
+            if infra.admin_configured():
                 infra.setup_database(args.database)
             migrate(args.database)
+        elif args.command == "make-secrets":
+            folder = infra.ROOT / "secrets"
+            written = make_secrets(folder)
+            print(f"{folder}: wrote {', '.join(written) or 'nothing (all files exist)'}")
         else:
             print(make_token(args.role))
     except infra.StackError as exc:

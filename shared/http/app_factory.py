@@ -13,7 +13,7 @@ from shared.audit import audit_writer
 from shared.config import BaseServiceSettings
 from shared.context import ServiceContext
 from shared.http.audit import install_audit_trail
-from shared.http.auth import TokenVerifier
+from shared.http.auth import Authenticator, build_authenticator
 from shared.http.cors import install_cors
 from shared.http.errors import render_error
 from shared.http.health import HealthChecks
@@ -74,9 +74,5 @@ def create_service_app(
     return app
 
 
-def _verifier(settings: BaseServiceSettings) -> TokenVerifier:
-    if settings.jwt_algorithm == "RS256":
-        if not settings.jwt_public_key:
-            raise ValueError("JWT_PUBLIC_KEY is required for RS256")
-        return TokenVerifier(settings.jwt_public_key, "RS256", settings.jwt_issuer)
-    return TokenVerifier(settings.jwt_secret.get_secret_value(), "HS256", settings.jwt_issuer)
+def _verifier(settings: BaseServiceSettings) -> Authenticator:
+    return build_authenticator(settings)

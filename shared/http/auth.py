@@ -1,4 +1,11 @@
-"""JWT bearer auth with roles (staff, admin, service): 401 without a valid token, 403 wrong role."""
+"""JWT bearer auth with roles (staff, admin, service): 401 without a valid token, 403 wrong role.
+
+Two kinds of token, each with its own key: user tokens (staff, admin) come from the identity
+provider (or `make token`) and are checked with JWT_ALGORITHM/JWT_SECRET or JWT_PUBLIC_KEY,
+JWT_ISSUER and JWT_AUDIENCE; service tokens (role `service`) are signed by the services
+themselves with SERVICE_JWT_SECRET (HS256, issuer and audience `psymatch-services`, minutes
+of lifetime). A user token never carries role `service`, a service token never another role.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +13,23 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jwt
 from flask import g, request
 
 from shared.http.errors import ApiError
 
-ROLES = ("staff", "admin", "service")
+if TYPE_CHECKING:
+    from shared.config import BaseServiceSettings
+
+USER_ROLES = ("staff", "admin")
+SERVICE_ROLE = "service"
+ROLES = (*USER_ROLES, SERVICE_ROLE)
+# Issuer and audience of the tokens the services sign for each other.
+SERVICE_ISSUER = "psymatch-services"
+SERVICE_AUDIENCE = "psymatch-services"
+SERVICE_TOKEN_TTL = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -24,11 +40,17 @@ class Principal:
 
 @dataclass(frozen=True)
 class TokenVerifier:
-    """Checks signature, expiry and claims; HS256 with a secret or RS256 with a public key."""
+    """Checks signature, expiry and claims; HS256 with a secret or RS256 with a public key.
+
+    `issuer` and `audience` are checked (and required in the token) when set; `roles` are the
+    roles a token of this kind may carry.
+    """
 
     key: str
     algorithm: str = "HS256"
     issuer: str | None = None
+    audience: str | None = None
+    roles: tuple[str, ...] = ROLES
 
     def verify(self, token: str) -> Principal:
         try:
@@ -37,7 +59,11 @@ class TokenVerifier:
                 self.key,
                 algorithms=[self.algorithm],
                 issuer=self.issuer,
-                options={"require": ["sub", "exp", "role"]},
+                audience=self.audience,
+                options={
+                    "require": ["sub", "exp", "role"],
+                    "verify_aud": self.audience is not None,
+                },
             )
         except jwt.ExpiredSignatureError as exc:
             raise ApiError(401, "Token expired.", "unauthorized") from exc
@@ -45,7 +71,53 @@ class TokenVerifier:
             raise ApiError(401, "Invalid token.", "unauthorized") from exc
         if claims["role"] not in ROLES:
             raise ApiError(401, "Unknown role in token.", "unauthorized")
+        if claims["role"] not in self.roles:
+            raise ApiError(
+                401, f"This kind of token may not carry role '{claims['role']}'.", "unauthorized"
+            )
         return Principal(subject=str(claims["sub"]), role=str(claims["role"]))
+
+
+@dataclass(frozen=True)
+class Authenticator:
+    """User tokens and service tokens, each checked with its own key, issuer and audience.
+
+    The (unverified) issuer picks the verifier: `psymatch-services` means a service token,
+    anything else a user token; the chosen verifier then checks signature and claims.
+    """
+
+    users: TokenVerifier
+    services: TokenVerifier
+
+    def verify(self, token: str) -> Principal:
+        try:
+            unverified = jwt.decode(token, options={"verify_signature": False})
+        except jwt.InvalidTokenError as exc:
+            raise ApiError(401, "Invalid token.", "unauthorized") from exc
+        if isinstance(unverified, dict) and unverified.get("iss") == SERVICE_ISSUER:
+            return self.services.verify(token)
+        return self.users.verify(token)
+
+
+def build_authenticator(settings: BaseServiceSettings) -> Authenticator:
+    """The verifiers the settings describe (JWT_* for users, SERVICE_JWT_SECRET for services)."""
+    if settings.jwt_algorithm == "RS256":
+        if not settings.jwt_public_key:
+            raise ValueError("JWT_PUBLIC_KEY is required for RS256")
+        user_key = settings.jwt_public_key
+    else:
+        user_key = settings.jwt_secret.get_secret_value()
+    users = TokenVerifier(
+        user_key, settings.jwt_algorithm, settings.jwt_issuer, settings.jwt_audience, USER_ROLES
+    )
+    services = TokenVerifier(
+        settings.service_jwt_secret.get_secret_value(),
+        "HS256",
+        SERVICE_ISSUER,
+        SERVICE_AUDIENCE,
+        (SERVICE_ROLE,),
+    )
+    return Authenticator(users, services)
 
 
 def issue_token(
@@ -55,13 +127,47 @@ def issue_token(
     ttl: timedelta = timedelta(hours=12),
     algorithm: str = "HS256",
     now: datetime | None = None,
+    issuer: str | None = None,
+    audience: str | None = None,
 ) -> str:
-    """Sign a token (dev tokens, service-to-service calls, tests)."""
+    """Sign a token (dev user tokens, tests); service calls use `issue_service_token`."""
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
     issued = now or datetime.now(UTC)
-    claims = {"sub": subject, "role": role, "iat": issued, "exp": issued + ttl}
+    claims: dict[str, Any] = {"sub": subject, "role": role, "iat": issued, "exp": issued + ttl}
+    if issuer is not None:
+        claims["iss"] = issuer
+    if audience is not None:
+        claims["aud"] = audience
     return jwt.encode(claims, secret, algorithm=algorithm)
+
+
+def issue_service_token(
+    secret: str,
+    subject: str,
+    ttl: timedelta = SERVICE_TOKEN_TTL,
+    now: datetime | None = None,
+) -> str:
+    """A service-to-service token: HS256 with SERVICE_JWT_SECRET, issuer/audience of services."""
+    return issue_token(
+        secret,
+        subject,
+        SERVICE_ROLE,
+        ttl=ttl,
+        now=now,
+        issuer=SERVICE_ISSUER,
+        audience=SERVICE_AUDIENCE,
+    )
+
+
+def service_token_factory(
+    settings: BaseServiceSettings, subject: str | None = None
+) -> Callable[[], str]:
+    """A callable giving a fresh service token per call (the HTTP clients of the services)."""
+    secret = settings.service_jwt_secret.get_secret_value()
+    name = subject or settings.service_name
+    ttl = timedelta(seconds=settings.service_token_ttl_s)
+    return lambda: issue_service_token(secret, name, ttl)
 
 
 def authenticate(verifier: TokenVerifier) -> Principal:

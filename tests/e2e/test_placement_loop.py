@@ -3,12 +3,19 @@
 Import → search → requests → batched e-mail → (no answer, 7 days later via `as_of`) follow-up
 call → "accepted" on the phone → placement → patient `placed` → other requests cancelled →
 unsent e-mail shrinks → "placement found" e-mail → the therapist cools for 28 days.
+
+Run twice: with the development identity (HS256 user tokens from `make token`), and as
+production would with an identity provider: RS256 user tokens with issuer and audience, signed
+with a private key generated here, and service tokens with their own SERVICE_JWT_SECRET. The
+second run failed before user and service tokens were told apart (issue 20): every
+service-to-service call (geocoding, directory lookups) was 401.
 """
 
 from __future__ import annotations
 
 import email
 import os
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -18,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from email import policy
 from pathlib import Path
 
+import jwt
 import pytest
 import requests
 from aiosmtpd.controller import Controller
@@ -59,34 +67,96 @@ WEEKDAY_PHONE = [
 ]
 
 
-def stack(*args: str) -> subprocess.CompletedProcess:
+class DevIdentity:
+    """HS256 user tokens signed with JWT_SECRET, as `make token` gives them."""
+
+    env: dict[str, str] = {}
+
+    def token(self, role: str, subject: str) -> str:
+        return make_token(role, subject)
+
+
+class ProviderIdentity:
+    """An identity provider's RS256 tokens with issuer and audience; its own service secret."""
+
+    issuer = "https://idp.e2e.example/realms/psymatch"
+    audience = "psymatch-api"
+
+    def __init__(self) -> None:
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.private_pem = key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ).decode()
+        public_pem = key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        self.env = {
+            "JWT_ALGORITHM": "RS256",
+            "JWT_PUBLIC_KEY": public_pem.decode(),
+            "JWT_ISSUER": self.issuer,
+            "JWT_AUDIENCE": self.audience,
+            "SERVICE_JWT_SECRET": secrets.token_hex(32),
+        }
+
+    def token(self, role: str, subject: str) -> str:
+        """Signed as the provider would, with PyJWT directly (not with the project's code)."""
+        now = datetime.now(UTC)
+        claims = {
+            "sub": subject,
+            "role": role,
+            "iss": self.issuer,
+            "aud": self.audience,
+            "iat": now,
+            "exp": now + timedelta(hours=1),
+        }
+        return jwt.encode(claims, self.private_pem, algorithm="RS256")
+
+
+def stack(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "scripts/stack.py", *args],
         cwd=ROOT,
-        env=ENV,
+        env={**ENV, **(env or {})},
         text=True,
         capture_output=True,
         timeout=240,
     )
 
 
-@pytest.fixture(scope="module")
-def running():
-    """A fresh e2e database and the stack with clock override; infrastructure stays up after."""
+def stack_running(identity: DevIdentity | ProviderIdentity):
+    """A fresh e2e database and the stack with clock override and the given identity;
+    infrastructure stays up after."""
     if any(infra.port_open(port) for port in SERVICE_PORTS.values()):
         stack("down")  # services started without ALLOW_CLOCK_OVERRIDE must restart
         stack("infra")
     infra.reset_database(DATABASE)
     catcher = Controller(MailDirHandler(MAIL), hostname="127.0.0.1", port=SMTP_PORT)
     catcher.start()  # this test's own SMTP catcher: its mail folder is ours alone
-    started = stack("up", "--database", DATABASE)
+    started = stack("up", "--database", DATABASE, env=identity.env)
     try:
         assert started.returncode == 0, started.stdout + started.stderr
-        yield
+        yield identity
     finally:
         stack("down")
         stack("infra")
         catcher.stop()
+
+
+@pytest.fixture(scope="module")
+def running():
+    """The stack with the development identity (the other e2e modules use this one)."""
+    yield from stack_running(DevIdentity())
+
+
+@pytest.fixture(scope="module", params=["dev-hs256", "provider-rs256"])
+def running_as(request):
+    """The stack once per identity: development HS256, then an RS256 identity provider."""
+    yield from stack_running(DevIdentity() if request.param == "dev-hs256" else ProviderIdentity())
 
 
 def until(probe, what: str, timeout_s: float = 60.0):
@@ -103,9 +173,10 @@ def until(probe, what: str, timeout_s: float = 60.0):
 class Api:
     """Staff and admin calls to the six services."""
 
-    def __init__(self) -> None:
-        self.staff = {"Authorization": f"Bearer {make_token('staff', 'e2e-staff')}"}
-        self.admin = {"Authorization": f"Bearer {make_token('admin', 'e2e-admin')}"}
+    def __init__(self, identity: DevIdentity | ProviderIdentity | None = None) -> None:
+        identity = identity or DevIdentity()
+        self.staff = {"Authorization": f"Bearer {identity.token('staff', 'e2e-staff')}"}
+        self.admin = {"Authorization": f"Bearer {identity.token('admin', 'e2e-admin')}"}
 
     def call(self, method: str, service: str, path: str, status: int = 200, admin=False, **kwargs):
         headers = self.admin if admin else self.staff
@@ -226,8 +297,8 @@ def mails_to(before: set[str], address: str) -> list:
     return [m for m in new_mails(before) if address in str(m["To"])]
 
 
-def test_the_placement_loop_end_to_end(running):
-    api, tag = Api(), uuid.uuid4().hex[:8]
+def test_the_placement_loop_end_to_end(running_as):
+    api, tag = Api(running_as), uuid.uuid4().hex[:8]
     before = {p.name for p in MAIL.glob("*.eml")}
     ids = import_practices(
         api, tag, [practice(tag, "Anna", 50.7770, 6.0850), practice(tag, "Berta", 50.7800, 6.0900)]
@@ -315,6 +386,16 @@ def test_the_placement_loop_end_to_end(running):
     ]
     assert [p["patient_id"] for p in b_call["patients"]] == [second]
 
+    # The placement-found e-mail is written when communication consumes PatientPlaced, which
+    # may come after the checks above: wait for it before sending (a race seen in a run).
+    until(
+        lambda: [
+            e
+            for e in api.call("GET", "communication", f"/api/emails?patient_id={first}")["items"]
+            if e["state"] in ("draft", "queued")
+        ],
+        "the placement-found e-mail in communication",
+    )
     api.job("communication", "send-emails")
     patient_mail = f"paula-{tag}@patient.example"
     found = until(

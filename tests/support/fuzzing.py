@@ -16,8 +16,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 from sqlalchemy import text
-
-from shared.http.auth import issue_token
+from support.tokens import token_for
 
 ROOT = Path(__file__).resolve().parents[2]
 REPORT_DIR = Path(os.environ.get("PSYMATCH_FUZZ_REPORT_DIR", ROOT / ".data" / "fuzz"))
@@ -50,7 +49,7 @@ class FuzzFigures:
         """Send `case` with a token of the operation's role and validate the answer."""
         label = case.operation.label
         self.cases[label] += 1
-        token = issue_token(secret, "fuzz", role_for(case))
+        token = token_for(secret, "fuzz", role_for(case))
         try:
             case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=checks)
         except BaseException:

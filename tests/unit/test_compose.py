@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from shared.config import SERVICE_PORTS
+from shared.config import SERVICE_PORTS, secret_setting_names
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -39,6 +39,11 @@ ALLOWED_IMAGES = (
 SECRET_REFERENCE = re.compile(r"\$\{[A-Z][A-Z0-9_]*(:?\?[^}]*)?\}")
 SECRET_KEY = re.compile(r"PASSWORD|SECRET", re.IGNORECASE)
 URL_PASSWORD = re.compile(r"://[^:/@\s]+:(?P<password>\$\{[^}]*\}|[^@\s]*)@")
+# Secrets are files (issue 20): ./secrets/<name>.txt, mounted as /run/secrets/<name>.
+SECRET_FILE = re.compile(r"/run/secrets/(?P<name>[a-z0-9_]+)")
+ENV_EXAMPLE = ROOT / ".env.example"
+SHARED_SECRETS = {"jwt_secret", "service_jwt_secret"}
+ROLE_SECRETS = {f"{name}_db_password" for name in WEB_PORTS}
 
 
 @pytest.fixture(scope="module")
@@ -194,12 +199,22 @@ def test_project_container_waits_for_migrate_pgbouncer_and_kafka(services, name)
 
 
 @pytest.mark.parametrize("container, name", sorted(PROJECT_SERVICES.items()))
-def test_each_container_connects_as_its_own_role(services, container, name):
+def test_each_container_connects_as_its_own_role(services, container, name, tmp_path):
+    """Its role, its password (a secret file), PgBouncer at runtime, postgres to migrate."""
     env = env_of(services[container])
-    password = rf"\$\{{{name.upper()}_DB_PASSWORD(:?\?[^}}]*)?\}}"
-    role = rf"postgresql\+psycopg2://{name}:{password}"
-    assert re.fullmatch(rf"{role}@pgbouncer:6432/psymatch", env["DATABASE_URL"])
-    assert re.fullmatch(rf"{role}@postgres:5432/psymatch", env["MIGRATION_DATABASE_URL"])
+    assert "DATABASE_URL" not in env and "MIGRATION_DATABASE_URL" not in env
+    assert env["DB_PASSWORD_FILE"] == f"/run/secrets/{name}_db_password"
+    (tmp_path / "pw").write_text("role-password-" + "x" * 30)
+    settings_env = {**env, "DB_PASSWORD_FILE": str(tmp_path / "pw")}
+    settings_env = {k: v for k, v in settings_env.items() if not k.endswith("SECRET_FILE")}
+    settings = importlib.import_module(f"{name}.config").Settings
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in settings_env.items():
+            patch.setenv(key, value)
+        built = settings(environment="development", _env_file=None)
+    role = rf"postgresql\+psycopg2://{name}:role-password-x{{30}}"
+    assert re.fullmatch(rf"{role}@pgbouncer:6432/psymatch", built.db_url())
+    assert re.fullmatch(rf"{role}@postgres:5432/psymatch", built.migration_db_url())
 
 
 @pytest.mark.parametrize("container", sorted(PROJECT_SERVICES))
@@ -215,41 +230,102 @@ def test_each_container_gets_broker_and_service_urls_and_only_communication_smtp
         assert env[f"{name.upper()}_URL"] == f"http://{name}:{port}"
 
 
-def test_project_containers_and_postgres_read_the_env_file(services):
-    for name in [*PROJECT_SERVICES, "migrate", "postgres"]:
+def test_project_containers_read_the_env_file_and_the_infrastructure_does_not(services):
+    for name in [*PROJECT_SERVICES, "migrate"]:
         env_file = services[name].get("env_file")
         assert env_file == ".env" or env_file == [".env"], name
+    for name in ("postgres", "pgbouncer", "kafka", "mailpit"):
+        assert "env_file" not in services[name], name
 
 
-def test_jwt_secret_comes_from_the_env_file_only(services):
+def test_jwt_secrets_come_from_secret_files_only(services):
     for name, service in services.items():
-        assert "JWT_SECRET" not in env_of(service), name
+        env = env_of(service)
+        assert "JWT_SECRET" not in env and "SERVICE_JWT_SECRET" not in env, name
+        if name in PROJECT_SERVICES:
+            assert env["JWT_SECRET_FILE"] == "/run/secrets/jwt_secret"
+            assert env["SERVICE_JWT_SECRET_FILE"] == "/run/secrets/service_jwt_secret"
+
+
+def test_every_secret_is_a_file_under_the_secrets_folder(compose):
+    declared = compose["secrets"]
+    assert set(declared) == SHARED_SECRETS | ROLE_SECRETS | {
+        "postgres_password",
+        "answer_link_secret",
+    }
+    for name, spec in declared.items():
+        assert spec == {"file": f"./secrets/{name}.txt"}, name
+
+
+@pytest.mark.parametrize("container, name", sorted(PROJECT_SERVICES.items()))
+def test_each_project_container_gets_only_the_secrets_it_needs(services, container, name):
+    expected = SHARED_SECRETS | {f"{name}_db_password"}
+    if name == "communication_service":
+        expected |= {"answer_link_secret"}
+    assert set(services[container]["secrets"]) == expected
+
+
+def test_every_secret_file_a_container_names_is_mounted_into_it(compose, services):
+    used = set()
+    for name, service in services.items():
+        mounted = set(service.get("secrets", []))
+        named = {m["name"] for s in all_strings(service) for m in SECRET_FILE.finditer(s)}
+        if name == "pgbouncer":  # its script builds the six paths from the role names
+            named |= ROLE_SECRETS
+        assert named <= mounted, (name, named - mounted)
+        assert mounted <= set(compose["secrets"]), name
+        used |= mounted
+    assert used == set(compose["secrets"]), "a declared secret nobody uses"
+
+
+def test_postgres_gets_only_its_superuser_password_as_a_file(services):
+    postgres = services["postgres"]
+    assert postgres["secrets"] == ["postgres_password"]
+    env = env_of(postgres)
+    assert env["POSTGRES_PASSWORD_FILE"] == "/run/secrets/postgres_password"
+    assert set(env) == {"POSTGRES_USER", "POSTGRES_PASSWORD_FILE", "POSTGRES_DB"}
+
+
+def test_env_example_carries_no_secret_value():
+    assignments = [
+        line.split("=", 1)
+        for line in ENV_EXAMPLE.read_text(encoding="utf-8").splitlines()
+        if "=" in line and not line.lstrip().startswith("#")
+    ]
+    names = [name.strip() for name, _ in assignments]
+    assert "ENVIRONMENT" in names
+    assert [n for n in names if SECRET_KEY.search(n) and not n.endswith("_FILE")] == []
+
+
+def test_the_secret_files_are_never_committed():
+    ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert "secrets/" in ignored or "/secrets/" in ignored
 
 
 def test_migrate_gets_the_admin_url_and_every_role_password(services):
-    env = env_of(services["migrate"])
-    assert re.fullmatch(
-        r"postgresql\+psycopg2://postgres:\$\{POSTGRES_PASSWORD(:?\?[^}]*)?\}"
-        r"@postgres:5432/postgres",
-        env["POSTGRES_ADMIN_URL"],
-    )
+    migrate = services["migrate"]
+    env = env_of(migrate)
+    assert env["POSTGRES_ADMIN_URL"] == "postgresql+psycopg2://postgres@postgres:5432/postgres"
+    assert env["POSTGRES_PASSWORD_FILE"] == "/run/secrets/postgres_password"
     for name in WEB_PORTS:
-        assert SECRET_REFERENCE.fullmatch(env[f"{name.upper()}_DB_PASSWORD"]), name
+        assert env[f"{name.upper()}_DB_PASSWORD_FILE"] == f"/run/secrets/{name}_db_password"
+    assert set(migrate["secrets"]) == ROLE_SECRETS | {"postgres_password"}
 
 
 def test_no_password_or_secret_has_a_literal_value(compose):
+    """A value under a PASSWORD/SECRET name is a ${...} reference or a mounted secret file."""
     offenders = [
         (path, value)
         for path, value in string_values_under_secret_keys(compose)
-        if not SECRET_REFERENCE.fullmatch(value)
+        if not SECRET_REFERENCE.fullmatch(value) and not SECRET_FILE.fullmatch(value)
     ]
     assert offenders == []
 
 
-def test_no_connection_url_carries_a_literal_password(compose):
+def test_no_connection_url_carries_a_password(compose):
+    """Passwords are secret files, so no URL in the file holds one, not even a ${...}."""
     passwords = [m["password"] for s in all_strings(compose) for m in URL_PASSWORD.finditer(s)]
-    assert passwords, "expected connection URLs with passwords"
-    assert [p for p in passwords if not SECRET_REFERENCE.fullmatch(p)] == []
+    assert passwords == []
 
 
 # ------------------------------------------------------------------ compose: infrastructure
@@ -258,7 +334,7 @@ def test_no_connection_url_carries_a_literal_password(compose):
 def test_postgres_is_checked_with_pg_isready_and_keeps_data_in_a_volume(compose, services):
     postgres = services["postgres"]
     assert "pg_isready" in " ".join(postgres["healthcheck"]["test"])
-    assert SECRET_REFERENCE.fullmatch(env_of(postgres)["POSTGRES_PASSWORD"])
+    assert env_of(postgres)["POSTGRES_PASSWORD_FILE"] == "/run/secrets/postgres_password"
     volume = postgres["volumes"][0].split(":")[0]
     assert volume in compose["volumes"]
 
@@ -271,9 +347,11 @@ def test_pgbouncer_pools_transactions_on_6432_for_all_six_roles(services):
     assert (env["DB_HOST"], env["DB_NAME"]) == ("postgres", "psymatch")
     assert pgbouncer["depends_on"] == {"postgres": {"condition": "service_healthy"}}
     script = " ".join(pgbouncer["entrypoint"])
+    assert 'password="$$(cat "/run/secrets/$${1}_db_password")"' in script
     for name in WEB_PORTS:
-        assert f'add_user {name} "$${{{name.upper()}_DB_PASSWORD:?}}"' in script
-        assert SECRET_REFERENCE.fullmatch(env[f"{name.upper()}_DB_PASSWORD"])
+        assert re.search(rf"^\s*add_user {name}$", script, re.M), name
+        assert f"{name.upper()}_DB_PASSWORD" not in env
+    assert set(pgbouncer["secrets"]) == ROLE_SECRETS
 
 
 def test_kafka_is_a_single_kraft_node_reachable_at_kafka_9092(compose, services):
@@ -345,6 +423,7 @@ def test_every_variable_a_container_sets_is_a_setting_of_its_service(services, c
     """Compose and `make up` read the same settings: a misspelt or stale name would be ignored."""
     settings = importlib.import_module(f"{name}.config").Settings
     known = {field.upper() for field in settings.model_fields}
+    known |= {f"{field.upper()}_FILE" for field in secret_setting_names(settings)}
     unknown = sorted(set(env_of(services[container])) - known - set(NOT_SETTINGS))
     assert unknown == [], f"{container} sets variables its settings do not read: {unknown}"
 

@@ -4,6 +4,7 @@ import importlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from support.tokens import token_for
 
 from shared.config import SERVICE_NAMES
 from shared.http.auth import ROLES, issue_token
@@ -66,7 +67,7 @@ def test_wrong_roles_get_403(service):
     client = APPS[service].test_client()
     for path, method, spec in api_routes(APPS[service]):
         for role in set(ROLES) - set(spec.roles or ROLES):
-            response = call(client, method, path, issue_token(SECRET, "x", role))
+            response = call(client, method, path, token_for(SECRET, "x", role))
             assert response.status_code == 403, (method, path, role)
 
 
@@ -139,3 +140,33 @@ def test_the_answer_page_reveals_nothing_without_a_valid_link():
         assert response.status_code == 403
         assert response.mimetype == "text/html"
         assert "Link ungültig" in response.get_data(as_text=True)
+
+
+# Both failed before user and service tokens were told apart (issue 20): a user token with
+# role `service` passed every service route, and a service token was a user-style token.
+
+
+@pytest.mark.parametrize("service", SERVICE_NAMES)
+def test_a_user_token_claiming_role_service_gets_401_on_service_routes(service):
+    client = APPS[service].test_client()
+    impostor = issue_token(SECRET, "impostor", "service")  # the user secret, role service
+    genuine = token_for(SECRET, "peer", "service")  # signed with SERVICE_JWT_SECRET
+    checked = 0
+    for path, method, spec in api_routes(APPS[service]):
+        if not spec.roles or "service" not in spec.roles:
+            continue
+        checked += 1
+        response = call(client, method, path, impostor)
+        assert response.status_code == 401, (method, path, response.json)
+        assert call(client, method, path, genuine).status_code not in (401, 403), (method, path)
+    if service in ("therapist_service", "geocoding_service"):
+        assert checked, "expected routes open to role service"
+
+
+@pytest.mark.parametrize("service", SERVICE_NAMES)
+def test_service_tokens_get_403_on_user_only_routes(service):
+    client = APPS[service].test_client()
+    genuine = token_for(SECRET, "peer", "service")
+    for path, method, spec in api_routes(APPS[service]):
+        if spec.roles and "service" not in spec.roles:
+            assert call(client, method, path, genuine).status_code == 403, (method, path)

@@ -3,8 +3,7 @@
 import uuid
 
 import pytest
-
-from shared.http.auth import issue_token
+from support.tokens import token_for
 
 pytestmark = pytest.mark.integration
 
@@ -12,7 +11,7 @@ pytestmark = pytest.mark.integration
 def caller(app, role="staff"):
     subject = f"{role}-{uuid.uuid4().hex[:8]}"
     secret = app.extensions["psymatch"].settings.jwt_secret.get_secret_value()
-    return subject, {"Authorization": f"Bearer {issue_token(secret, subject, role)}"}
+    return subject, {"Authorization": f"Bearer {token_for(secret, subject, role)}"}
 
 
 def trail(app, client, **params):

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select, text
 from support.pipeline import fast_producer
 from support.testdb import TEST_DB
+from support.tokens import token_for
 
 from matching_service.app import create_app
 from matching_service.config import Settings
@@ -19,7 +20,6 @@ from matching_service.handlers import build_handlers
 from shared.clock import FakeClock
 from shared.events.patient import PatientSearchStarted
 from shared.events.therapist import OfferItem, TherapistCreated
-from shared.http.auth import issue_token
 from shared.kafka.consumer import EventConsumer
 
 pytestmark = pytest.mark.integration
@@ -174,7 +174,7 @@ def db():
 @pytest.fixture
 def auth():
     def headers(role: str = "staff") -> dict[str, str]:
-        token = issue_token(Settings(_env_file=None).jwt_secret.get_secret_value(), "t", role)
+        token = token_for(Settings(_env_file=None).jwt_secret.get_secret_value(), "t", role)
         return {"Authorization": f"Bearer {token}"}
 
     return headers

@@ -3,9 +3,9 @@
 import uuid
 
 import pytest
+from support.tokens import token_for
 
 from matching_service.config import Settings
-from shared.http.auth import issue_token
 
 pytestmark = pytest.mark.integration
 
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.integration
 def caller(role="staff"):
     subject = f"{role}-{uuid.uuid4().hex[:8]}"
     secret = Settings(_env_file=None).jwt_secret.get_secret_value()
-    return subject, {"Authorization": f"Bearer {issue_token(secret, subject, role)}"}
+    return subject, {"Authorization": f"Bearer {token_for(secret, subject, role)}"}
 
 
 def trail(client, subject):

@@ -15,6 +15,7 @@ from integration.privacy.world import Bus, FlaskTransport, MixedDirectory, fake_
 from support.brokers import free_port
 from support.tables import empty_domain_tables
 from support.testdb import TEST_DB
+from support.tokens import token_for
 
 import communication_service.app as communication_app
 import geocoding_service.app as geocoding_app
@@ -40,7 +41,6 @@ from scraping_service.config import Settings as ScrapingSettings
 from scripts.smtp_catcher import MailDirHandler
 from shared.clock import FakeClock
 from shared.config import SERVICE_PORTS
-from shared.http.auth import issue_token
 from therapist_service.config import Settings as TherapistSettings
 
 pytestmark = pytest.mark.integration
@@ -70,7 +70,7 @@ def common(**overrides: Any) -> dict[str, Any]:
 
 
 def token(role: str, subject: str = "privacy-tester") -> dict[str, str]:
-    return {"Authorization": f"Bearer {issue_token(SECRET, subject, role)}"}
+    return {"Authorization": f"Bearer {token_for(SECRET, subject, role)}"}
 
 
 @pytest.fixture
@@ -122,7 +122,7 @@ def _apps(clock: FakeClock, transport: FlaskTransport, prefix: str, smtp_port: i
     )
     directory = MixedDirectory(
         f"http://{HOSTS['patient_service']}",
-        lambda: issue_token(SECRET, "communication_service", "service"),
+        lambda: token_for(SECRET, "communication_service", "service"),
         http,
     )
     host, port = nominatim.split(":")

@@ -4,8 +4,7 @@ import uuid
 
 import pytest
 from integration.scraping_service.helpers import fixture_response, upload
-
-from shared.http.auth import issue_token
+from support.tokens import token_for
 
 pytestmark = pytest.mark.integration
 
@@ -13,7 +12,7 @@ pytestmark = pytest.mark.integration
 def caller(app, role="admin"):
     subject = f"{role}-{uuid.uuid4().hex[:8]}"
     secret = app.extensions["psymatch"].settings.jwt_secret.get_secret_value()
-    return subject, {"Authorization": f"Bearer {issue_token(secret, subject, role)}"}
+    return subject, {"Authorization": f"Bearer {token_for(secret, subject, role)}"}
 
 
 def test_an_upload_is_recorded_with_the_new_import_run(app, client, tag):

@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 from support.testdb import TEST_DB
+from support.tokens import token_for
 
 from shared.config import SERVICE_NAMES
-from shared.http.auth import issue_token
 
 pytestmark = pytest.mark.integration
 SECRET = "audit-integration-secret-audit-integration"
@@ -29,7 +29,7 @@ def apps(migrated_db):
 
 
 def bearer(role, subject):
-    return {"Authorization": f"Bearer {issue_token(SECRET, subject, role)}"}
+    return {"Authorization": f"Bearer {token_for(SECRET, subject, role)}"}
 
 
 def run_unknown_job(client, subject, job):

@@ -9,12 +9,12 @@ from flask_restful import Resource
 from sqlalchemy import select
 from support.brokers import free_port
 from support.testdb import TEST_DB
+from support.tokens import token_for
 
 from shared.clock import FakeClock, OverridableClock
 from shared.config import SERVICE_NAMES, BaseServiceSettings
 from shared.context import ServiceContext
 from shared.http.app_factory import context, create_service_app
-from shared.http.auth import issue_token
 from shared.http.idempotency import idempotent
 from shared.http.operations import operation
 from shared.jobs import Job, JobRegistry
@@ -32,7 +32,7 @@ def service_app(service, **overrides):
 
 
 def bearer(role):
-    return {"Authorization": f"Bearer {issue_token(SECRET, 'tester', role)}"}
+    return {"Authorization": f"Bearer {token_for(SECRET, 'tester', role)}"}
 
 
 @pytest.mark.parametrize("service", SERVICE_NAMES)

@@ -7,8 +7,7 @@ from integration.therapist_service.helpers import (
     outbox_events,
     therapist_row,
 )
-
-from shared.http.auth import issue_token
+from support.tokens import token_for
 
 SECRET = "therapist-test-secret-therapist-test-secret"
 
@@ -186,7 +185,7 @@ def test_idempotency_key_replays_the_first_answer(client, staff, token_word):
 
 def test_service_role_may_read_but_not_write(client, staff):
     therapist = new_therapist(client, staff)
-    token = issue_token(SECRET, "matching", "service")
+    token = token_for(SECRET, "matching", "service")
     service = {"Authorization": f"Bearer {token}"}
     assert client.get(f"/api/therapists/{therapist['id']}", headers=service).status_code == 200
     assert (

@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask_restful import Resource
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import create_engine
+from support.tokens import token_for
 
 from shared.clock import FakeClock, OverridableClock
 from shared.config import BaseServiceSettings
 from shared.context import ServiceContext
 from shared.db import make_session_factory
 from shared.http.app_factory import create_service_app
-from shared.http.auth import issue_token
 from shared.http.operations import operation
 from shared.outbox import OutboxWriter
 
@@ -61,4 +61,4 @@ def build_app(**overrides):
 
 
 def bearer(role: str = "staff", subject: str = "tester") -> dict[str, str]:
-    return {"Authorization": f"Bearer {issue_token(SECRET, subject, role)}"}
+    return {"Authorization": f"Bearer {token_for(SECRET, subject, role)}"}

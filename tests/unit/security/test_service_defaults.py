@@ -5,10 +5,10 @@ import importlib
 
 import pytest
 from pydantic import ValidationError
+from support.tokens import token_for
 from unit.security.apps import LEAKED_DETAIL, bearer, build_app
 
 from shared.config import DEV_JWT_SECRET, SERVICE_NAMES
-from shared.http.auth import issue_token
 from shared.http.openapi import documented_routes
 
 SECRET = "defaults-test-secret-defaults-test-secret"
@@ -46,12 +46,15 @@ def test_production_refuses_the_dev_jwt_secret(service, monkeypatch):
         environment="production",
         jwt_secret="r" * 48,
         _env_file=None,
+        **PRODUCTION_BASE,
         **PRODUCTION_SECRETS.get(service, {}),
     )
     assert real.environment == "production"
 
 
-# Settings a service needs beyond JWT_SECRET before it starts in production.
+# Secrets every service needs beyond JWT_SECRET in production (issue 20).
+PRODUCTION_BASE = {"service_jwt_secret": "s" * 48, "db_password": "p" * 40}
+# Settings a service needs beyond those before it starts in production.
 PRODUCTION_SECRETS = {
     "communication_service": {
         "answer_link_secret": "a" * 48,
@@ -64,7 +67,12 @@ def test_production_refuses_the_dev_answer_link_secret_and_a_plain_http_base_url
     monkeypatch.delenv("ANSWER_LINK_SECRET", raising=False)
     monkeypatch.delenv("PUBLIC_BASE_URL", raising=False)
     settings = settings_class("communication_service")
-    production = {"environment": "production", "jwt_secret": "r" * 48, "_env_file": None}
+    production = {
+        "environment": "production",
+        "jwt_secret": "r" * 48,
+        "_env_file": None,
+        **PRODUCTION_BASE,
+    }
     with pytest.raises(ValidationError, match="ANSWER_LINK_SECRET"):
         settings(**production, public_base_url="https://vermittlung.example")
     with pytest.raises(ValidationError, match="PUBLIC_BASE_URL"):
@@ -81,7 +89,7 @@ def test_every_service_caps_the_request_body(service):
 def test_a_body_over_the_limit_gets_413_with_the_uniform_body(service):
     app = service_app(service, max_request_bytes=2_000)
     path, method, role = body_reading_write(app)
-    headers = {"Authorization": f"Bearer {issue_token(SECRET, 'big', role)}"}
+    headers = {"Authorization": f"Bearer {token_for(SECRET, 'big', role)}"}
     body = {"as_of": "x" * 5_000}
     response = app.test_client().open(path, method=method, json=body, headers=headers)
     assert response.status_code == 413, (path, response.json)

@@ -4,9 +4,9 @@ import importlib
 
 import pytest
 from pydantic import BaseModel
+from support.tokens import token_for
 
 from shared.config import SERVICE_NAMES
-from shared.http.auth import issue_token
 from shared.http.openapi import documented_routes
 
 SECRET = "strict-json-secret-strict-json-secret"
@@ -80,7 +80,7 @@ def test_document_says_additional_properties_false(app, rule, method, spec):
 @pytest.mark.parametrize(("app", "rule", "method", "spec"), BODY_OPERATIONS)
 def test_an_unknown_field_is_refused_with_400_naming_it(app, rule, method, spec):
     role = "staff" if "staff" in spec.roles else spec.roles[0]
-    token = issue_token(SECRET, "strict-json", role)
+    token = token_for(SECRET, "strict-json", role)
     response = app.test_client().open(
         concrete_path(rule),
         method=method,

@@ -12,7 +12,12 @@ def test_production_refuses_the_dev_jwt_secret():
 
 
 def test_production_accepts_a_real_secret():
-    s = BaseServiceSettings(environment="production", jwt_secret="x" * 40)
+    s = BaseServiceSettings(
+        environment="production",
+        jwt_secret="x" * 40,
+        service_jwt_secret="y" * 40,
+        db_password="z" * 40,
+    )
     assert s.environment == "production"
 
 

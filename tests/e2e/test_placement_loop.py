@@ -53,7 +53,8 @@ ENV = {
     "SMTP_PORT": str(SMTP_PORT),
 }
 SURNAMES = {"Anna": "Ahrens", "Berta": "Brandt", "Carla": "Conrad"}
-# Each its own address and phone number, so each is its own practice (the 7-day limit holds per practice too).
+# Each its own address and phone number, so each is its own practice (the 7-day limit holds
+# per practice too).
 HOUSE_NUMBERS = {"Anna": "12", "Berta": "14", "Carla": "16"}
 WEEKDAY_PHONE = [
     {

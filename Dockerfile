@@ -1,5 +1,6 @@
 # One image for all six services and their workers; docker-compose.yml picks the
-# process with `command:` (gunicorn '<name>.app:create_app()', python -m <name>.worker,
+# process with `command:` (gunicorn --config gunicorn.conf.py '<name>.app:create_app()',
+# python -m <name>.worker,
 # python scripts/stack.py migrate). No secret is baked in: everything comes from the
 # environment at run time.
 
@@ -51,6 +52,7 @@ WORKDIR /app
 COPY --from=build /opt/venv /opt/venv
 # Owned by root and read-only for the service user: the code cannot be changed at run time.
 COPY alembic.ini ./alembic.ini
+COPY gunicorn.conf.py ./gunicorn.conf.py
 COPY migrations ./migrations
 COPY scripts ./scripts
 

@@ -1,7 +1,6 @@
-"""The gunicorn side of every web service, loaded by the repository's gunicorn.conf.py:
-prometheus_client's multiprocess mode and JSON access and error logs.
+"""gunicorn hooks of every web service: multiprocess metrics, JSON access and error logs.
 
-Imported by the gunicorn master before any worker exists, so this module must not import
+Loaded by the repository's gunicorn.conf.py. Imported by the gunicorn master before any worker exists, so this module must not import
 prometheus_client (its value class is chosen at import, from `PROMETHEUS_MULTIPROC_DIR`) nor
 the application."""
 

@@ -1,8 +1,8 @@
 """gunicorn hooks of every web service: multiprocess metrics, JSON access and error logs.
 
-Loaded by the repository's gunicorn.conf.py. Imported by the gunicorn master before any worker exists, so this module must not import
-prometheus_client (its value class is chosen at import, from `PROMETHEUS_MULTIPROC_DIR`) nor
-the application."""
+Loaded by the repository's gunicorn.conf.py, in the gunicorn master before any worker exists:
+so this module must not import prometheus_client (its value class is chosen at import, from
+`PROMETHEUS_MULTIPROC_DIR`) nor the application."""
 
 from __future__ import annotations
 

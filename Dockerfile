@@ -1,7 +1,7 @@
 # One image for all six services and their workers; docker-compose.yml picks the
-# process with `command:` (gunicorn '<name>.app:create_app()', python -m <name>.worker,
-# python scripts/stack.py migrate). No secret is baked in: everything comes from the
-# environment at run time.
+# process with `command:` (gunicorn --config gunicorn.conf.py '<name>.app:create_app()',
+# python -m <name>.worker, python scripts/stack.py migrate). No secret is baked in:
+# everything comes from the environment at run time.
 
 # --- build stage: install the project and its pinned runtime deps into a venv ---
 FROM python:3.11-slim AS build
@@ -51,6 +51,7 @@ WORKDIR /app
 COPY --from=build /opt/venv /opt/venv
 # Owned by root and read-only for the service user: the code cannot be changed at run time.
 COPY alembic.ini ./alembic.ini
+COPY gunicorn.conf.py ./gunicorn.conf.py
 COPY migrations ./migrations
 COPY scripts ./scripts
 

@@ -20,7 +20,6 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from scripts import infra  # noqa: E402
 from shared.config import SERVICE_NAMES, SERVICE_PORTS, BaseServiceSettings  # noqa: E402
 from shared.http.auth import issue_service_token, issue_token  # noqa: E402
-from shared.http.observability import ACCESS_LOG_FORMAT  # noqa: E402
 
 
 def migrate(database: str = "psymatch") -> None:
@@ -49,16 +48,14 @@ def start_services(database: str = "psymatch") -> None:
         if not _alive(f"{service}-web"):
             web = [
                 gunicorn,
+                "--config",
+                str(infra.ROOT / "gunicorn.conf.py"),
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--workers",
                 "2",
                 "--timeout",
                 "60",
-                "--access-logfile",
-                "-",
-                "--access-logformat",
-                ACCESS_LOG_FORMAT,
                 f"{service}.app:create_app()",
             ]
             infra.start_process(f"{service}-web", web, service_env(service, database))

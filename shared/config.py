@@ -205,7 +205,15 @@ class BaseServiceSettings(BaseSettings):
         default=300, gt=0, le=3600, description="Lifetime of a service-to-service token (s)"
     )
 
-    worker_metrics_port: int | None = None
+    worker_metrics_port: int | None = Field(
+        default=None,
+        description="Port of the worker's Prometheus metrics and `GET /ready`; unset: neither",
+    )
+    worker_metrics_host: str = Field(
+        default="127.0.0.1",
+        description="Address the worker's metrics and `/ready` listen on (`0.0.0.0` in a "
+        "container, so Prometheus and the health check can reach them)",
+    )
     allow_clock_override: bool = False
     jobs_enabled: bool = True
     trusted_proxy_hops: int = Field(

@@ -184,7 +184,10 @@ class JobScheduler:
         ]
         for thread in threads:
             thread.start()
-        stop.wait()
+        while not stop.wait(tick_s):
+            dead = [thread.name for thread in threads if not thread.is_alive()]
+            if dead:  # its exception went to threading.excepthook (the worker logs it)
+                raise RuntimeError(f"job thread(s) stopped: {', '.join(dead)}")
         for thread in threads:
             thread.join(timeout=tick_s * 2)
 

@@ -2,60 +2,27 @@
 
 from __future__ import annotations
 
-import json
 import logging
+import os
 import time
 import uuid
-from datetime import UTC, datetime
-from typing import Any
 
 from flask import Flask, g, request
-from prometheus_client import Counter, Histogram
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram
+from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.registry import Collector
 from sqlalchemy.exc import SQLAlchemyError
 
-from shared.correlation import (
-    CorrelationFilter,
-    bind,
-    current_correlation_id,
-    current_request_id,
-    unbind,
-)
+from shared.correlation import CorrelationFilter, bind, unbind
+from shared.json_logging import ACCESS_LOG_FORMAT as ACCESS_LOG_FORMAT  # re-exported
+from shared.json_logging import JsonFormatter
 from shared.kafka.relay import BACKLOG
 from shared.outbox import unpublished_count
-
-# gunicorn's access log line without the query string (%(U)s is the path only): a query can
-# carry personal data, and access logs are never reached by an erasure.
-ACCESS_LOG_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)s'
 
 REQUESTS = Counter("http_requests_total", "HTTP requests", ["service", "method", "route", "status"])
 LATENCY = Histogram("http_request_duration_seconds", "HTTP latency", ["service", "method", "route"])
 
-_RESERVED = set(vars(logging.makeLogRecord({})))
 log = logging.getLogger(__name__)
-
-
-class JsonFormatter(logging.Formatter):
-    """One JSON object per line; carries the request_id / correlation_id of the current request,
-    consumed event or job run (see shared/correlation.py)."""
-
-    def __init__(self, service: str) -> None:
-        super().__init__()
-        self.service = service
-
-    def format(self, record: logging.LogRecord) -> str:
-        entry: dict[str, Any] = {
-            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(),
-            "level": record.levelname,
-            "logger": record.name,
-            "service": self.service,
-            "message": record.getMessage(),
-        }
-        entry["request_id"] = current_request_id()
-        entry["correlation_id"] = current_correlation_id()
-        entry.update({k: v for k, v in vars(record).items() if k not in _RESERVED})
-        if record.exc_info:
-            entry["exc"] = self.formatException(record.exc_info)
-        return json.dumps(entry, default=str)
 
 
 def configure_logging(service: str, level: str) -> None:
@@ -68,6 +35,17 @@ def configure_logging(service: str, level: str) -> None:
         root.handlers = [handler]
     root.setLevel(level)
     logging.getLogger("kafka").setLevel(max(logging.WARNING, root.level))
+
+
+def scrape_registry() -> Collector:
+    """What `/metrics` answers from: under gunicorn (`PROMETHEUS_MULTIPROC_DIR`, set by
+    gunicorn.conf.py) the files of every worker process, live and dead, so one scrape counts
+    the requests of all of them; otherwise this process's default registry."""
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return REGISTRY
+    registry = CollectorRegistry()
+    MultiProcessCollector(registry)
+    return registry
 
 
 def install_request_hooks(app: Flask, service: str) -> None:

@@ -14,6 +14,7 @@ from shared.context import ServiceContext
 from shared.http.audit import AuditListResource
 from shared.http.docs import render_docs
 from shared.http.errors import ApiError
+from shared.http.observability import scrape_registry
 from shared.http.operations import operation
 from shared.jobs import JobRunner
 
@@ -57,7 +58,7 @@ class ReadyResource(Resource):
 class MetricsResource(Resource):
     @operation("Prometheus metrics", roles=None, tags=("ops",))
     def get(self) -> Response:
-        return Response(generate_latest(), mimetype=CONTENT_TYPE_LATEST)
+        return Response(generate_latest(scrape_registry()), mimetype=CONTENT_TYPE_LATEST)
 
 
 class OpenApiResource(Resource):

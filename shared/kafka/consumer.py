@@ -29,7 +29,12 @@ log = logging.getLogger(__name__)
 Handler = Callable[[Session, Envelope], None]
 
 HANDLED = Counter("events_consumed_total", "Events consumed, by outcome", ["group", "outcome"])
-LAG = Gauge("kafka_consumer_lag", "Messages behind the high-water mark", ["group", "topic"])
+LAG = Gauge(
+    "kafka_consumer_lag",
+    "Messages behind the high-water mark",
+    ["group", "topic"],
+    multiprocess_mode="mostrecent",
+)
 
 
 class InfrastructureError(RuntimeError):

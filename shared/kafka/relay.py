@@ -20,7 +20,13 @@ from shared.unit_of_work import UnitOfWork
 log = logging.getLogger(__name__)
 
 PUBLISHED = Counter("outbox_published_total", "Outbox rows published", ["service"])
-BACKLOG = Gauge("outbox_backlog", "Outbox rows not yet published", ["service"])
+# Under gunicorn (multiprocess mode) the web workers set it at scrape time: the newest counts.
+BACKLOG = Gauge(
+    "outbox_backlog",
+    "Outbox rows not yet published",
+    ["service"],
+    multiprocess_mode="mostrecent",
+)
 RELAY_ERRORS = Counter("outbox_relay_errors_total", "Relay rounds that failed", ["service"])
 
 

@@ -18,7 +18,12 @@ log = logging.getLogger(__name__)
 
 SENT = Counter("kafka_producer_sent_total", "Records acknowledged by the broker", ["client"])
 FAILED = Counter("kafka_producer_failed_total", "Records not acknowledged", ["client"])
-HEALTHY = Gauge("kafka_producer_healthy", "1 when the last send succeeded", ["client"])
+HEALTHY = Gauge(
+    "kafka_producer_healthy",
+    "1 when the last send succeeded",
+    ["client"],
+    multiprocess_mode="livemostrecent",
+)
 
 
 class ProducerError(RuntimeError):

@@ -156,6 +156,8 @@ def test_web_service_runs_gunicorn_on_its_port(services, name, port):
     command = command_of(services[name])
     assert command == [
         "gunicorn",
+        "--config",
+        "gunicorn.conf.py",
         "--bind",
         f"0.0.0.0:{port}",
         "--workers",
@@ -176,6 +178,55 @@ def test_web_healthcheck_asks_the_ready_endpoint_of_its_own_port(services, name,
 def test_worker_runs_the_worker_module_of_its_service(services, worker, name):
     assert command_of(services[worker]) == ["python", "-m", f"{name}.worker"]
     assert "ports" not in services[worker]
+
+
+WORKER_METRICS_PORTS = {f"{name}_worker": port + 1000 for name, port in WEB_PORTS.items()}
+
+
+@pytest.mark.parametrize("worker, port", WORKER_METRICS_PORTS.items())
+def test_worker_serves_metrics_and_ready_on_its_port_inside_the_network(services, worker, port):
+    """Prometheus (in the compose network) scrapes worker:900x; nothing is published."""
+    env = env_of(services[worker])
+    assert env["WORKER_METRICS_PORT"] == str(port)
+    assert env["WORKER_METRICS_HOST"] == "0.0.0.0"
+    assert [str(p) for p in services[worker]["expose"]] == [str(port)]
+    assert "ports" not in services[worker]
+
+
+@pytest.mark.parametrize("worker, port", WORKER_METRICS_PORTS.items())
+def test_worker_healthcheck_asks_the_ready_endpoint_of_its_metrics_port(services, worker, port):
+    """Failed before this change: the check only opened TCP connections to PgBouncer and
+    Kafka, so a worker whose consumer thread had died stayed healthy."""
+    check = services[worker]["healthcheck"]
+    assert check["test"][:3] == ["CMD", "python", "-c"]
+    assert f"urlopen('http://127.0.0.1:{port}/ready', timeout=5)" in check["test"][3]
+    assert int(str(check["timeout"]).rstrip("s")) > 5
+
+
+def test_worker_metrics_ports_are_the_ports_of_the_local_stack(monkeypatch):
+    """scripts/stack.py gives each worker its web port + 1000, as compose does."""
+    from scripts import stack
+
+    started = {}
+    monkeypatch.setattr(stack, "_alive", lambda name: False)
+    monkeypatch.setattr(stack.infra, "port_open", lambda port: False)
+    monkeypatch.setattr(
+        stack.infra, "start_process", lambda name, cmd, env: started.update({name: env})
+    )
+    stack.start_services("psymatch_unused")
+    for worker, port in WORKER_METRICS_PORTS.items():
+        name = worker.removesuffix("_worker")
+        assert started[f"{name}-worker"]["WORKER_METRICS_PORT"] == str(port)
+
+
+@pytest.mark.parametrize("name", sorted(set(WEB_PORTS) | set(WORKERS) | INFRASTRUCTURE))
+def test_every_container_rotates_its_json_file_log(services, name):
+    logging = services[name].get("logging")
+    assert logging is not None, f"{name} has no logging section"
+    assert logging["driver"] == "json-file"
+    size = re.fullmatch(r"(\d+)([kmg])", str(logging["options"]["max-size"]))
+    assert size, logging
+    assert int(logging["options"]["max-file"]) >= 2
 
 
 def test_migrate_is_a_one_shot_run_of_the_stack_script_after_postgres(services):
@@ -397,6 +448,14 @@ def test_dockerfile_installs_the_project_with_pip(dockerfile_instructions):
 def test_dockerfile_ships_migrations_alembic_ini_and_scripts(dockerfile_instructions):
     sources = {args.split()[0] for op, args in dockerfile_instructions if op == "COPY"}
     assert {"alembic.ini", "migrations", "scripts"} <= sources
+
+
+def test_dockerfile_ships_the_gunicorn_config_in_the_working_directory(dockerfile_instructions):
+    """The web commands say `--config gunicorn.conf.py`, relative to WORKDIR /app."""
+    copies = [args.split() for op, args in dockerfile_instructions if op == "COPY"]
+    assert ["gunicorn.conf.py", "./gunicorn.conf.py"] in copies
+    workdirs = [args for op, args in dockerfile_instructions if op == "WORKDIR"]
+    assert workdirs[-1] == "/app"
 
 
 def test_dockerfile_runs_as_a_non_root_user(dockerfile_instructions):

@@ -1,7 +1,11 @@
 """Access logs never hold a query string: a patient's address or id there would outlive any
 erasure (the geocoding lookup sends the address in a body; this is the second guard)."""
 
+import os
+import runpy
+import shutil
 from datetime import timedelta
+from pathlib import Path
 from types import SimpleNamespace
 
 from gunicorn.config import Config
@@ -9,6 +13,8 @@ from gunicorn.glogging import Logger
 
 from scripts import stack
 from shared.http.observability import ACCESS_LOG_FORMAT
+
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def access_line(fmt: str, path: str, query: str) -> str:
@@ -38,6 +44,7 @@ def test_the_access_log_line_has_the_path_but_no_query_string():
 
 
 def test_the_local_stack_starts_gunicorn_with_that_format(monkeypatch):
+    """The format now comes from gunicorn.conf.py, which the local stack (and compose) load."""
     started = {}
     monkeypatch.setattr(stack, "_alive", lambda name: False)
     monkeypatch.setattr(stack.infra, "port_open", lambda port: False)
@@ -46,4 +53,13 @@ def test_the_local_stack_starts_gunicorn_with_that_format(monkeypatch):
     )
     stack.start_services("psymatch_unused")
     web = started["geocoding_service-web"]
-    assert web[web.index("--access-logformat") + 1] == ACCESS_LOG_FORMAT
+    config_file = Path(web[web.index("--config") + 1])
+    assert config_file == ROOT / "gunicorn.conf.py"
+    assert "--access-logformat" not in web  # nothing on the command line overrides it
+    # Loading the file sets PROMETHEUS_MULTIPROC_DIR: keep that out of this process.
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", "")
+    monkeypatch.setenv("PSYMATCH_PROMETHEUS_MASTER", "")
+    config = runpy.run_path(str(config_file))
+    shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    assert config["access_log_format"] == ACCESS_LOG_FORMAT
+    assert config["accesslog"] == "-"

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 import requests
 
+from scripts import infra
 from scripts.stack import make_token
 from shared.config import SERVICE_PORTS
 
@@ -104,16 +105,20 @@ def stack_ready() -> bool:
     return all(ready(port) for port in SERVICE_PORTS.values())
 
 
-def until(probe: Callable[[], T], what: str, timeout_s: float = 120.0, every_s: float = 0.5) -> T:
-    """Poll `probe` until it returns something truthy; TimeoutError naming `what` otherwise."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        value = probe()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"timed out after {timeout_s:.0f}s waiting for {what}")
-        time.sleep(every_s)
+def until(
+    probe: Callable[[], T],
+    what: str,
+    timeout_s: float = 120.0,
+    every_s: float = 0.5,
+    status: Callable[[], str] | None = None,
+    **poll_options: Any,
+) -> T:
+    """Poll `probe` until it returns something truthy; TimeoutError naming `what` otherwise.
+    While it waits, `waiting for WHAT[: STATUS] (N s)` is printed every 5 s."""
+    value = infra.poll(probe, what, timeout_s, every_s, status=status, **poll_options)
+    if not value:
+        raise TimeoutError(f"timed out after {timeout_s:.0f}s waiting for {what}")
+    return value
 
 
 def stack_command(*args: str, env: dict[str, str] | None = None) -> None:

@@ -53,28 +53,43 @@ def import_therapists(api: Api, count: int, seed: int) -> dict[str, int]:
         api.call("POST", "scraping", "/api/imports", (202,), admin=True, json=doc)["id"]
         for doc in documents
     ]
-    runs = until(lambda: _finished_runs(api, run_ids), "the import runs to finish", 300, 1.0)
+    progress = {"status": ""}
+    runs = until(
+        lambda: _finished_runs(api, run_ids, progress),
+        "the import runs to finish",
+        300,
+        1.0,
+        status=lambda: progress["status"],
+    )
     failed = [r["id"] for r in runs if r["status"] != "succeeded"]
     if failed:
         raise ApiError(f"import runs {failed} did not succeed; see GET /api/imports/<id>")
     counts = Counter()
     for run in runs:
         counts.update({k: v for k, v in run["counts"].items()})
+    expected = before + counts["new"]
     until(
-        lambda: api.total("therapist", "/api/therapists") >= before + counts["new"],
+        lambda: api.total("therapist", "/api/therapists") >= expected,
         "the therapist service to receive the imported therapists (events)",
         300,
         1.0,
+        status=lambda: f"{api.total('therapist', '/api/therapists')} of {expected}",
     )
     return {"files": len(run_ids), **counts}
 
 
-def _finished_runs(api: Api, run_ids: list[int]) -> list[dict[str, Any]] | None:
-    """All runs once every one is finished; runs the queue job while some still wait."""
+def _finished_runs(
+    api: Api, run_ids: list[int], progress: dict[str, str] | None = None
+) -> list[dict[str, Any]] | None:
+    """All runs once every one is finished; runs the queue job while some still wait.
+    `progress["status"]` says how many are finished (the wait's status line)."""
     runs = [
         api.call("GET", "scraping", f"/api/imports/{i}?per_page=1", admin=True) for i in run_ids
     ]
-    if all(r["status"] in FINISHED_RUNS for r in runs):
+    finished = sum(r["status"] in FINISHED_RUNS for r in runs)
+    if progress is not None:
+        progress["status"] = f"{finished} of {len(runs)} files imported"
+    if finished == len(runs):
         return runs
     api.job("scraping", "process-imports")
     return None
@@ -131,7 +146,13 @@ def wait_for_requests(api: Api, patient_ids: list[int]) -> int:
         seen.append(sum(_request_count(api, p) for p in sample))
         return len(seen) >= 3 and seen[-1] == seen[-2] == seen[-3] and seen[-1] > 0
 
-    until(settled, "placement requests for the new patients", 180, 1.0)
+    until(
+        settled,
+        "placement requests for the new patients",
+        180,
+        1.0,
+        status=lambda: f"{seen[-1] if seen else 0} for {len(sample)} sampled patients",
+    )
     return api.total("matching", "/api/placement-requests")
 
 

@@ -9,12 +9,16 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from shared.config import SERVICE_NAMES, dev_db_password, secret_from_env
+
+T = TypeVar("T")
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / ".data"
@@ -48,13 +52,42 @@ def port_open(port: int, host: str = "127.0.0.1") -> bool:
         return False
 
 
+REPORT_EVERY_S = 5.0  # a wait says what it waits for at least this often
+
+
+def poll(
+    probe: Callable[[], T],
+    what: str,
+    timeout_s: float,
+    every_s: float,
+    *,
+    status: Callable[[], str] | None = None,
+    report_every_s: float = REPORT_EVERY_S,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> T | None:
+    """Call `probe` every `every_s` until it returns something truthy (returned) or `timeout_s`
+    passed (None). Meanwhile print `waiting for WHAT[: STATUS] (N s)` every `report_every_s`."""
+    start = clock()
+    deadline, next_report = start + timeout_s, start + report_every_s
+    while True:
+        value = probe()
+        if value:
+            return value
+        now = clock()
+        if now >= deadline:
+            return None
+        if now >= next_report:
+            detail = status() if status else ""
+            print(f"waiting for {what}{': ' + detail if detail else ''} ({now - start:.0f} s)",
+                  flush=True)  # fmt: skip
+            next_report = now + report_every_s
+        sleep(max(0.0, min(every_s, next_report - now, deadline - now)))
+
+
 def wait_for(check, what: str, timeout_s: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.2)
-    raise StackError(f"timed out waiting for {what}")
+    if not poll(check, what, timeout_s, 0.2):
+        raise StackError(f"timed out waiting for {what}")
 
 
 def apt_install(package: str) -> None:

@@ -9,6 +9,7 @@ import signal
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -66,14 +67,19 @@ def start_services(database: str = "psymatch") -> None:
             )
 
 
-def wait_ready(timeout_s: float = 90.0) -> dict[str, str]:
-    deadline = time.monotonic() + timeout_s
+def wait_ready(timeout_s: float = 90.0, **poll_options: Any) -> dict[str, str]:
+    """Until all six answer /ready; every 5 s it prints which ones it still waits for."""
     state: dict[str, str] = {}
-    while time.monotonic() < deadline:
-        state = {s: _ready(p) for s, p in SERVICE_PORTS.items()}
-        if all(v == "ready" for v in state.values()):
-            return state
-        time.sleep(0.5)
+
+    def all_ready() -> bool:
+        state.update({s: _ready(p) for s, p in SERVICE_PORTS.items()})
+        return all(v == "ready" for v in state.values())
+
+    def pending() -> str:
+        return ", ".join(f"{s} ({v})" for s, v in state.items() if v != "ready")
+
+    if infra.poll(all_ready, "the services", timeout_s, 0.5, status=pending, **poll_options):
+        return state
     raise infra.StackError(
         f"services not ready in {timeout_s:.0f}s: {state} (logs in {infra.LOGS})"
     )

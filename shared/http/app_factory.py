@@ -15,6 +15,7 @@ from shared.context import ServiceContext
 from shared.http.audit import install_audit_trail
 from shared.http.auth import Authenticator, build_authenticator
 from shared.http.cors import install_cors
+from shared.http.docs import document_assets
 from shared.http.errors import render_error
 from shared.http.health import HealthChecks
 from shared.http.limits import PublicRouteLimit, document_rate_limit, install_rate_limit
@@ -70,7 +71,8 @@ def create_service_app(
     api = ServiceApi(app, catch_all_404s=True)
     for resource, url in [*CORE_RESOURCES, *routes]:
         api.add_resource(resource, url)
-    app.extensions["openapi"] = document_rate_limit(build_openapi(app, title), settings)
+    spec = document_assets(build_openapi(app, title))
+    app.extensions["openapi"] = document_rate_limit(spec, settings)
     return app
 
 

@@ -42,6 +42,8 @@ def build_openapi(app: Flask, title: str, version: str = "1.0.0") -> dict[str, A
         "openapi": "3.1.0",
         "info": {"title": title, "version": version},
         "paths": paths,
+        # Bearer token by default ("Authorize" in Swagger UI); public operations say `[]`.
+        "security": [{"bearerAuth": []}],
         "components": {
             "schemas": components,
             "securitySchemes": {
@@ -77,6 +79,8 @@ def _operation(rule: str, method: str, spec: OperationSpec, components: dict) ->
     if spec.roles is not None:
         op["security"] = [{"bearerAuth": []}]
         op["x-roles"] = list(spec.roles)
+    else:
+        op["security"] = []  # public: no token needed
     if spec.body is not None:
         op["requestBody"] = {
             "required": True,

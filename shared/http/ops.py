@@ -12,7 +12,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict
 
 from shared.context import ServiceContext
 from shared.http.audit import AuditListResource
-from shared.http.docs import render_docs
+from shared.http.docs import ASSETS, ASSETS_PATH, asset_bytes, render_docs
 from shared.http.errors import ApiError
 from shared.http.observability import scrape_registry
 from shared.http.operations import operation
@@ -68,9 +68,26 @@ class OpenApiResource(Resource):
 
 
 class DocsResource(Resource):
-    @operation("Human-readable API overview", roles=None, tags=("ops",))
+    @operation("API documentation (Swagger UI)", roles=None, tags=("ops",))
     def get(self) -> Response:
         return Response(render_docs(current_app.extensions["openapi"]), mimetype="text/html")
+
+
+class DocsAssetResource(Resource):
+    @operation(
+        "A file of the Swagger UI page (stylesheet, scripts)",
+        roles=None,
+        tags=("ops",),
+        responses={200: ("The file", None), 404: ("No such file", None)},
+    )
+    def get(self, name: str) -> Response:
+        content = asset_bytes(name)
+        if content is None:
+            raise ApiError(404, f"No documentation file named '{name}'.")
+        response = Response(content, mimetype=ASSETS[name])
+        response.cache_control.public = True
+        response.cache_control.max_age = 3600
+        return response
 
 
 class JobListResource(Resource):
@@ -121,6 +138,7 @@ CORE_RESOURCES = [
     (MetricsResource, "/metrics"),
     (OpenApiResource, "/openapi.json"),
     (DocsResource, "/docs"),
+    (DocsAssetResource, f"{ASSETS_PATH}/<string:name>"),
     (JobListResource, "/api/jobs"),
     (JobRunResource, "/api/jobs/<string:name>/run"),
     (AuditListResource, "/api/audit"),

@@ -25,7 +25,7 @@ WEB_PORTS = {
 }
 WORKERS = {f"{name}_worker": name for name in WEB_PORTS}
 PROJECT_SERVICES = {**{name: name for name in WEB_PORTS}, **WORKERS}
-INFRASTRUCTURE = {"postgres", "pgbouncer", "kafka", "mailpit", "migrate"}
+INFRASTRUCTURE = {"postgres", "pgbouncer", "kafka", "mailpit", "migrate", "redis", "backup"}
 ONE_SHOT = {"migrate"}
 
 # Real images only (tags checked by the pattern); project containers use `build:` instead.
@@ -34,6 +34,7 @@ ALLOWED_IMAGES = (
     re.compile(r"edoburu/pgbouncer:v?\d+\.\d+\.\d+(-p\d+)?"),
     re.compile(r"apache/kafka:\d+\.\d+\.\d+"),
     re.compile(r"axllent/mailpit:v\d+\.\d+(\.\d+)?"),
+    re.compile(r"redis:7\.\d+(\.\d+)?"),
 )
 # ${VAR}, ${VAR?msg} or ${VAR:?msg}; a default (${VAR:-x}) would be a literal secret.
 SECRET_REFERENCE = re.compile(r"\$\{[A-Z][A-Z0-9_]*(:?\?[^}]*)?\}")
@@ -243,6 +244,7 @@ def test_project_container_waits_for_migrate_pgbouncer_and_kafka(services, name)
         "migrate": {"condition": "service_completed_successfully"},
         "pgbouncer": {"condition": "service_healthy"},
         "kafka": {"condition": "service_healthy"},
+        "redis": {"condition": "service_healthy"},
     }
 
 
@@ -419,6 +421,75 @@ def test_mailpit_serves_smtp_1025_and_its_ui_on_8025_locally(services):
     mailpit = services["mailpit"]
     assert "1025" in [str(port) for port in mailpit["expose"]]
     assert mailpit["ports"] == ["127.0.0.1:8025:8025"]
+
+
+# ------------------------------------------------------------------ compose: redis and backup
+# Failed before this change (issue 20): there was no redis service, the services kept their
+# rate-limit counters per process (memory://), and there was no backup service.
+
+RATE_LIMIT_STORAGE = "redis://redis:6379/0"
+
+
+def test_redis_holds_the_rate_limit_counters_without_persistence_or_published_port(services):
+    redis = services["redis"]
+    assert redis["image"].startswith("redis:7.")
+    assert redis["healthcheck"]["test"] == ["CMD", "redis-cli", "ping"]
+    assert "ports" not in redis and "env_file" not in redis
+    assert "6379" in [str(port) for port in redis["expose"]]
+    command = command_of(redis)
+    assert command[0] == "redis-server"
+    assert command[command.index("--appendonly") + 1] == "no"
+    assert command[command.index("--save") + 1] == ""
+    assert "--maxmemory" in command
+
+
+@pytest.mark.parametrize("container", sorted(PROJECT_SERVICES))
+def test_every_container_counts_rate_limits_in_redis(services, container):
+    assert env_of(services[container])["RATE_LIMIT_STORAGE_URI"] == RATE_LIMIT_STORAGE
+
+
+def test_the_storage_uri_is_the_setting_the_rate_limiter_reads():
+    from shared.config import BaseServiceSettings
+
+    field = BaseServiceSettings.model_fields["rate_limit_storage_uri"]
+    assert field.default == "memory://"  # the local stack; compose overrides it
+    assert BaseServiceSettings(rate_limit_storage_uri=RATE_LIMIT_STORAGE, _env_file=None)
+
+
+def backup_script(services: dict[str, Any]) -> str:
+    entrypoint = services["backup"]["entrypoint"]
+    assert entrypoint[:2] == ["/bin/sh", "-ec"]
+    return entrypoint[2]
+
+
+def test_backup_dumps_with_pg_dump_custom_format_into_a_volume(compose, services):
+    backup = services["backup"]
+    assert backup["image"] == services["postgres"]["image"]  # pg_dump of the server's version
+    assert backup["depends_on"] == {"postgres": {"condition": "service_healthy"}}
+    assert "env_file" not in backup and "ports" not in backup
+    volume, target = backup["volumes"][0].split(":")[:2]
+    assert (volume, target) == ("backup-data", "/backups")
+    assert volume in compose["volumes"]
+    env = env_of(backup)
+    assert (env["PGHOST"], env["PGPORT"], env["PGUSER"]) == ("postgres", "5432", "postgres")
+    assert env["PGDATABASE"] == "psymatch"
+    assert SECRET_REFERENCE.fullmatch(env["PGPASSWORD"])
+    assert env["BACKUP_INTERVAL_S"] == "${BACKUP_INTERVAL_S:-86400}"
+    assert env["BACKUP_KEEP"] == "${BACKUP_KEEP:-14}"
+    script = backup_script(services)
+    assert "pg_dump -Fc" in script
+    assert "while true" in script and 'sleep "$$BACKUP_INTERVAL_S"' in script
+    assert "BACKUP_KEEP + 1" in script  # retention: the newest N files stay
+    assert ".last-success" in " ".join(backup["healthcheck"]["test"])
+
+
+def test_backup_script_is_valid_shell(services):
+    """`sh -n` on the script as the container sees it ($$ is compose's escape for $)."""
+    import subprocess
+
+    script = backup_script(services).replace("$$", "$")
+    result = subprocess.run(["sh", "-n"], input=script, text=True, capture_output=True)
+    assert result.returncode == 0, result.stderr
 
 
 # ------------------------------------------------------------------ Dockerfile

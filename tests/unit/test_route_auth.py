@@ -104,7 +104,7 @@ def test_as_of_needs_the_clock_override_setting():
 # The only routes without a bearer token: the ops routes of every service, and the answer page
 # of outreach e-mails (communication; the signed link is its key).
 CORE_PUBLIC = {("/health", "GET"), ("/ready", "GET"), ("/metrics", "GET")}
-CORE_PUBLIC |= {("/openapi.json", "GET"), ("/docs", "GET")}
+CORE_PUBLIC |= {("/openapi.json", "GET"), ("/docs", "GET"), ("/docs/assets/<string:name>", "GET")}
 PUBLIC = {
     service: CORE_PUBLIC
     | (

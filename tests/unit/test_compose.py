@@ -473,7 +473,9 @@ def test_backup_dumps_with_pg_dump_custom_format_into_a_volume(compose, services
     env = env_of(backup)
     assert (env["PGHOST"], env["PGPORT"], env["PGUSER"]) == ("postgres", "5432", "postgres")
     assert env["PGDATABASE"] == "psymatch"
-    assert SECRET_REFERENCE.fullmatch(env["PGPASSWORD"])
+    assert env["PGPASSWORD_FILE"] == "/run/secrets/postgres_password"
+    assert backup["secrets"] == ["postgres_password"]
+    assert "PGPASSWORD" not in env  # the password is a secret file, never an environment value
     assert env["BACKUP_INTERVAL_S"] == "${BACKUP_INTERVAL_S:-86400}"
     assert env["BACKUP_KEEP"] == "${BACKUP_KEEP:-14}"
     script = backup_script(services)

@@ -79,6 +79,8 @@ def test_the_compose_backup_loop_keeps_the_newest_dumps_and_one_restores(source_
         '[ "$n" -lt 2 ] || exit 1\nexec /bin/sleep 1.1\n'
     )
     (bin_dir / "sleep").chmod(0o755)
+    password = tmp_path / "postgres_password"
+    password.write_text("unused-locally-trust-auth")
     env = {
         **os.environ,
         "PATH": f"{bin_dir}:{os.environ['PATH']}",
@@ -86,6 +88,7 @@ def test_the_compose_backup_loop_keeps_the_newest_dumps_and_one_restores(source_
         "PGPORT": "5432",
         "PGUSER": "postgres",
         "PGDATABASE": source_db,
+        "PGPASSWORD_FILE": str(password),
         "BACKUP_INTERVAL_S": "60",
         "BACKUP_KEEP": "2",
     }

@@ -3,7 +3,7 @@
 # python -m <name>.worker, python scripts/stack.py migrate). No secret is baked in:
 # everything comes from the environment at run time.
 
-# --- build stage: install the project and its pinned runtime deps into a venv ---
+# --- build stage: the locked runtime deps, then the project, into a venv ---
 FROM python:3.11-slim AS build
 
 ENV PIP_NO_CACHE_DIR=1 \
@@ -14,6 +14,11 @@ RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 
 WORKDIR /src
+# The dependency layer first: it changes only with the lock file, so a code change reuses it.
+# Every package at the version and hash of requirements.lock (runtime only, no test tools).
+COPY requirements.lock ./
+RUN pip install --require-hashes --no-deps -r requirements.lock
+
 # Copy only what `pip install .` needs (explicit paths, so a local .env, .venv or .data
 # never enters the build, with or without a .dockerignore).
 COPY pyproject.toml ./
@@ -27,7 +32,7 @@ COPY scraping_service ./scraping_service
 
 # Non-editable install: the packages land in site-packages, so /src is not needed at run time.
 # The find_spec check fails the build early if a package or the web server did not install.
-RUN pip install . \
+RUN pip install --no-deps . \
  && python -c "import importlib.util as u, sys; \
 mods = ('shared', 'patient_service', 'therapist_service', 'matching_service', \
 'communication_service', 'geocoding_service', 'scraping_service', 'gunicorn', 'alembic'); \

@@ -4,13 +4,23 @@ PY := $(VENV)/bin/python
 ROLE ?= staff
 PYTEST_ARGS ?=
 
-.PHONY: install up down status test lint token bench audit demo
+.PHONY: install up down status test lint token bench audit demo lock
 
-$(VENV)/.installed: pyproject.toml
+# Reproducible: every package (transitive ones too) at the version and hash of the lock file;
+# the project itself goes in editable, without resolving anything again.
+$(VENV)/.installed: pyproject.toml requirements-dev.lock
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip setuptools
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q --require-hashes --no-deps -r requirements-dev.lock
+	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
 	touch $@
+
+# After changing a pin in pyproject.toml: the runtime lock (Dockerfile) and the dev lock (make).
+lock: install
+	$(VENV)/bin/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 \
+		--quiet -o requirements.lock
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
+		--quiet -o requirements-dev.lock
 
 install: $(VENV)/.installed
 

@@ -2,6 +2,8 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 ROLE ?= staff
+# `make up SCALE=2`: two web and two worker processes per service
+SCALE ?= 1
 PYTEST_ARGS ?=
 
 .PHONY: install up down status test lint token bench audit demo lock
@@ -25,7 +27,7 @@ lock: install
 install: $(VENV)/.installed
 
 up: install
-	$(PY) scripts/stack.py up
+	$(PY) scripts/stack.py up --scale $(SCALE)
 
 down:
 	@if [ -x $(PY) ]; then $(PY) scripts/stack.py down; else echo "nothing was started"; fi

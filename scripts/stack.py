@@ -38,7 +38,9 @@ def service_env(service: str, database: str = "psymatch") -> dict[str, str]:
     return {"DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
 
 
-def start_services(database: str = "psymatch") -> None:
+def start_services(database: str = "psymatch", scale: int = 1) -> None:
+    """Per service `scale` web processes (gunicorn masters sharing the port: SO_REUSEPORT)
+    and `scale` workers; instance 1 keeps the plain names `<service>-web`/`-worker`."""
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     for service, port in SERVICE_PORTS.items():
         if not _alive(f"{service}-web") and infra.port_open(port):
@@ -46,25 +48,29 @@ def start_services(database: str = "psymatch") -> None:
                 f"port {port} ({service}) is used by a process this checkout "
                 "did not start; stop it first"
             )
-        if not _alive(f"{service}-web"):
-            web = [
-                gunicorn,
-                "--config",
-                str(infra.ROOT / "gunicorn.conf.py"),
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "2",
-                "--timeout",
-                "60",
-                f"{service}.app:create_app()",
-            ]
-            infra.start_process(f"{service}-web", web, service_env(service, database))
-        if not _alive(f"{service}-worker"):
-            env = {**service_env(service, database), "WORKER_METRICS_PORT": str(port + 1000)}
-            infra.start_process(
-                f"{service}-worker", [sys.executable, "-m", f"{service}.worker"], env
-            )
+        for instance in range(1, scale + 1):
+            suffix = "" if instance == 1 else f"-{instance}"
+            if not _alive(f"{service}-web{suffix}"):
+                web = [
+                    gunicorn,
+                    "--config",
+                    str(infra.ROOT / "gunicorn.conf.py"),
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    *(["--reuse-port"] if scale > 1 else []),
+                    "--workers",
+                    "2",
+                    "--timeout",
+                    "60",
+                    f"{service}.app:create_app()",
+                ]
+                infra.start_process(f"{service}-web{suffix}", web, service_env(service, database))
+            if not _alive(f"{service}-worker{suffix}"):
+                metrics_port = port + 1000 + 100 * (instance - 1)
+                env = {**service_env(service, database), "WORKER_METRICS_PORT": str(metrics_port)}
+                infra.start_process(
+                    f"{service}-worker{suffix}", [sys.executable, "-m", f"{service}.worker"], env
+                )
 
 
 def wait_ready(timeout_s: float = 90.0, **poll_options: Any) -> dict[str, str]:
@@ -155,12 +161,13 @@ def make_secrets(folder: Path) -> list[str]:
     return written
 
 
-def up(database: str = "psymatch") -> None:
+def up(database: str = "psymatch", scale: int = 1) -> None:
     infra.ensure_infrastructure()
     migrate(database)
-    start_services(database)
+    start_services(database, scale)
     wait_ready()
-    print("\nAll six services are ready:")
+    each = "" if scale == 1 else f" ({scale} web and {scale} worker processes each)"
+    print(f"\nAll six services are ready{each}:")
     for service, port in SERVICE_PORTS.items():
         print(f"  {service:<22} http://127.0.0.1:{port}   (docs: /docs, OpenAPI: /openapi.json)")
     print(f"  mail (SMTP catcher)    127.0.0.1:1025 -> {infra.DATA / 'mail'}")
@@ -232,10 +239,17 @@ def main() -> None:
     )
     parser.add_argument("--role", default="staff", choices=["staff", "admin", "service"])
     parser.add_argument("--database", default="psymatch")
+    parser.add_argument(
+        "--scale",
+        type=int,
+        choices=range(1, 5),
+        default=int(os.environ.get("SCALE") or 1),
+        help="web and worker processes per service for `up` (default 1; SCALE=2 runs two)",
+    )
     args = parser.parse_args()
     try:
         if args.command == "up":
-            up(args.database)
+            up(args.database, args.scale)
         elif args.command == "down":
             down()
         elif args.command == "stop-services":

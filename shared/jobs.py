@@ -16,7 +16,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from prometheus_client import Counter
@@ -32,6 +32,9 @@ log = logging.getLogger(__name__)
 JOB_RUNS = Counter("job_runs_total", "Job runs by outcome", ["service", "job", "status"])
 
 JobFunc = Callable[[datetime], dict[str, Any]]
+# A scheduled run that started less than this share of the job's interval ago counts as this
+# schedule's run (made by another worker process of the service).
+DUE_SHARE = 0.9
 INTERRUPTED_ERROR = "interrupted: the process running this job stopped before it finished"
 
 
@@ -78,6 +81,30 @@ class JobRunner:
         self._table = table
         self._clock = clock
         self._lock_space = zlib.crc32(f"job-run:{table.fullname}".encode()) & 0x7FFFFFFF
+        self._schedule_space = zlib.crc32(f"job-schedule:{table.fullname}".encode()) & 0x7FFFFFFF
+
+    def run_if_due(self, job: Job, trigger: str = "schedule") -> dict[str, Any] | None:
+        """The scheduled run of `job`, unless another process of the service is making it or
+        made it less than DUE_SHARE of its interval ago: several workers of one service run each
+        job once per schedule. None when skipped."""
+        session = self._session_factory()
+        try:
+            key = zlib.crc32(job.name.encode()) & 0x7FFFFFFF
+            lock = func.pg_try_advisory_xact_lock(self._schedule_space, key)
+            if not session.execute(select(lock)).scalar():
+                return None  # another process is deciding or running this job now
+            t = self._table
+            last = session.execute(
+                select(func.max(t.c.started_at)).where(
+                    t.c.job_name == job.name, t.c.trigger == trigger
+                )
+            ).scalar()
+            recent = timedelta(seconds=job.interval_s * DUE_SHARE)
+            if last is not None and self._clock.now() - last < recent:
+                return None
+            return self.run(job, trigger)  # the lock is held until this run has finished
+        finally:
+            session.close()
 
     def run(self, job: Job, trigger: str, as_of: datetime | None = None) -> dict[str, Any]:
         now = as_of or self._clock.now()
@@ -207,6 +234,6 @@ class JobScheduler:
 
     def _run_safely(self, job: Job) -> None:
         try:
-            self._runner.run(job, "schedule")
+            self._runner.run_if_due(job, "schedule")
         except Exception:  # noqa: BLE001 - a failing job must not stop the others
             log.exception("job %s failed", job.name)

@@ -4,11 +4,13 @@ Import → search → requests → batched e-mail → (no answer, 7 days later v
 call → "accepted" on the phone → placement → patient `placed` → other requests cancelled →
 unsent e-mail shrinks → "placement found" e-mail → the therapist cools for 28 days.
 
-Run twice: with the development identity (HS256 user tokens from `make token`), and as
+Run three times: with the development identity (HS256 user tokens from `make token`), and as
 production would with an identity provider: RS256 user tokens with issuer and audience, signed
 with a private key generated here, and service tokens with their own SERVICE_JWT_SECRET. The
 second run failed before user and service tokens were told apart (issue 20): every
-service-to-service call (geocoding, directory lookups) was 401.
+service-to-service call (geocoding, directory lookups) was 401. A third run scales out: two web
+and two worker processes per service (`make up SCALE=2`), and still one e-mail per practice, one
+call, one request per pair, no request in two e-mails and one placement.
 """
 
 from __future__ import annotations
@@ -129,18 +131,22 @@ def stack(*args: str, env: dict[str, str] | None = None) -> subprocess.Completed
     )
 
 
-def stack_running(identity: DevIdentity | ProviderIdentity):
-    """A fresh e2e database and the stack with clock override and the given identity;
-    infrastructure stays up after."""
+def stack_running(identity: DevIdentity | ProviderIdentity, scale: int = 1):
+    """A fresh e2e database and the stack with clock override and the given identity (and
+    `scale` web and worker processes per service); infrastructure stays up after."""
     if any(infra.port_open(port) for port in SERVICE_PORTS.values()):
         stack("down")  # services started without ALLOW_CLOCK_OVERRIDE must restart
         stack("infra")
     infra.reset_database(DATABASE)
     catcher = Controller(MailDirHandler(MAIL), hostname="127.0.0.1", port=SMTP_PORT)
     catcher.start()  # this test's own SMTP catcher: its mail folder is ours alone
-    started = stack("up", "--database", DATABASE, env=identity.env)
+    started = stack("up", "--database", DATABASE, "--scale", str(scale), env=identity.env)
     try:
         assert started.returncode == 0, started.stdout + started.stderr
+        if scale > 1:  # really two of each: the second web master and worker of every service
+            second = {p.stem for p in infra.PIDS.glob("*-2.pid")}
+            expected = {f"{s}-{kind}-2" for s in SERVICE_PORTS for kind in ("web", "worker")}
+            assert second == expected, second
         yield identity
     finally:
         stack("down")
@@ -154,10 +160,14 @@ def running():
     yield from stack_running(DevIdentity())
 
 
-@pytest.fixture(scope="module", params=["dev-hs256", "provider-rs256"])
+@pytest.fixture(scope="module", params=["dev-hs256", "provider-rs256", "two-of-each"])
 def running_as(request):
-    """The stack once per identity: development HS256, then an RS256 identity provider."""
-    yield from stack_running(DevIdentity() if request.param == "dev-hs256" else ProviderIdentity())
+    """The stack once per identity (development HS256, an RS256 identity provider), then
+    scaled out: two web and two worker processes per service (`make up SCALE=2`)."""
+    if request.param == "provider-rs256":
+        yield from stack_running(ProviderIdentity())
+    else:
+        yield from stack_running(DevIdentity(), scale=2 if request.param == "two-of-each" else 1)
 
 
 def until(probe, what: str, timeout_s: float = 60.0):
@@ -427,6 +437,20 @@ def test_the_placement_loop_end_to_end(running_as):
         ]
         if e["state"] in ("draft", "queued")
     ]
+    for patient_id in (first, second, third):  # never two requests for one pair
+        pairs = [r["therapist_id"] for r in api.requests_of(patient_id)]
+        assert len(pairs) == len(set(pairs)), (patient_id, pairs)
+    for therapist_id in (ids[a_mail], ids[b_mail]):  # no request in two inquiry e-mails
+        emails = api.call("GET", "communication", f"/api/emails?therapist_id={therapist_id}")
+        carried_ids = [
+            request_id
+            for e in emails["items"]
+            if e["purpose"] == "outreach"
+            for request_id in api.call("GET", "communication", f"/api/emails/{e['id']}")[
+                "placement_request_ids"
+            ]
+        ]
+        assert len(carried_ids) == len(set(carried_ids)), carried_ids
 
 
 def drafts_of(api: Api, therapist_id: int) -> list[dict]:

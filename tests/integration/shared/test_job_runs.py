@@ -98,3 +98,26 @@ def test_events_of_one_run_share_a_correlation_id_and_a_request_passes_its_own(c
         ]
     assert ids[0] == ids[1] and ids[0] is not None
     assert ids[2:] == ["req-123", "req-123"]
+
+
+def test_two_worker_processes_run_a_scheduled_job_once_per_schedule(clean_scratch):
+    """Scale-out (issue 20): every worker of a service schedules every job; the scheduled run
+    is made by one of them per interval. Failed before this change: both ran it."""
+    clock = FakeClock(NOW)
+    table = clean_scratch.tables["job_runs"]
+    first, second = (
+        JobRunner(SERVICE, clean_scratch.session_factory, table, clock) for _ in range(2)
+    )
+    ran: list[str] = []
+    job = Job("send-emails", lambda now: ran.append(now.isoformat()) or {}, 60)
+
+    assert first.run_if_due(job) is not None
+    assert second.run_if_due(job) is None  # the same schedule: made by the other process
+    clock.advance(seconds=30)
+    assert first.run_if_due(job) is None and second.run_if_due(job) is None
+    clock.advance(seconds=31)
+    assert second.run_if_due(job) is not None  # the next schedule: whoever comes first
+    assert first.run_if_due(job) is None
+    assert len(ran) == 2
+    assert first.run(job, "api")  # a run by hand is never held back
+    assert len(ran) == 3

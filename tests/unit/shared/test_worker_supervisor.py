@@ -74,7 +74,7 @@ def test_a_dead_job_thread_ends_the_scheduler_thread():
     stop = threading.Event()
 
     class Runner:
-        def run(self, job, trigger):
+        def run_if_due(self, job, trigger):
             raise SystemExit("not caught by the job's own error handling")
 
     registry = JobRegistry([Job("crashy", lambda *_: None, 60)])

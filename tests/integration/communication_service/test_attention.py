@@ -7,15 +7,15 @@ import pytest
 from integration.communication_service.helpers import SECRET, feed
 from integration.communication_service.test_responses_api import answer, sent_request
 from integration.communication_service.test_sending import failed_for_good
+from support.tokens import token_for
 
 from shared.events.patient import PROFILE_EXAMPLE, PatientSearchPaused
-from shared.http.auth import issue_token
 
 pytestmark = pytest.mark.integration
 
 
 def service_headers(staff):
-    return {"Authorization": f"Bearer {issue_token(SECRET, 'patient_service', 'service')}"}
+    return {"Authorization": f"Bearer {token_for(SECRET, 'patient_service', 'service')}"}
 
 
 def test_a_failed_email_is_listed_with_its_reason_ids_and_a_german_message(

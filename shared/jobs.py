@@ -87,6 +87,7 @@ class JobRunner:
         """The scheduled run of `job`, unless another process of the service is making it or
         made it less than DUE_SHARE of its interval ago: several workers of one service run each
         job once per schedule. None when skipped."""
+        self.mark_interrupted()  # a run whose process died is no schedule's run
         session = self._session_factory()
         try:
             key = zlib.crc32(job.name.encode()) & 0x7FFFFFFF
@@ -96,7 +97,9 @@ class JobRunner:
             t = self._table
             last = session.execute(
                 select(func.max(t.c.started_at)).where(
-                    t.c.job_name == job.name, t.c.trigger == trigger
+                    t.c.job_name == job.name,
+                    t.c.trigger == trigger,
+                    t.c.status != "interrupted",
                 )
             ).scalar()
             recent = timedelta(seconds=job.interval_s * DUE_SHARE)

@@ -121,3 +121,24 @@ def test_two_worker_processes_run_a_scheduled_job_once_per_schedule(clean_scratc
     assert len(ran) == 2
     assert first.run(job, "api")  # a run by hand is never held back
     assert len(ran) == 3
+
+
+def test_a_scheduled_run_whose_process_died_does_not_hold_back_the_next_one(clean_scratch):
+    """A worker killed mid-run leaves a `running` row; the restarted worker's scheduler must run
+    the job again at once (the matching restart fault test), not wait a whole interval."""
+    clock = FakeClock(NOW)
+    runs = clean_scratch.tables["job_runs"]
+    with clean_scratch.engine.begin() as conn:  # what a SIGKILLed worker leaves behind
+        conn.execute(
+            insert(runs).values(
+                id=77,
+                job_name="matching-round",
+                trigger="schedule",
+                started_at=NOW,
+                status="running",
+            )
+        )
+    runner = JobRunner(SERVICE, clean_scratch.session_factory, runs, clock)
+    clock.advance(seconds=5)
+    job = Job("matching-round", lambda now: {}, 3600)
+    assert runner.run_if_due(job) is not None

@@ -7,6 +7,9 @@ import uuid
 
 import pytest
 
+from geocoding_service import app as geocoding_app
+from geocoding_service.clients.limiter import MinIntervalLimiter
+
 pytestmark = pytest.mark.integration
 
 
@@ -172,7 +175,15 @@ def test_unreachable_nominatim_host_falls_back(make_app, auth):
     assert body["precision"] == "postal_code"
 
 
-def test_rate_limit_spaces_requests_to_nominatim(make_app, nominatim, auth):
+def test_rate_limit_spaces_requests_to_nominatim(make_app, nominatim, auth, monkeypatch):
+    """The configured interval sits on the real request path: on a fake monotonic clock that
+    moves only when the limiter sleeps, three back-to-back lookups reach Nominatim 0.3 s apart."""
+    fake = FakeMonotonic()
+    monkeypatch.setattr(
+        geocoding_app,
+        "MinIntervalLimiter",
+        lambda interval: MinIntervalLimiter(interval, sleep=fake.sleep, monotonic=fake.now),
+    )
     app = make_app(
         geocoding_provider="nominatim",
         nominatim_scheme="http",
@@ -185,8 +196,23 @@ def test_rate_limit_spaces_requests_to_nominatim(make_app, nominatim, auth):
         client.get(
             "/api/geocode", query_string={"street": _street(), "postal_code": "52062"}, headers=auth
         )
-    times = [r["at"] for r in nominatim.requests]
-    assert min(b - a for a, b in zip(times, times[1:], strict=False)) >= 0.28
+    assert len(nominatim.requests) == 3
+    assert fake.slept == [pytest.approx(0.3), pytest.approx(0.3)]
+
+
+class FakeMonotonic:
+    """A monotonic clock that stands still until something sleeps on it."""
+
+    def __init__(self) -> None:
+        self.value = 1000.0
+        self.slept: list[float] = []
+
+    def now(self) -> float:
+        return self.value
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.value += seconds
 
 
 def test_resolving_a_subject_publishes_location_resolved(make_app, auth, outbox):

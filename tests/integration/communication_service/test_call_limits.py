@@ -35,6 +35,7 @@ from shared.events.therapist import (
     TherapistUnblocked,
     TherapistUpdated,
 )
+from shared.rules import CALL_OUTCOME_GRACE_HOURS
 
 pytestmark = pytest.mark.integration
 WEEK = timedelta(days=7)
@@ -163,7 +164,7 @@ def test_a_slot_passed_without_an_outcome_counts_as_not_reached(
     item = request_item(tid)
     feed(ctx, handlers, requests_created(item))
     run_job(client, admin, START)
-    grace = FIRST_SLOT + timedelta(minutes=5) + timedelta(hours=24)
+    grace = FIRST_SLOT + timedelta(minutes=5) + timedelta(hours=CALL_OUTCOME_GRACE_HOURS)
     assert run_job(client, admin, grace - timedelta(minutes=1))["overdue"] == {}
     assert run_job(client, admin, grace)["overdue"] == {"rescheduled": 1}
     [call] = calls_of(client, staff, tid)

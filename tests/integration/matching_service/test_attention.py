@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from shared.events.communication import EmailSent
+from shared.rules import CONTACTED_WITHOUT_ANSWER_DAYS
 
 pytestmark = pytest.mark.integration
 
@@ -74,7 +75,9 @@ def test_a_request_contacted_long_ago_without_answer_or_call_is_listed(
     assert item["since"] == sent.isoformat() and "14 Tagen" in item["message"]
 
 
-def test_a_request_contacted_recently_is_not_listed(app, feed, builders, auth, clock):
+def test_a_request_contacted_one_second_short_of_14_days_is_not_listed(
+    app, feed, builders, auth, clock
+):
     feed.send(builders.therapist(1))
     feed.send(builders.patient(1))
     [request] = (
@@ -85,7 +88,9 @@ def test_a_request_contacted_recently_is_not_listed(app, feed, builders, auth, c
             email_id=1,
             therapist_id=1,
             placement_request_ids=[request["id"]],
-            sent_at=clock.now() - timedelta(days=13),
+            sent_at=clock.now()
+            - timedelta(days=CONTACTED_WITHOUT_ANSWER_DAYS)
+            + timedelta(seconds=1),
         )
     )
     assert listed(app, auth, "contacted_without_answer")["total"] == 0

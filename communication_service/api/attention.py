@@ -11,26 +11,15 @@ from communication_service.api.common import communication_context
 from communication_service.api.schemas.attention import OpenContactList
 from communication_service.services import attention
 from shared.http import attention as listing
-from shared.http.operations import AuditRecord, operation
-from shared.http.pagination import page_body
+from shared.http.operations import operation
 
-
-class AttentionListResource(Resource):
-    @operation(
-        "Cases that need a person: acceptances held for staff (patient paused or not "
-        "searching), e-mails failed for good; oldest first",
-        roles=listing.ROLES,
-        query=listing.AttentionQuery,
-        tags=listing.TAGS,
-        responses={200: ("The open items", listing.AttentionPage)},
-        audit=AuditRecord("patient", response="items.patient_id"),
-    )
-    def get(self, query: listing.AttentionQuery) -> Any:
-        reason = query.reason.value if query.reason is not None else None
-        items, total = attention.list_attention(
-            communication_context(), query.offset, query.per_page, reason
-        )
-        return page_body(items, query, total)
+AttentionListResource = listing.attention_list_resource(
+    "Cases that need a person: acceptances held for staff (patient paused or not searching), "
+    "e-mails failed for good; oldest first",
+    lambda offset, per_page, reason: attention.list_attention(
+        communication_context(), offset, per_page, reason
+    ),
+)
 
 
 class OpenContactListResource(Resource):

@@ -12,33 +12,29 @@ from matching_service.context import MatchingContext
 from matching_service.services import attention
 from shared.http import attention as listing
 from shared.http.app_factory import context_of
-from shared.http.operations import AuditRecord, operation
-from shared.http.pagination import page_body
+from shared.http.operations import operation
 
 
-class AttentionListResource(Resource):
-    @operation(
-        "Cases that need a person: searching without an open request (with or without a "
-        "candidate, the latter with the explanation), contacted without answer or call",
-        roles=listing.ROLES,
-        query=listing.AttentionQuery,
-        tags=listing.TAGS,
-        responses={200: ("The open items, oldest first", listing.AttentionPage)},
-        audit=AuditRecord("patient", response="items.patient_id"),
+def _attention_page(offset: int, per_page: int, reason: str | None) -> tuple[list[Any], int]:
+    ctx = context_of(MatchingContext)
+    items = attention.attention_items(
+        ctx.unit_of_work(),
+        ctx.rules,
+        ctx.settings.contacted_without_answer_days,
+        ctx.clock.now(),
+        reason,
     )
-    def get(self, query: listing.AttentionQuery) -> Any:
-        ctx = context_of(MatchingContext)
-        items = attention.attention_items(
-            ctx.unit_of_work(),
-            ctx.rules,
-            ctx.settings.contacted_without_answer_days,
-            ctx.clock.now(),
-            query.reason.value if query.reason is not None else None,
-        )
-        page = items[query.offset : query.offset + query.per_page]
-        for item in page:
-            item["since"] = item["since"].isoformat()
-        return page_body(page, query, len(items))
+    page = items[offset : offset + per_page]
+    for item in page:
+        item["since"] = item["since"].isoformat()
+    return page, len(items)
+
+
+AttentionListResource = listing.attention_list_resource(
+    "Cases that need a person: searching without an open request (with or without a "
+    "candidate, the latter with the explanation), contacted without answer or call",
+    _attention_page,
+)
 
 
 class OpenRequestListResource(Resource):

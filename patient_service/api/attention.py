@@ -11,26 +11,15 @@ from patient_service.api.web import CONFLICT, NOT_FOUND, ROLES, TAGS, patient_co
 from patient_service.services import attention
 from shared.http import attention as listing
 from shared.http.auth import actor
-from shared.http.operations import AuditRecord, operation
-from shared.http.pagination import page_body
+from shared.http.operations import operation
 
-
-class AttentionListResource(Resource):
-    @operation(
-        "Cases that need a person: unacknowledged crisis flags, drift the consistency check "
-        "could not repair (`status_mismatch`); oldest first",
-        roles=listing.ROLES,
-        query=listing.AttentionQuery,
-        tags=listing.TAGS,
-        responses={200: ("The open items", listing.AttentionPage)},
-        audit=AuditRecord("patient", response="items.patient_id"),
-    )
-    def get(self, query: listing.AttentionQuery) -> Any:
-        reason = query.reason.value if query.reason is not None else None
-        items, total = attention.list_attention(
-            patient_context(), query.offset, query.per_page, reason
-        )
-        return page_body(items, query, total)
+AttentionListResource = listing.attention_list_resource(
+    "Cases that need a person: unacknowledged crisis flags, drift the consistency check "
+    "could not repair (`status_mismatch`); oldest first",
+    lambda offset, per_page, reason: attention.list_attention(
+        patient_context(), offset, per_page, reason
+    ),
+)
 
 
 class PatientCrisisAcknowledgementResource(Resource):

@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from flask_restful import Resource
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.http.pagination import PageQuery
+from shared.http.operations import AuditRecord, operation
+from shared.http.pagination import PageQuery, page_body
 from shared.vocabulary import AttentionReason
 
 ROLES = ("staff", "admin")
@@ -54,3 +57,28 @@ class PatientIdsQuery(BaseModel):
     @property
     def ids(self) -> list[int]:
         return sorted({int(part) for part in self.patient_ids.split(",")})
+
+
+# (offset, per_page, reason or None) -> (the page's items with ISO `since`, total)
+AttentionFetch = Callable[[int, int, str | None], tuple[list[dict[str, Any]], int]]
+
+
+def attention_list_resource(summary: str, fetch: AttentionFetch) -> type[Resource]:
+    """The `GET /api/attention` resource of a service: the same query, roles, audit and page
+    everywhere; only what the service lists (`fetch`) and its summary differ."""
+
+    class AttentionListResource(Resource):
+        @operation(
+            summary,
+            roles=ROLES,
+            query=AttentionQuery,
+            tags=TAGS,
+            responses={200: ("The open items, oldest first", AttentionPage)},
+            audit=AuditRecord("patient", response="items.patient_id"),
+        )
+        def get(self, query: AttentionQuery) -> Any:
+            reason = query.reason.value if query.reason is not None else None
+            items, total = fetch(query.offset, query.per_page, reason)
+            return page_body(items, query, total)
+
+    return AttentionListResource

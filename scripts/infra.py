@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -16,7 +17,7 @@ from typing import TypeVar
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from shared.config import SERVICE_NAMES, dev_db_password, secret_from_env
+from shared.config import DATABASE_ROLES, dev_db_password, secret_from_env
 
 T = TypeVar("T")
 
@@ -152,7 +153,8 @@ ROLE_SETUP_LOCK = 0x5053594D  # "PSYM": the advisory lock around creating the se
 
 
 def setup_database(database: str) -> None:
-    """Create the database, six login roles and six schemas; each role only its own schema."""
+    """Create the database, its login roles and schemas (six services, the staff console);
+    each role only its own schema."""
     engine = create_engine(admin_url(), isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         if not conn.execute(
@@ -163,7 +165,7 @@ def setup_database(database: str) -> None:
         # (concurrent ALTER ROLE fails with "tuple concurrently updated").
         conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": ROLE_SETUP_LOCK})
         try:
-            for service in SERVICE_NAMES:
+            for service in DATABASE_ROLES:
                 _ensure_role(conn, service)
         finally:
             conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ROLE_SETUP_LOCK})
@@ -174,7 +176,7 @@ def setup_database(database: str) -> None:
     with db_engine.connect() as conn:
         conn.execute(text(f'REVOKE ALL ON DATABASE "{database}" FROM PUBLIC'))
         conn.execute(text("REVOKE ALL ON SCHEMA public FROM PUBLIC"))
-        for service in SERVICE_NAMES:
+        for service in DATABASE_ROLES:
             conn.execute(text(f'GRANT CONNECT, TEMPORARY ON DATABASE "{database}" TO {service}'))
             conn.execute(text(f"CREATE SCHEMA IF NOT EXISTS {service} AUTHORIZATION {service}"))
             conn.execute(text(f"REVOKE ALL ON SCHEMA {service} FROM PUBLIC"))
@@ -240,15 +242,17 @@ def pgbouncer_config(run_dir: Path, port: int = PGBOUNCER_PORT) -> str:
 
 
 def ensure_pgbouncer() -> None:
-    """Generate the config and start PgBouncer on 127.0.0.1:6432 unless it already runs."""
+    """Generate the config and start PgBouncer on 127.0.0.1:6432 unless it already runs (then
+    only a changed user list is written and PgBouncer told to reload it)."""
+    run_dir = pgbouncer_runtime_dir()
+    users = "".join(f'"{s}" "{db_password(s)}"\n' for s in DATABASE_ROLES)
     if port_open(PGBOUNCER_PORT):
+        _reload_pgbouncer_users(run_dir, users)
         return
     binary = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
     if not Path(binary).exists():
         apt_install("pgbouncer")
-    run_dir = pgbouncer_runtime_dir()
     run_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    users = "".join(f'"{s}" "{db_password(s)}"\n' for s in SERVICE_NAMES)
     (run_dir / "userlist.txt").write_text(users)
     (run_dir / "pgbouncer.ini").write_text(pgbouncer_config(run_dir))
     command = [binary, "-d", str(run_dir / "pgbouncer.ini")]
@@ -261,6 +265,18 @@ def ensure_pgbouncer() -> None:
     wait_for(lambda: port_open(PGBOUNCER_PORT), "PgBouncer on 127.0.0.1:6432")
     _link(run_dir / "pgbouncer.log", LOGS / "pgbouncer.log")
     _link(run_dir / "pgbouncer.pid", PIDS / "pgbouncer.pid")
+
+
+def _reload_pgbouncer_users(run_dir: Path, users: str) -> None:
+    """A PgBouncer started by an older checkout may lack a role added since (SIGHUP reloads)."""
+    userlist, pid_file = run_dir / "userlist.txt", run_dir / "pgbouncer.pid"
+    if not userlist.exists() or not pid_file.exists() or userlist.read_text() == users:
+        return
+    userlist.write_text(users)
+    try:
+        os.kill(int(pid_file.read_text().strip()), signal.SIGHUP)
+    except (OSError, ValueError):
+        return
 
 
 def _link(target: Path, link: Path) -> None:

@@ -27,6 +27,8 @@ SERVICE_NAMES = (
     "geocoding_service",
     "scraping_service",
 )
+# Every schema of the database has its own login role: the six services and the staff console.
+DATABASE_ROLES = (*SERVICE_NAMES, "staff_console")
 # Local stacks side by side (several checkouts on one machine) shift every port of the six
 # services, their worker metrics and the console by PSYMATCH_PORT_OFFSET (development only).
 PORT_OFFSET = int(os.environ.get("PSYMATCH_PORT_OFFSET", "0"))
@@ -118,12 +120,16 @@ class SecretFileSource(PydanticBaseSettingsSource):
         return values
 
 
+# Public keys are no secrets, but long: like secrets they may come from a `<NAME>_FILE`.
+PUBLIC_KEY_SETTINGS = ("jwt_public_key", "console_jwt_public_key")
+
+
 def secret_setting_names(settings_cls: type[BaseSettings]) -> tuple[str, ...]:
     """The settings that can come from a file: every SecretStr field, and the JWT public key."""
     names = [
         name
         for name, field in settings_cls.model_fields.items()
-        if "SecretStr" in str(field.annotation) or name == "jwt_public_key"
+        if "SecretStr" in str(field.annotation) or name in PUBLIC_KEY_SETTINGS
     ]
     return tuple(names)
 
@@ -195,6 +201,11 @@ class BaseServiceSettings(BaseSettings):
     )
     jwt_audience: str | None = Field(
         default=None, description="Required `aud` of user tokens; unset: not checked"
+    )
+    console_jwt_public_key: str | None = Field(
+        default=None,
+        description="PEM public key of the staff console (RS256 tokens it mints per person); "
+        "unset: console tokens are refused",
     )
     service_jwt_secret: SecretStr = Field(
         default=SecretStr(DEV_SERVICE_JWT_SECRET),
@@ -275,8 +286,8 @@ class BaseServiceSettings(BaseSettings):
 
     @model_validator(mode="after")
     def _keep_user_and_service_tokens_apart(self) -> BaseServiceSettings:
-        if self.jwt_issuer == "psymatch-services":
-            raise ValueError("JWT_ISSUER 'psymatch-services' is reserved for service tokens")
+        if self.jwt_issuer in ("psymatch-services", "psymatch-staff-console"):
+            raise ValueError(f"JWT_ISSUER '{self.jwt_issuer}' is reserved (services, console)")
         if self.jwt_algorithm == "RS256" and not self.jwt_public_key:
             raise ValueError("JWT_PUBLIC_KEY is required when JWT_ALGORITHM is RS256")
         return self

@@ -5,6 +5,9 @@ provider (or `make token`) and are checked with JWT_ALGORITHM/JWT_SECRET or JWT_
 JWT_ISSUER and JWT_AUDIENCE; service tokens (role `service`) are signed by the services
 themselves with SERVICE_JWT_SECRET (HS256, issuer and audience `psymatch-services`, minutes
 of lifetime). A user token never carries role `service`, a service token never another role.
+A third kind comes from the staff console: RS256 tokens it mints for the logged-in person
+(issuer `psymatch-staff-console`, audience `psymatch-services`, role staff or admin), checked
+with CONSOLE_JWT_PUBLIC_KEY; without that key they are refused.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ ROLES = (*USER_ROLES, SERVICE_ROLE)
 SERVICE_ISSUER = "psymatch-services"
 SERVICE_AUDIENCE = "psymatch-services"
 SERVICE_TOKEN_TTL = timedelta(minutes=5)
+# Issuer of the tokens the staff console mints per person (audience: the services).
+CONSOLE_ISSUER = "psymatch-staff-console"
 
 
 @dataclass(frozen=True)
@@ -88,14 +93,22 @@ class Authenticator:
 
     users: TokenVerifier
     services: TokenVerifier
+    console: TokenVerifier | None = None
 
     def verify(self, token: str) -> Principal:
         try:
             unverified = jwt.decode(token, options={"verify_signature": False})
         except jwt.InvalidTokenError as exc:
             raise ApiError(401, "Invalid token.", "unauthorized") from exc
-        if isinstance(unverified, dict) and unverified.get("iss") == SERVICE_ISSUER:
+        issuer = unverified.get("iss") if isinstance(unverified, dict) else None
+        if issuer == SERVICE_ISSUER:
             return self.services.verify(token)
+        if issuer == CONSOLE_ISSUER:
+            if self.console is None:
+                raise ApiError(
+                    401, "Console tokens are not accepted here (no console key).", "unauthorized"
+                )
+            return self.console.verify(token)
         return self.users.verify(token)
 
 
@@ -117,7 +130,12 @@ def build_authenticator(settings: BaseServiceSettings) -> Authenticator:
         SERVICE_AUDIENCE,
         (SERVICE_ROLE,),
     )
-    return Authenticator(users, services)
+    console = None
+    if settings.console_jwt_public_key:
+        console = TokenVerifier(
+            settings.console_jwt_public_key, "RS256", CONSOLE_ISSUER, SERVICE_AUDIENCE, USER_ROLES
+        )
+    return Authenticator(users, services, console)
 
 
 def issue_token(
@@ -156,6 +174,32 @@ def issue_service_token(
         ttl=ttl,
         now=now,
         issuer=SERVICE_ISSUER,
+        audience=SERVICE_AUDIENCE,
+    )
+
+
+CONSOLE_TOKEN_TTL = timedelta(minutes=2)
+
+
+def issue_console_token(
+    private_key: str,
+    account: str,
+    role: str,
+    ttl: timedelta = CONSOLE_TOKEN_TTL,
+    now: datetime | None = None,
+) -> str:
+    """What the staff console sends per call: RS256, subject `console:<account>`, the person's
+    role (staff or admin), minutes of lifetime; the services check it with the public key."""
+    if role not in USER_ROLES:
+        raise ValueError(f"a console token carries staff or admin, not {role!r}")
+    return issue_token(
+        private_key,
+        f"console:{account}",
+        role,
+        ttl=ttl,
+        algorithm="RS256",
+        now=now,
+        issuer=CONSOLE_ISSUER,
         audience=SERVICE_AUDIENCE,
     )
 

@@ -12,7 +12,7 @@ from shared.config import SERVICE_NAMES
 
 ROOT = Path(__file__).resolve().parents[2]
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
-PACKAGES = ("shared", *SERVICE_NAMES)
+PACKAGES = ("shared", *SERVICE_NAMES, "staff_console")
 
 
 def lint_imports(tree: Path) -> subprocess.CompletedProcess:

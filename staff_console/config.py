@@ -1,0 +1,96 @@
+"""The console's settings, read once by `create_app` (environment, `.env`, `<NAME>_FILE`)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from shared.config import (
+    PORT_OFFSET,
+    SecretFileSource,
+    default_database_url,
+    local_url,
+    secret_setting_names,
+    weak_secret_reason,
+)
+
+SCHEMA = "staff_console"
+DEV_SECRET_KEY = "dev-only-insecure-console-session-key-change-me"  # noqa: S105 - refused in production
+CONSOLE_PORT = 8000 + PORT_OFFSET
+SERVICES = ("patient", "therapist", "matching", "communication", "geocoding", "scraping")
+
+
+class ConsoleSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        files = SecretFileSource(settings_cls, secret_setting_names(settings_cls))
+        return (init_settings, env_settings, files, dotenv_settings, file_secret_settings)
+
+    environment: Literal["development", "test", "production"] = "development"
+    console_database_url: SecretStr | None = Field(
+        default=None, description="The console's database (role staff_console, via PgBouncer)"
+    )
+    console_secret_key: SecretStr = Field(
+        default=SecretStr(DEV_SECRET_KEY), description="Signs the console's session cookies"
+    )
+    console_jwt_private_key: SecretStr | None = Field(
+        default=None,
+        description="PEM private key (RS256) of the tokens minted per person; the services "
+        "hold the public key (CONSOLE_JWT_PUBLIC_KEY)",
+    )
+    console_idle_minutes: int = Field(default=30, gt=0, description="Idle timeout of a session")
+    console_max_failed_logins: int = Field(
+        default=5, gt=0, description="Failed logins in the lockout window that lock an account"
+    )
+    console_lockout_minutes: int = Field(
+        default=15, gt=0, description="Lockout window and duration after too many failures"
+    )
+    console_service_timeout_s: float = Field(
+        default=10.0, gt=0, description="Timeout of one call to a service"
+    )
+    console_page_size: int = Field(default=25, gt=0, le=200, description="Rows per list page")
+    patient_service_url: str = local_url("patient_service")
+    therapist_service_url: str = local_url("therapist_service")
+    matching_service_url: str = local_url("matching_service")
+    communication_service_url: str = local_url("communication_service")
+    geocoding_service_url: str = local_url("geocoding_service")
+    scraping_service_url: str = local_url("scraping_service")
+
+    def service_urls(self) -> dict[str, str]:
+        return {name: getattr(self, f"{name}_service_url").rstrip("/") for name in SERVICES}
+
+    def db_url(self) -> str:
+        if self.console_database_url:
+            return self.console_database_url.get_secret_value()
+        return default_database_url(SCHEMA, "127.0.0.1", 6432, "psymatch")
+
+    @property
+    def production(self) -> bool:
+        return self.environment == "production"
+
+    @model_validator(mode="after")
+    def _refuse_weak_secrets_in_production(self) -> Any:
+        if not self.production:
+            return self
+        problems = []
+        reason = weak_secret_reason(self.console_secret_key.get_secret_value(), DEV_SECRET_KEY)
+        if reason:
+            problems.append(f"CONSOLE_SECRET_KEY {reason}")
+        if self.console_jwt_private_key is None:
+            problems.append("CONSOLE_JWT_PRIVATE_KEY is required")
+        if self.console_database_url is None:
+            problems.append("CONSOLE_DATABASE_URL is required")
+        if problems:
+            raise ValueError("in production: " + "; ".join(problems))
+        return self

@@ -1,0 +1,39 @@
+"""The console's pages, one blueprint per menu entry; `register` adds them and the menu."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+
+from flask import Flask, g
+
+# (module, endpoint of the menu entry, label, admin only) in menu order.
+MENU = (
+    ("today", "today.index", "Heute", False),
+    ("patients", "patients.index", "Patient:innen", False),
+    ("answers", "answers.index", "Antworten erfassen", False),
+    ("therapists", "therapists.index", "Therapeut:innen", False),
+    ("evidence", "evidence.index", "Nachweis §13 Abs. 3 SGB V", False),
+    ("imports", "imports.index", "Importe", True),
+    ("privacy", "privacy.index", "Datenschutz", True),
+    ("admin", "admin.accounts", "Konten", True),
+)
+MODULES = ("login", *(module for module, *_ in MENU))
+
+
+def register(app: Flask) -> None:
+    for name in dict.fromkeys(MODULES):
+        if importlib.util.find_spec(f"staff_console.views.{name}") is None:
+            continue  # a page not built yet has no menu entry (tests check all are there)
+        module = importlib.import_module(f"staff_console.views.{name}")
+        app.register_blueprint(module.blueprint)
+
+    @app.context_processor
+    def menu() -> dict[str, object]:
+        person = g.get("person")
+        entries = [
+            (endpoint, label)
+            for _, endpoint, label, admin in MENU
+            if endpoint in app.view_functions and (not admin or (person and person.is_admin))
+        ]
+        return {"menu": entries}

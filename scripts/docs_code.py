@@ -52,7 +52,7 @@ def _rows(package: str) -> list[str]:
 def code_map_markdown() -> str:
     """One table per package: layer, module, role (its docstring's first line)."""
     lines = [MAP_START, ""]
-    for package in (*SERVICE_NAMES, "shared"):
+    for package in (*SERVICE_NAMES, "staff_console", "shared"):
         lines += [f"### `{package}/`", "", "| layer | module | role |", "|---|---|---|"]
         lines += _rows(package)
         lines.append("")

@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from scripts.docs_code import architecture_with_code_map, errors_markdown  # noqa: E402
 from shared.config import SERVICE_NAMES, BaseServiceSettings, secret_setting_names  # noqa: E402
 from shared.events import EVENT_SCHEMAS, TOPICS  # noqa: E402
+from staff_console.config import ConsoleSettings  # noqa: E402
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 PRODUCERS = {name.split("_")[0]: name for name in SERVICE_NAMES}
@@ -77,7 +78,7 @@ def _default(field: Any) -> str:
     return f"`{value!r}`" if value not in (None, "") else "–"
 
 
-def _settings_rows(cls: type[BaseServiceSettings], skip: set[str]) -> list[str]:
+def _settings_rows(cls: type[Any], skip: set[str]) -> list[str]:
     secret = set(secret_setting_names(cls))
     return [
         f"| `{name.upper()}` | {_default(field)} | "
@@ -117,6 +118,18 @@ def configuration_markdown() -> str:
         if rows:
             lines += ["", f"## {service}", "", "| variable | default | meaning |", "|---|---|---|"]
             lines += rows
+    lines += [
+        "",
+        "## staff_console",
+        "",
+        "The staff console's own settings (`staff_console/config.py`). In production it "
+        "refuses the development session key and needs `CONSOLE_JWT_PRIVATE_KEY(_FILE)` and a "
+        "database password; the services need the matching `CONSOLE_JWT_PUBLIC_KEY(_FILE)`.",
+        "",
+        "| variable | default | meaning |",
+        "|---|---|---|",
+    ]
+    lines += _settings_rows(ConsoleSettings, set())
     return "\n".join(lines) + "\n"
 
 

@@ -21,7 +21,6 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from scripts import infra  # noqa: E402
 from shared.config import (  # noqa: E402
     DATABASE_ROLES,
-    SERVICE_NAMES,
     SERVICE_PORTS,
     BaseServiceSettings,
 )
@@ -195,24 +194,40 @@ COMPOSE_SECRETS = (
     "service_jwt_secret",
     "answer_link_secret",
     "postgres_password",
-    *(f"{service}_db_password" for service in SERVICE_NAMES),
+    *(f"{role}_db_password" for role in DATABASE_ROLES),
+    "console_session_key",
+    "console_admin_password",
+    "console_jwt_private_key",
+    "console_jwt_public_key",
 )
 
 
 def make_secrets(folder: Path) -> list[str]:
-    """Write a random 64-hex-character value into every missing secret file; existing files
-    are kept (a new database password would not match the roles already created)."""
+    """Write a random value into every missing secret file (64 hex characters; the console's
+    RS256 key pair as PEM); existing files are kept (a new database password would not match
+    the roles already created)."""
     folder.mkdir(mode=0o700, exist_ok=True)
     written = []
     for name in COMPOSE_SECRETS:
         path = folder / f"{name}.txt"
         if path.exists():
             continue
-        path.write_text(secrets.token_hex(32) + "\n", encoding="utf-8")
+        path.write_text(_secret_value(folder, name), encoding="utf-8")
         # Compose bind-mounts the file with these bits; the containers' users are not root.
         path.chmod(0o644)
         written.append(name)
     return written
+
+
+def _secret_value(folder: Path, name: str) -> str:
+    """64 random hex characters; the console's key pair as PEM (the public key derived from
+    the private one, so an existing private key keeps its public key)."""
+    if name == "console_jwt_private_key":
+        return console_bootstrap.new_private_key()
+    if name == "console_jwt_public_key":
+        private = folder / "console_jwt_private_key.txt"
+        return console_bootstrap.public_key_of(private.read_text(encoding="utf-8"))
+    return secrets.token_hex(32) + "\n"
 
 
 def up(database: str = "psymatch", scale: int = 1) -> None:

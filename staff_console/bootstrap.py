@@ -31,27 +31,36 @@ def _write(path: Path, content: str, mode: int) -> None:
     path.chmod(mode)
 
 
+def new_private_key() -> str:
+    """A new RS256 signing key (RSA 2048, PKCS#8 PEM, unencrypted)."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+
+
+def public_key_of(private_pem: str) -> str:
+    key = serialization.load_pem_private_key(private_pem.encode(), password=None)
+    return (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+
+
 def ensure_keys(folder: Path) -> bool:
     """The key pair and the session key, generated once; True when they were written now."""
     folder.mkdir(parents=True, exist_ok=True)
     private, public = folder / PRIVATE_KEY, folder / PUBLIC_KEY
     written = False
     if not private.exists():
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        pem = key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        ).decode()
-        _write(private, pem, 0o600)
+        _write(private, new_private_key(), 0o600)
         public.unlink(missing_ok=True)
         written = True
     if not public.exists():
-        key = serialization.load_pem_private_key(private.read_bytes(), password=None)
-        pem = key.public_key().public_bytes(
-            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-        )
-        _write(public, pem.decode(), 0o644)
+        _write(public, public_key_of(private.read_text(encoding="utf-8")), 0o644)
     session_key = folder / SESSION_KEY
     if not session_key.exists():
         _write(session_key, secrets.token_hex(32) + "\n", 0o600)
@@ -59,13 +68,16 @@ def ensure_keys(folder: Path) -> bool:
 
 
 def ensure_first_admin(database_url: str, password_file: Path) -> str | None:
-    """Create `admin` when there is no account at all; its password (also in the file)."""
+    """Create `admin` when there is no account at all. Its password is the one in
+    `password_file` when that exists (compose: a secret file), else a new one written there;
+    the new password is returned (to be printed once), else None."""
+    given = password_file.read_text(encoding="utf-8").strip() if password_file.exists() else ""
     engine = create_engine(database_url)
     try:
         with Session(engine) as session, session.begin():
             if session.scalar(select(func.count()).select_from(Account)):
                 return None
-            password = accounts.generate_password()
+            password = given or accounts.generate_password()
             accounts.create_account(
                 session,
                 FIRST_ADMIN,
@@ -77,6 +89,8 @@ def ensure_first_admin(database_url: str, password_file: Path) -> str | None:
             )
     finally:
         engine.dispose()
+    if given:
+        return None
     password_file.parent.mkdir(parents=True, exist_ok=True)
     _write(password_file, password + "\n", 0o600)
     return password

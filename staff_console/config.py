@@ -39,7 +39,15 @@ class ConsoleSettings(BaseSettings):
 
     environment: Literal["development", "test", "production"] = "development"
     console_database_url: SecretStr | None = Field(
-        default=None, description="The console's database (role staff_console, via PgBouncer)"
+        default=None,
+        description="The console's database URL (role staff_console, via PgBouncer); unset: "
+        "built from DB_HOST, DB_PORT, DB_NAME and DB_PASSWORD",
+    )
+    db_host: str = "127.0.0.1"
+    db_port: int = 6432
+    db_name: str = "psymatch"
+    db_password: SecretStr | None = Field(
+        default=None, description="Password of the role staff_console (or DB_PASSWORD_FILE)"
     )
     console_secret_key: SecretStr = Field(
         default=SecretStr(DEV_SECRET_KEY), description="Signs the console's session cookies"
@@ -73,7 +81,8 @@ class ConsoleSettings(BaseSettings):
     def db_url(self) -> str:
         if self.console_database_url:
             return self.console_database_url.get_secret_value()
-        return default_database_url(SCHEMA, "127.0.0.1", 6432, "psymatch")
+        password = self.db_password.get_secret_value() if self.db_password else None
+        return default_database_url(SCHEMA, self.db_host, self.db_port, self.db_name, password)
 
     @property
     def production(self) -> bool:
@@ -89,8 +98,12 @@ class ConsoleSettings(BaseSettings):
             problems.append(f"CONSOLE_SECRET_KEY {reason}")
         if self.console_jwt_private_key is None:
             problems.append("CONSOLE_JWT_PRIVATE_KEY is required")
-        if self.console_database_url is None:
-            problems.append("CONSOLE_DATABASE_URL is required")
+        if self.console_database_url is None and self.db_password is None:
+            problems.append("set DB_PASSWORD (or DB_PASSWORD_FILE) or CONSOLE_DATABASE_URL")
+        elif self.db_password is not None:
+            reason = weak_secret_reason(self.db_password.get_secret_value())
+            if reason:
+                problems.append(f"DB_PASSWORD {reason}")
         if problems:
             raise ValueError("in production: " + "; ".join(problems))
         return self

@@ -43,8 +43,17 @@ URL_PASSWORD = re.compile(r"://[^:/@\s]+:(?P<password>\$\{[^}]*\}|[^@\s]*)@")
 # Secrets are files (issue 20): ./secrets/<name>.txt, mounted as /run/secrets/<name>.
 SECRET_FILE = re.compile(r"/run/secrets/(?P<name>[a-z0-9_]+)")
 ENV_EXAMPLE = ROOT / ".env.example"
-SHARED_SECRETS = {"jwt_secret", "service_jwt_secret"}
+SHARED_SECRETS = {"jwt_secret", "service_jwt_secret", "console_jwt_public_key"}
 ROLE_SECRETS = {f"{name}_db_password" for name in WEB_PORTS}
+# The staff console: a project container beside the six services and their workers.
+CONSOLE = "staff_console"
+CONSOLE_SECRETS = {
+    "staff_console_db_password",
+    "console_jwt_private_key",
+    "console_session_key",
+    "console_admin_password",
+}
+ALL_ROLE_SECRETS = ROLE_SECRETS | {"staff_console_db_password"}
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +120,7 @@ def all_strings(node: Any) -> list[str]:
 
 
 def test_compose_defines_six_services_six_workers_and_the_infrastructure(services):
-    assert set(services) == set(WEB_PORTS) | set(WORKERS) | INFRASTRUCTURE
+    assert set(services) == set(WEB_PORTS) | set(WORKERS) | INFRASTRUCTURE | {CONSOLE}
 
 
 def test_every_long_running_service_has_a_healthcheck(services):
@@ -126,7 +135,7 @@ def test_every_long_running_service_has_a_healthcheck(services):
 
 def test_images_are_real_or_built_from_the_project_dockerfile(services):
     for name, service in services.items():
-        if name in PROJECT_SERVICES or name == "migrate":
+        if name in PROJECT_SERVICES or name in ("migrate", CONSOLE):
             build = service.get("build")
             assert build == {"context": ".", "dockerfile": "Dockerfile"}, name
         else:
@@ -144,7 +153,7 @@ def test_infrastructure_uses_the_agreed_images(services):
 
 def test_project_containers_share_the_x_service_common_block(compose, services):
     common = compose["x-service-common"]
-    for name in PROJECT_SERVICES:
+    for name in [*PROJECT_SERVICES, CONSOLE]:
         for key in ("image", "build", "env_file", "depends_on", "restart"):
             assert services[name][key] == common[key], f"{name}.{key}"
 
@@ -259,7 +268,9 @@ def test_each_container_connects_as_its_own_role(services, container, name, tmp_
     assert env["DB_PASSWORD_FILE"] == f"/run/secrets/{name}_db_password"
     (tmp_path / "pw").write_text("role-password-" + "x" * 30)
     settings_env = {**env, "DB_PASSWORD_FILE": str(tmp_path / "pw")}
-    settings_env = {k: v for k, v in settings_env.items() if not k.endswith("SECRET_FILE")}
+    settings_env = {
+        k: v for k, v in settings_env.items() if not k.endswith(("SECRET_FILE", "KEY_FILE"))
+    }
     settings = importlib.import_module(f"{name}.config").Settings
     with pytest.MonkeyPatch.context() as patch:
         for key, value in settings_env.items():
@@ -302,7 +313,7 @@ def test_jwt_secrets_come_from_secret_files_only(services):
 
 def test_every_secret_is_a_file_under_the_secrets_folder(compose):
     declared = compose["secrets"]
-    assert set(declared) == SHARED_SECRETS | ROLE_SECRETS | {
+    assert set(declared) == SHARED_SECRETS | ROLE_SECRETS | CONSOLE_SECRETS | {
         "postgres_password",
         "answer_link_secret",
     }
@@ -323,8 +334,8 @@ def test_every_secret_file_a_container_names_is_mounted_into_it(compose, service
     for name, service in services.items():
         mounted = set(service.get("secrets", []))
         named = {m["name"] for s in all_strings(service) for m in SECRET_FILE.finditer(s)}
-        if name == "pgbouncer":  # its script builds the six paths from the role names
-            named |= ROLE_SECRETS
+        if name == "pgbouncer":  # its script builds the paths from the role names
+            named |= ALL_ROLE_SECRETS
         assert named <= mounted, (name, named - mounted)
         assert mounted <= set(compose["secrets"]), name
         used |= mounted
@@ -360,9 +371,9 @@ def test_migrate_gets_the_admin_url_and_every_role_password(services):
     env = env_of(migrate)
     assert env["POSTGRES_ADMIN_URL"] == "postgresql+psycopg2://postgres@postgres:5432/postgres"
     assert env["POSTGRES_PASSWORD_FILE"] == "/run/secrets/postgres_password"
-    for name in WEB_PORTS:
+    for name in [*WEB_PORTS, CONSOLE]:
         assert env[f"{name.upper()}_DB_PASSWORD_FILE"] == f"/run/secrets/{name}_db_password"
-    assert set(migrate["secrets"]) == ROLE_SECRETS | {"postgres_password"}
+    assert set(migrate["secrets"]) == ALL_ROLE_SECRETS | {"postgres_password"}
 
 
 def test_no_password_or_secret_has_a_literal_value(compose):
@@ -401,10 +412,10 @@ def test_pgbouncer_pools_transactions_on_6432_for_all_six_roles(services):
     assert pgbouncer["depends_on"] == {"postgres": {"condition": "service_healthy"}}
     script = " ".join(pgbouncer["entrypoint"])
     assert 'password="$$(cat "/run/secrets/$${1}_db_password")"' in script
-    for name in WEB_PORTS:
+    for name in [*WEB_PORTS, CONSOLE]:
         assert re.search(rf"^\s*add_user {name}$", script, re.M), name
         assert f"{name.upper()}_DB_PASSWORD" not in env
-    assert set(pgbouncer["secrets"]) == ROLE_SECRETS
+    assert set(pgbouncer["secrets"]) == ALL_ROLE_SECRETS
 
 
 def test_kafka_is_a_single_kraft_node_reachable_at_kafka_9092(compose, services):
@@ -562,3 +573,48 @@ def test_every_variable_a_container_sets_is_a_setting_of_its_service(services, c
 
 def test_compose_ports_are_the_ports_of_the_local_stack():
     assert WEB_PORTS == SERVICE_PORTS
+
+
+# ------------------------------------------------------------------ compose: the staff console
+
+
+def test_the_console_bootstraps_its_first_admin_then_serves_gunicorn_on_8000(services):
+    console = services[CONSOLE]
+    script = command_of(console)[-1]
+    bootstrap, serve = [line.strip() for line in script.strip().splitlines()]
+    assert bootstrap == (
+        "python -m staff_console.bootstrap --admin-password-file "
+        "/run/secrets/console_admin_password"
+    )
+    assert serve.startswith("exec gunicorn --bind 0.0.0.0:8000 ")
+    assert serve.endswith('"staff_console.app:create_app()"')
+    assert published_ports(console) == {(8000, 8000)}
+    assert "8000/ready" in " ".join(console["healthcheck"]["test"])
+
+
+def test_the_console_gets_its_own_role_key_and_session_secret_only(services, tmp_path):
+    from staff_console.config import ConsoleSettings
+
+    console = services[CONSOLE]
+    assert set(console["secrets"]) == CONSOLE_SECRETS
+    env = env_of(console)
+    assert env["CONSOLE_JWT_PRIVATE_KEY_FILE"] == "/run/secrets/console_jwt_private_key"
+    assert env["CONSOLE_SECRET_KEY_FILE"] == "/run/secrets/console_session_key"
+    assert env["DB_PASSWORD_FILE"] == "/run/secrets/staff_console_db_password"
+    for name, port in WEB_PORTS.items():
+        assert env[f"{name.upper()}_URL"] == f"http://{name}:{port}"
+    (tmp_path / "pw").write_text("role-password-" + "x" * 30)
+    plain = {k: v for k, v in env.items() if not k.endswith("_FILE")}
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in {**plain, "DB_PASSWORD_FILE": str(tmp_path / "pw")}.items():
+            patch.setenv(key, value)
+        built = ConsoleSettings(environment="development", _env_file=None)
+    assert built.db_url() == (
+        "postgresql+psycopg2://staff_console:role-password-" + "x" * 30 + "@pgbouncer:6432/psymatch"
+    )
+
+
+def test_every_service_trusts_the_console_key_from_its_secret_file(services):
+    for name in PROJECT_SERVICES:
+        env = env_of(services[name])
+        assert env["CONSOLE_JWT_PUBLIC_KEY_FILE"] == "/run/secrets/console_jwt_public_key", name

@@ -4,6 +4,7 @@ make-secrets, and the migrate step read passwords from variables only."""
 
 import stat
 
+import jwt
 import yaml
 
 from scripts import infra
@@ -56,3 +57,20 @@ def test_without_files_the_local_stack_keeps_its_defaults(monkeypatch):
     assert infra.db_password("patient_service") == "patient_service-dev"
     assert infra.admin_url() == infra.PG_ADMIN_DEFAULT
     assert not infra.admin_configured()
+
+
+def test_the_console_key_pair_is_pem_and_belongs_together(tmp_path):
+    from shared.http.auth import issue_console_token
+
+    folder = tmp_path / "secrets"
+    make_secrets(folder)
+    private = (folder / "console_jwt_private_key.txt").read_text()
+    public = (folder / "console_jwt_public_key.txt").read_text()
+    assert "BEGIN PRIVATE KEY" in private and "BEGIN PUBLIC KEY" in public
+    claims = jwt.decode(
+        issue_console_token(private, "erika", "staff"),
+        public,
+        algorithms=["RS256"],
+        audience="psymatch-services",
+    )
+    assert claims["sub"] == "console:erika"

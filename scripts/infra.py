@@ -362,6 +362,16 @@ def ensure_smtp() -> None:
     wait_for(lambda: port_open(SMTP_PORT), "the SMTP catcher on 127.0.0.1:1025")
 
 
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def ensure_browser() -> None:
+    """Debian's headless Chromium for the console's browser test (Playwright drives it; its
+    own browser download is not used)."""
+    if not CHROMIUM.exists():
+        apt_install("chromium")
+
+
 def ensure_infrastructure() -> None:
     """Everything the services and tests need; harmless to run twice."""
     for folder in (PIDS, LOGS, DATA / "mail"):

@@ -352,6 +352,7 @@ def main() -> None:
             infra.ensure_infrastructure()
         elif args.command == "test-infra":
             infra.ensure_infrastructure()
+            infra.ensure_browser()
             for database in infra.TEST_DATABASES:
                 infra.reset_database(database)
         elif args.command == "reset-db":

@@ -254,13 +254,12 @@ def up(database: str = "psymatch", scale: int = 1) -> None:
         print(f"  {service:<22} http://127.0.0.1:{port}   (docs: /docs, OpenAPI: /openapi.json)")
     print(f"  mail (SMTP catcher)    127.0.0.1:1025 -> {infra.DATA / 'mail'}")
     print(f"  logs                   {infra.LOGS}")
-    print(f"\nStaff token (12 h):\n{make_token('staff')}\n")
+    login = f"password {password} (printed once; " if password else "password ("
     print(
-        f"Staff console: http://127.0.0.1:{CONSOLE_PORT}  first login: user "
-        f"'{console_bootstrap.FIRST_ADMIN}', password "
-        + (f"{password} (printed once; " if password else "(")
-        + f"kept in {CONSOLE_ADMIN_PASSWORD})\n"
+        f"\nStaff console: http://127.0.0.1:{CONSOLE_PORT}  first login: user "
+        f"'{console_bootstrap.FIRST_ADMIN}', {login}kept in {CONSOLE_ADMIN_PASSWORD})"
     )
+    print(f"\nStaff token (12 h):\n{make_token('staff')}\n")
 
 
 def down() -> None:

@@ -11,6 +11,7 @@ from support.testdb import E2E_DB
 
 from scripts import infra
 from shared.config import SERVICE_PORTS
+from staff_console.config import CONSOLE_PORT
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,8 +59,11 @@ def test_up_twice_then_down(infrastructure_kept):
     assert first.returncode == 0, first.stdout + first.stderr
     assert "Staff token" in first.stdout
     token = first.stdout.strip().splitlines()[-1]
-    for port in SERVICE_PORTS.values():
+    console = f"http://127.0.0.1:{CONSOLE_PORT}"
+    assert f"Staff console: {console}  first login: user 'admin'" in first.stdout
+    for port in [*SERVICE_PORTS.values(), CONSOLE_PORT]:
         assert requests.get(f"http://127.0.0.1:{port}/ready", timeout=5).status_code == 200
+    assert requests.get(console, timeout=5, allow_redirects=False).status_code == 302
     metrics = requests.get(
         f"http://127.0.0.1:{SERVICE_PORTS['patient_service'] + 1000}/metrics", timeout=5
     ).text
@@ -77,5 +81,5 @@ def test_up_twice_then_down(infrastructure_kept):
     down = stack("down")
     assert down.returncode == 0, down.stdout + down.stderr
     assert not [name for name, pid in pids.items() if alive(pid)]
-    assert not any(infra.port_open(port) for port in SERVICE_PORTS.values())
+    assert not any(infra.port_open(port) for port in [*SERVICE_PORTS.values(), CONSOLE_PORT])
     assert not list(infra.PIDS.glob("*.pid"))

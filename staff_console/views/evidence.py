@@ -187,7 +187,31 @@ def contacts_of(body: dict[str, Any], statuses: dict[int, str]) -> list[Contact]
                     lines.append(
                         Contact(at, channel, own[request_id]["therapist_id"], request_id, answer)
                     )
-    return sorted(lines, key=lambda line: (_parsed(line.at) or datetime.min, line.request_id))
+    lines += _answers_without_contact(answers, own, {line.request_id for line in lines})
+    return sorted(lines, key=_order)
+
+
+def _order(line: Contact) -> tuple[float, int]:
+    moment = _parsed(line.at)
+    return (moment.timestamp() if moment else 0.0, line.request_id)
+
+
+def _answers_without_contact(
+    answers: dict[int, dict[str, Any]], own: dict[int, dict[str, Any]], listed: set[int]
+) -> list[Contact]:
+    """An answer about a request no e-mail or call of the record carried (e.g. the practice
+    answered before the e-mail went out): the answer itself is the contact."""
+    return [
+        Contact(
+            answer["recorded_at"],
+            answer.get("channel", ""),
+            own[request_id]["therapist_id"],
+            request_id,
+            answer_text(answer, own[request_id], {}, {}),
+        )
+        for request_id, answer in answers.items()
+        if request_id in own and request_id not in listed and answer.get("recorded_at")
+    ]
 
 
 def _contacted_at(channel: str, row: dict[str, Any]) -> str | None:

@@ -332,7 +332,8 @@ def audit_query(form: FormState) -> dict[str, Any]:
         patient_id = _patient_id(patient_text)
         if patient_id is None:
             form.errors["patient"] = "Bitte eine Patienten-ID (ganze Zahl ab 1) angeben."
-        query["record"] = f"patient:{patient_id}"
+        else:
+            query["record"] = f"patient:{patient_id}"
     if form.value("service") not in AUDIT_SERVICES:
         form.errors["service"] = "Bitte einen der angebotenen Dienste wählen."
     return query

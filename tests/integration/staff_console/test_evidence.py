@@ -181,3 +181,31 @@ def test_the_patient_service_down_or_an_unknown_patient(console):
     missing = {"error": {"code": "not_found", "message": "Patient 8 not found."}}
     console.api.get(url("patient", "/api/patients/8"), json=missing, status=404)
     assert client.get("/nachweis/8").status_code == 404
+
+
+def test_an_answer_without_a_recorded_contact_is_listed_as_the_contact(console):
+    client = console.client("staff")
+    answered = {
+        **COMMUNICATIONS,
+        "requests": [{"placement_request_id": 104, "therapist_id": 16, "state": "closed"}],
+        "emails": [],
+        "calls": [],
+        "answers": [
+            {
+                "id": 11,
+                "therapist_id": 16,
+                "channel": "phone",
+                "recorded_at": "2026-11-20T10:00:00+00:00",
+                "placement_request_id": 104,
+                "outcome": "accepted",
+            }
+        ],
+    }
+    console.api.get(url("patient", "/api/patients/7"), json=PATIENT)
+    console.api.get(url("communication", "/api/patients/7/communications"), json=answered)
+    console.api.get(url("matching", "/api/placement-requests"), json={**PLACEMENTS, "items": []})
+    console.api.get(url("therapist", "/api/therapists/16"), json=THERAPISTS[16])
+    rows = _rows(client.get("/nachweis/7").get_data(as_text=True))
+    assert len(rows) == 1
+    assert rows[0].startswith("<td>20.11.2026</td> <td>Telefon</td> <td>Paul Praxis</td>")
+    assert "Zusage: Therapieplatz angeboten (per Telefon am 20.11.2026)" in rows[0]

@@ -80,28 +80,35 @@ def _upload_values() -> dict[str, str]:
 @admin_only
 def upload() -> Any:
     values = _upload_values()
-    upload = request.files.get("file")
-    content = upload.read() if upload is not None and upload.filename else b""
+    document = request.files.get("file")
+    chosen = document is not None and bool(document.filename)
+    content = document.read() if chosen else b""
     if not content:
-        error = NO_FILE if upload is None or not upload.filename else "Die Datei ist leer."
+        error = "Die Datei ist leer." if chosen else NO_FILE
         return index(FormState(values, {"file": error}), 400)
     try:
-        accepted = services().request(
-            "POST",
-            "scraping",
-            "/api/imports",
-            params={"area": values["area"], "full_run": "true" if values["full_run"] else "false"},
-            files={"file": (upload.filename, content, upload.mimetype or "application/json")},
-            idempotency_key=values["idempotency_key"],
-        )
+        accepted = _forward(document.filename, content, document.mimetype, values)
     except ServiceUnavailable as exc:
         return index(FormState(values, {}, exc.message + " Bitte wählen Sie die Datei neu."), 503)
     except ApiRejected as exc:
         return index(_refused(values, exc), exc.status)
     flash(
-        f"Die Datei „{upload.filename}“ ist angenommen: Import Nr. {accepted['id']} ist eingereiht."
+        f"Die Datei „{document.filename}“ ist angenommen: Import Nr. {accepted['id']} ist "
+        "eingereiht."
     )
     return redirect(url_for("imports.detail", run_id=accepted["id"]))
+
+
+def _forward(name: str, content: bytes, mimetype: str | None, values: dict[str, str]) -> Any:
+    """The file as the multipart field `file`; area and full_run are query parameters."""
+    return services().request(
+        "POST",
+        "scraping",
+        "/api/imports",
+        params={"area": values["area"], "full_run": "true" if values["full_run"] else "false"},
+        files={"file": (name, content, mimetype or "application/json")},
+        idempotency_key=values["idempotency_key"],
+    )
 
 
 def _refused(values: dict[str, str], exc: ApiRejected) -> FormState:

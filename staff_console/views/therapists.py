@@ -126,7 +126,7 @@ def index() -> Any:
     except ApiRejected as exc:
         search.errors = field_errors(exc.details)
         search.message = refusal(exc)
-        status = 400
+        status = exc.status
     return render_template("therapists/index.html", page=page, search=search), status
 
 

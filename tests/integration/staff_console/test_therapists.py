@@ -406,3 +406,24 @@ def test_lift_cooling_while_matching_is_down_shows_it_in_the_section(console):
 def test_admins_may_use_the_therapist_pages_too(console):
     fake_detail(console)
     assert console.client("admin").get(DETAIL).status_code == 200
+
+
+def test_the_detail_renders_the_history_when_the_therapist_service_is_down(console):
+    console.api.get(THERAPIST, status=503)
+    console.api.get(HISTORY, json=HISTORY_BODY)
+    response = console.client("staff").get(DETAIL)
+    assert response.status_code == 200
+    html = html_of(response)
+    section = html.split('id="stammdaten"')[1].split("</section>")[0]
+    assert "Therapeutendienst ist gerade nicht erreichbar" in section
+    assert "Rückruf Montag" in html and "Therapeut:in Nr. 15" in html
+
+
+def test_a_role_the_api_refuses_gets_a_german_message_not_an_error_page(console):
+    forbidden = {
+        "error": {"code": "forbidden", "message": "Role 'admin' may not do this.", "details": {}}
+    }
+    console.api.get(url("therapist", "/api/therapists"), status=403, json=forbidden)
+    response = console.client("admin").get("/therapeutinnen/")
+    assert response.status_code == 403
+    assert "Dafür fehlt Ihrer Rolle die Berechtigung." in html_of(response)

@@ -61,13 +61,16 @@ def create_app(settings: ConsoleSettings | None = None, **overrides: Any) -> Fla
 def _token_minter(settings: ConsoleSettings):
     key = settings.console_jwt_private_key
 
-    def mint() -> str:
+    def mint(role: str) -> str:
         if key is None:
             raise RuntimeError("CONSOLE_JWT_PRIVATE_KEY is not set")
-        if "service_token" not in g:
-            who: Person = g.person
-            g.service_token = issue_console_token(key.get_secret_value(), who.username, who.role)
-        return g.service_token
+        who: Person = g.person
+        if role not in who.roles:
+            raise PermissionError(f"{who.username} may not act as {role}")
+        tokens = g.setdefault("service_tokens", {})
+        if role not in tokens:
+            tokens[role] = issue_console_token(key.get_secret_value(), who.username, role)
+        return tokens[role]
 
     return mint
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import requests
@@ -49,12 +49,19 @@ class ApiRejected(Exception):
 
 @dataclass
 class ServiceClient:
-    """One per app; `token` gives the bearer token of the person of the current request."""
+    """One per app; `token(role)` gives the bearer token of the person of the current request,
+    acting in `role`: staff for the placement work, admin for the admin pages (an admin
+    account may do both; the token's subject names the person either way)."""
 
     urls: dict[str, str]
-    token: Callable[[], str]
+    token: Callable[[str], str]
     timeout_s: float = 10.0
     http: requests.Session = field(default_factory=requests.Session)
+    role: str = "staff"
+
+    def acting_as(self, role: str) -> ServiceClient:
+        """The same client (and connection pool) sending tokens with `role`."""
+        return replace(self, role=role)
 
     def request(
         self,
@@ -69,7 +76,7 @@ class ServiceClient:
         idempotency_key: str | None = None,
         raw: bool = False,
     ) -> Any:
-        headers = {"Authorization": f"Bearer {self.token()}"}
+        headers = {"Authorization": f"Bearer {self.token(self.role)}"}
         if method != "GET":
             headers["Idempotency-Key"] = idempotency_key or uuid.uuid4().hex
         clean = {k: v for k, v in (params or {}).items() if v not in (None, "")}

@@ -30,6 +30,11 @@ class Person:
     def is_admin(self) -> bool:
         return self.role == "admin"
 
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """An admin also does the placement work (acts as staff towards the services)."""
+        return ("staff", "admin") if self.is_admin else ("staff",)
+
 
 def db() -> Session:
     """The request's session: one transaction per request, committed at its end."""
@@ -42,8 +47,10 @@ def person() -> Person:
     return g.person
 
 
-def services() -> ServiceClient:
-    return current_app.extensions["console_services"]
+def services(role: str = "staff") -> ServiceClient:
+    """The services, called as the logged-in person acting in `role` (admin pages: "admin")."""
+    client: ServiceClient = current_app.extensions["console_services"]
+    return client if role == client.role else client.acting_as(role)
 
 
 def role_required(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

@@ -60,7 +60,7 @@ def labels() -> dict[str, Any]:
 def index(form: FormState | None = None, status: int = 200) -> Any:
     page, outage = None, None
     try:
-        body = services().get("scraping", "/api/imports", page=page_number(), per_page=PER_PAGE)
+        body = services("admin").get("scraping", "/api/imports", page=page_number(), per_page=PER_PAGE)
         page = Page.of(body, {})
     except ServiceUnavailable as exc:
         outage = exc.message
@@ -101,7 +101,7 @@ def upload() -> Any:
 
 def _forward(name: str, content: bytes, mimetype: str | None, values: dict[str, str]) -> Any:
     """The file as the multipart field `file`; area and full_run are query parameters."""
-    return services().request(
+    return services("admin").request(
         "POST",
         "scraping",
         "/api/imports",
@@ -130,7 +130,7 @@ def _refused(values: dict[str, str], exc: ApiRejected) -> FormState:
 def detail(run_id: int) -> Any:
     number = page_number()
     try:
-        run = services().get(
+        run = services("admin").get(
             "scraping", f"/api/imports/{run_id}", page=number, per_page=REJECTED_PER_PAGE
         )
     except ApiRejected as exc:

@@ -92,7 +92,7 @@ def patient(patient_id: int) -> Any:
     found = _read_patient(patient_id)
     if found is None:
         return _not_found(patient_id)
-    erasure = services().get("patient", f"/api/patients/{patient_id}/erasure")
+    erasure = services("admin").get("patient", f"/api/patients/{patient_id}/erasure")
     return render_template(
         "privacy/patient.html", patient=found, erasure=erasure, status_text=ERASURE_STATUS
     )
@@ -100,6 +100,7 @@ def patient(patient_id: int) -> Any:
 
 def _read_patient(patient_id: int) -> dict[str, Any] | None:
     try:
+        # the record itself is placement work (staff routes); erasure and export are admin's
         return services().get("patient", f"/api/patients/{patient_id}")
     except ApiRejected as exc:
         if exc.status == 404:
@@ -120,11 +121,11 @@ def _not_found(patient_id: int) -> Any:
 
 def _export(patient_id: int, stream: bool = False) -> requests.Response:
     """The export's answer as it came (the client's own call would drop `details.service`)."""
-    client = services()
+    client = services("admin")
     try:
         return client.http.get(
             f"{client.urls['patient']}/api/patients/{patient_id}/export",
-            headers={"Authorization": f"Bearer {client.token()}"},
+            headers={"Authorization": f"Bearer {client.token(client.role)}"},
             timeout=EXPORT_TIMEOUT_S,
             stream=stream,
         )
@@ -273,7 +274,7 @@ def erase(patient_id: int) -> Any:
         form.message = "Bitte prüfen Sie die markierten Felder."
         return _erase_again(patient_id, form, 400)
     try:
-        services().request(
+        services("admin").request(
             "DELETE",
             "patient",
             f"/api/patients/{patient_id}",
@@ -302,7 +303,7 @@ _ERASE_FIELDS = ("confirm_id", "confirm", "idempotency_key")
 @admin_only
 def erasure(patient_id: int) -> Any:
     try:
-        status = services().get("patient", f"/api/patients/{patient_id}/erasure")
+        status = services("admin").get("patient", f"/api/patients/{patient_id}/erasure")
     except ApiRejected as exc:
         if exc.status == 404:
             return _not_found(patient_id)
@@ -378,7 +379,7 @@ def console_people(entries: list[dict[str, Any]]) -> dict[str, str]:
 def _audit_page(form: FormState, query: dict[str, Any]) -> Page | None:
     params = {**query, "page": page_number(), "per_page": 50}
     try:
-        body = services().get(form.value("service"), "/api/audit", **params)
+        body = services("admin").get(form.value("service"), "/api/audit", **params)
     except ServiceUnavailable as exc:
         form.message = exc.message
         return None

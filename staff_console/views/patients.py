@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
+from shared.patient_vocabulary import SYMPTOMS
 from staff_console.messages import field_errors, refusal
 from staff_console.services import ApiRejected, ServiceUnavailable
 from staff_console.web import FormState, Page, page_number, role_required, services
@@ -99,6 +100,38 @@ CALL_LABELS = {
     "failed": "fehlgeschlagen",
     "cancelled": "storniert",
 }
+SYMPTOM_LABELS = {code.value: info.label_de for code, info in SYMPTOMS.items()}
+TIMELINE_LABELS = {
+    "created": "erfasst",
+    "status_changed": "Status geändert",
+    "status_republished": "Status erneut gemeldet",
+    "updated": "Angaben geändert",
+    "consent_given": "Einwilligung erteilt",
+    "consent_withdrawn": "Einwilligung widerrufen",
+    "crisis_acknowledged": "Krisenhinweis bestätigt",
+    "erased": "Daten gelöscht",
+    "patient.registered": "Patient:in erfasst",
+    "patient.search_started": "Suche gestartet",
+    "patient.search_paused": "Suche pausiert",
+    "patient.search_resumed": "Suche fortgesetzt",
+    "patient.search_cancelled": "Suche beendet",
+    "patient.placed": "vermittelt",
+    "patient.placement_refused": "Vermittlung abgelehnt",
+    "patient.updated": "Angaben geändert",
+    "matching.placement_requests_created": "Platzanfragen erstellt",
+    "matching.placement_request_status_changed": "Platzanfrage geändert",
+    "matching.placement_request_cancelled": "Platzanfrage storniert",
+    "matching.placement_request_expired": "Platzanfrage verfallen",
+    "matching.placement_confirmed": "Vermittlung bestätigt",
+    "matching.acceptance_held": "Zusage zurückgehalten",
+    "communication.email_queued": "E-Mail geplant",
+    "communication.email_sent": "E-Mail gesendet",
+    "communication.email_failed": "E-Mail fehlgeschlagen",
+    "communication.call_scheduled": "Anruf geplant",
+    "communication.call_completed": "Anruf erledigt",
+    "communication.call_failed": "Anruf fehlgeschlagen",
+    "communication.therapist_response_recorded": "Antwort der Praxis erfasst",
+}
 # The buttons of each status: (target, button text, CSS class).
 TRANSITIONS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "registered": (("searching", "Suche starten", ""),),
@@ -165,6 +198,8 @@ def labels() -> dict[str, Any]:
         "criterion_labels": CRITERION_LABELS,
         "email_labels": EMAIL_LABELS,
         "call_labels": CALL_LABELS,
+        "symptom_labels": SYMPTOM_LABELS,
+        "timeline_labels": TIMELINE_LABELS,
         "when": when,
         "day": day,
     }
@@ -325,10 +360,9 @@ def patient_json(values: dict[str, Any]) -> dict[str, Any]:
     body["preferences"] = _preferences(values)
     body["availability"] = _availability(values)
     body["urgent"] = values["urgent"]
-    body["consent"] = {
-        "version": values["consent.version"],
-        "given_at": _instant(values["consent.given_at"]),
-    }
+    body["consent"] = _given(values, "consent.version", "consent.given_at")
+    if "given_at" in body["consent"]:
+        body["consent"]["given_at"] = _instant(body["consent"]["given_at"])
     return body
 
 

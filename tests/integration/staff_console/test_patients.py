@@ -99,7 +99,7 @@ def fake_detail(console, body=None, *, matching=200, communication=200, therapis
                     "kind": "status",
                     "at": "2026-12-01T09:00:00+00:00",
                     "actor": "lena",
-                    "action": "Patient erfasst",
+                    "action": "patient.registered",
                     "details": {},
                 }
             ],
@@ -476,10 +476,11 @@ def test_the_detail_page_shows_data_sections_and_the_start_button(console):
     html = console.client("staff").get("/patientinnen/7").get_data(as_text=True)
     assert "Anna Berg" in html and "erfasst" in html
     assert "Suche starten" in html and "Pausieren" not in html
-    assert "Patient erfasst" in html  # timeline
+    assert "Patient:in erfasst" in html  # timeline, in German
     assert "angefragt" in html and "3.2 km" in html  # placement request, German state
     assert "Willkommen" in html and "Rückruf" in html  # e-mail and call
     assert "/patientinnen/7/warum-nicht?therapist_id=9" in html  # candidate
+    assert "Niedergeschlagenheit, gedrückte Stimmung" in html
     assert "17.05.1990" in html and "Montag: 09:00-12:00" in html
 
 
@@ -501,7 +502,7 @@ def test_the_detail_page_renders_when_matching_and_communication_are_down(consol
     response = console.client("staff").get("/patientinnen/7")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Anna Berg" in html and "Patient erfasst" in html
+    assert "Anna Berg" in html and "Patient:in erfasst" in html
     assert "Der Vermittlungsdienst ist gerade nicht erreichbar" in html
     assert "Der Kommunikationsdienst ist gerade nicht erreichbar" in html
     assert "Pausieren" in html and "Beenden" in html

@@ -100,6 +100,10 @@ CALL_LABELS = {
     "failed": "fehlgeschlagen",
     "cancelled": "storniert",
 }
+UNKNOWN_PAIR = (
+    "Der Vermittlungsdienst kennt diese Therapeut:in oder diese Patient:in (noch) nicht – "
+    "bitte die Nummer prüfen."
+)
 SYMPTOM_LABELS = {code.value: info.label_de for code, info in SYMPTOMS.items()}
 TIMELINE_LABELS = {
     "created": "erfasst",
@@ -433,13 +437,16 @@ def attach_errors(errors: dict[str, str]) -> dict[str, str]:
 # --- detail --------------------------------------------------------------------------------
 
 
-def section(read: Callable[[], Any]) -> tuple[Any, str | None]:
-    """One section of a page: what it read, or the German message why it could not."""
+def section(read: Callable[[], Any], missing: Any = None) -> tuple[Any, str | None]:
+    """One section of a page: what it read, or the German message why it could not
+    (`missing`: what a 404 means, e.g. matching does not know the patient yet)."""
     try:
         return read(), None
     except ServiceUnavailable as exc:
         return None, exc.message
     except ApiRejected as exc:
+        if exc.status == 404 and missing is not None:
+            return missing, None
         return None, refusal(exc)
 
 
@@ -497,7 +504,9 @@ def _sections(patient_id: int) -> dict[str, Any]:
     communications = section(
         lambda: get("communication", f"/api/patients/{patient_id}/communications")
     )
-    candidates = section(lambda: get("matching", f"/api/patients/{patient_id}/candidates"))
+    candidates = section(
+        lambda: get("matching", f"/api/patients/{patient_id}/candidates"), {"items": []}
+    )
     return {
         "timeline": timeline,
         "requests": requests_,
@@ -555,8 +564,11 @@ def why_not(patient_id: int) -> Any:
     explanation, name = None, None
     if raw.isdigit() and int(raw) > 0:
         explanation, form.message = section(
-            lambda: services().get("matching", f"/api/patients/{patient_id}/candidates/{raw}")
+            lambda: services().get("matching", f"/api/patients/{patient_id}/candidates/{raw}"),
+            {},
         )
+        if explanation == {}:
+            explanation, form.message = None, UNKNOWN_PAIR
         name, _ = therapist_name(int(raw)) if explanation else (None, None)
     elif raw:
         form.errors["therapist_id"] = "Bitte die Nummer der Therapeut:in angeben (eine Zahl)."

@@ -622,3 +622,18 @@ def test_why_not_asks_for_a_number_and_reports_an_outage(console):
     console.api.get(url("matching", "/api/patients/7/candidates/5"), status=503)
     html = client.get("/patientinnen/7/warum-nicht?therapist_id=5").get_data(as_text=True)
     assert "Der Vermittlungsdienst ist gerade nicht erreichbar" in html
+
+
+def test_why_not_names_an_unknown_therapist(console):
+    console.api.get(url("patient", "/api/patients/7"), json=patient())
+    console.api.get(
+        url("matching", "/api/patients/7/candidates/404"),
+        status=404,
+        json={"error": {"code": "not_found", "message": "No therapist 404"}},
+    )
+    html = (
+        console.client("staff")
+        .get("/patientinnen/7/warum-nicht?therapist_id=404")
+        .get_data(as_text=True)
+    )
+    assert "Der Vermittlungsdienst kennt diese Therapeut:in" in html

@@ -247,6 +247,7 @@ def index() -> Any:
         "q": request.args.get("q", "").strip(),
         "postal_code": request.args.get("postal_code", "").strip(),
         "status": request.args.get("status", "").strip(),
+        "crisis": "true" if request.args.get("crisis") else "",
     }
     form = FormState(dict(filters))
     try:

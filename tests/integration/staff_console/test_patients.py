@@ -212,7 +212,7 @@ def test_the_list_passes_its_filters_and_marks_crisis_patients(console):
         json={"items": [crisis, patient()], "page": 2, "per_page": 20, "total": 41},
     )
     client = console.client("staff")
-    page = client.get("/patientinnen?q=Kra&postal_code=101&status=searching&page=2")
+    page = client.get("/patientinnen?q=Kra&postal_code=101&status=searching&crisis=true&page=2")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     query = parse_qs(urlparse(console.api.calls[-1].request.url).query)
@@ -220,6 +220,7 @@ def test_the_list_passes_its_filters_and_marks_crisis_patients(console):
         "q": ["Kra"],
         "postal_code": ["101"],
         "status": ["searching"],
+        "crisis": ["true"],
         "page": ["2"],
         "per_page": ["20"],
     }
@@ -227,6 +228,7 @@ def test_the_list_passes_its_filters_and_marks_crisis_patients(console):
     assert 'href="/patientinnen/8"' in html and 'href="/patientinnen/7"' in html
     assert "sucht" in html and "erfasst" in html
     assert "Seite 2 von 3" in html and "status=searching" in html  # pager keeps the filters
+    assert re.search(r'id="f-crisis"[^>]*\s+checked', html)
     assert 'value="Kra"' in html
 
 

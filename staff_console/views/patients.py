@@ -1,0 +1,583 @@
+"""Patient:innen: search the list, register a patient, the detail page with its status changes,
+timeline, placement requests, communication and "warum nicht?" for one therapist."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from shared.patient_vocabulary import SYMPTOMS
+from staff_console.messages import field_errors, refusal
+from staff_console.services import ApiRejected, ServiceUnavailable
+from staff_console.web import FormState, Page, page_number, role_required, services
+
+blueprint = Blueprint("patients", __name__, url_prefix="/patientinnen")
+staff = role_required("staff", "admin")
+PER_PAGE = 20
+BERLIN = ZoneInfo("Europe/Berlin")
+CONSENT_VERSION = "2024-01"
+
+STATUS_LABELS = {
+    "registered": "erfasst",
+    "searching": "sucht",
+    "paused": "pausiert",
+    "placed": "vermittelt",
+    "in_therapy": "in Therapie",
+    "completed": "abgeschlossen",
+    "cancelled": "beendet",
+}
+REQUEST_LABELS = {
+    "proposed": "vorgeschlagen",
+    "queued": "eingeplant",
+    "contacted": "angefragt",
+    "follow_up_scheduled": "Nachfass-Anruf geplant",
+    "accepted": "Zusage",
+    "rejected": "Absage",
+    "no_response": "ohne Antwort",
+    "expired": "verfallen",
+    "cancelled": "storniert",
+}
+GENDER_LABELS = {
+    "female": "weiblich",
+    "male": "männlich",
+    "diverse": "divers",
+    "unspecified": "keine Angabe",
+}
+INSURANCE_LABELS = {"statutory": "gesetzlich", "private": "privat", "self_pay": "Selbstzahlung"}
+THERAPIST_GENDER_LABELS = {"any": "egal", "female": "weiblich", "male": "männlich"}
+TRAVEL_LABELS = {
+    "public_transport": "öffentliche Verkehrsmittel",
+    "car": "Auto",
+    "bicycle": "Fahrrad",
+    "walk": "zu Fuß",
+}
+PROCEDURE_LABELS = {
+    "VT": "Verhaltenstherapie (VT)",
+    "TP": "Tiefenpsychologisch fundiert (TP)",
+    "AP": "Analytische Psychotherapie (AP)",
+    "ST": "Systemische Therapie (ST)",
+}
+WEEKDAYS = (
+    ("mon", "Montag"),
+    ("tue", "Dienstag"),
+    ("wed", "Mittwoch"),
+    ("thu", "Donnerstag"),
+    ("fri", "Freitag"),
+    ("sat", "Samstag"),
+    ("sun", "Sonntag"),
+)
+CRITERION_LABELS = {
+    "exclusions": "Ausschlüsse",
+    "status": "Status der Praxis",
+    "insurance": "Versicherung",
+    "accessibility": "Barrierefreiheit",
+    "therapist_gender": "Geschlecht der Therapeut:in",
+    "language": "Sprache",
+    "therapist_wishes": "Wünsche der Praxis",
+    "distance": "Entfernung",
+    "procedure": "Verfahren",
+    "age_group": "Altersgruppe",
+    "setting": "Setting (Einzel/Gruppe)",
+    "availability": "Zeiten",
+}
+EMAIL_LABELS = {
+    "draft": "Entwurf",
+    "queued": "geplant",
+    "sending": "wird gesendet",
+    "sent": "gesendet",
+    "failed": "fehlgeschlagen",
+    "cancelled": "storniert",
+}
+CALL_LABELS = {
+    "scheduled": "geplant",
+    "completed": "erledigt",
+    "failed": "fehlgeschlagen",
+    "cancelled": "storniert",
+}
+UNKNOWN_PAIR = (
+    "Der Vermittlungsdienst kennt diese Therapeut:in oder diese Patient:in (noch) nicht – "
+    "bitte die Nummer prüfen."
+)
+SYMPTOM_LABELS = {code.value: info.label_de for code, info in SYMPTOMS.items()}
+TIMELINE_LABELS = {
+    "created": "erfasst",
+    "status_changed": "Status geändert",
+    "status_republished": "Status erneut gemeldet",
+    "updated": "Angaben geändert",
+    "consent_given": "Einwilligung erteilt",
+    "consent_withdrawn": "Einwilligung widerrufen",
+    "crisis_acknowledged": "Krisenhinweis bestätigt",
+    "erased": "Daten gelöscht",
+    "patient.registered": "Patient:in erfasst",
+    "patient.search_started": "Suche gestartet",
+    "patient.search_paused": "Suche pausiert",
+    "patient.search_resumed": "Suche fortgesetzt",
+    "patient.search_cancelled": "Suche beendet",
+    "patient.placed": "vermittelt",
+    "patient.placement_refused": "Vermittlung abgelehnt",
+    "patient.updated": "Angaben geändert",
+    "matching.placement_requests_created": "Platzanfragen erstellt",
+    "matching.placement_request_status_changed": "Platzanfrage geändert",
+    "matching.placement_request_cancelled": "Platzanfrage storniert",
+    "matching.placement_request_expired": "Platzanfrage verfallen",
+    "matching.placement_confirmed": "Vermittlung bestätigt",
+    "matching.acceptance_held": "Zusage zurückgehalten",
+    "communication.email_queued": "E-Mail geplant",
+    "communication.email_sent": "E-Mail gesendet",
+    "communication.email_failed": "E-Mail fehlgeschlagen",
+    "communication.call_scheduled": "Anruf geplant",
+    "communication.call_completed": "Anruf erledigt",
+    "communication.call_failed": "Anruf fehlgeschlagen",
+    "communication.therapist_response_recorded": "Antwort der Praxis erfasst",
+}
+# The buttons of each status: (target, button text, CSS class).
+TRANSITIONS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "registered": (("searching", "Suche starten", ""),),
+    "searching": (("paused", "Pausieren", "secondary"), ("cancelled", "Beenden", "danger")),
+    "paused": (("searching", "Fortsetzen", ""), ("cancelled", "Beenden", "danger")),
+    "placed": (("in_therapy", "Therapie hat begonnen", ""),),
+    "in_therapy": (("completed", "Abschließen", ""),),
+}
+TRANSITION_DONE = {
+    "searching": "Die Suche läuft.",
+    "paused": "Die Suche ist pausiert; offene Anfragen werden storniert.",
+    "cancelled": "Die Suche ist beendet.",
+    "in_therapy": "Die Therapie ist vermerkt.",
+    "completed": "Der Fall ist abgeschlossen.",
+}
+TEXT_FIELDS = (
+    "salutation",
+    "first_name",
+    "last_name",
+    "gender",
+    "birth_date",
+    "email",
+    "phone",
+    "address.street",
+    "address.house_number",
+    "address.postal_code",
+    "address.city",
+    "insurance.type",
+    "insurance.insurer",
+    "insurance.number",
+    "diagnosis_icd10",
+    "initial_consultation_date",
+    "preferences.therapist_gender",
+    "preferences.languages",
+    "preferences.max_distance_km",
+    "preferences.travel_mode",
+    "preferences.max_travel_minutes",
+    "consent.version",
+    "consent.given_at",
+    *(f"availability.{day}" for day, _ in WEEKDAYS),
+)
+FLAG_FIELDS = (
+    "initial_consultation_waived",
+    "preferences.group_ok",
+    "preferences.barrier_free",
+    "urgent",
+)
+LIST_FIELDS = ("symptoms", "preferences.procedures")
+# Errors on a whole group are shown at the group (the availability or preferences fieldset).
+GROUP_FIELDS = ("availability", "preferences", "address", "insurance", "consent")
+_REFERENCE = re.compile(r"^\s*(?:#|p-?)?\s*(\d{1,18})\s*$", re.IGNORECASE)
+
+
+def labels() -> dict[str, Any]:
+    return {
+        "status_labels": STATUS_LABELS,
+        "request_labels": REQUEST_LABELS,
+        "gender_labels": GENDER_LABELS,
+        "insurance_labels": INSURANCE_LABELS,
+        "therapist_gender_labels": THERAPIST_GENDER_LABELS,
+        "travel_labels": TRAVEL_LABELS,
+        "procedure_labels": PROCEDURE_LABELS,
+        "weekdays": WEEKDAYS,
+        "criterion_labels": CRITERION_LABELS,
+        "email_labels": EMAIL_LABELS,
+        "call_labels": CALL_LABELS,
+        "symptom_labels": SYMPTOM_LABELS,
+        "timeline_labels": TIMELINE_LABELS,
+        "when": when,
+        "day": day,
+    }
+
+
+def when(value: str | None) -> str:
+    """An ISO instant as `04.12.2026 09:30` (Europe/Berlin); what does not parse stays."""
+    if not value:
+        return ""
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(BERLIN)
+    return moment.strftime("%d.%m.%Y %H:%M")
+
+
+def day(value: str | None) -> str:
+    """An ISO date as `04.12.2026`."""
+    try:
+        return datetime.fromisoformat(str(value)).strftime("%d.%m.%Y") if value else ""
+    except ValueError:
+        return str(value)
+
+
+def full_name(person: dict[str, Any] | None) -> str:
+    if not person:
+        return ""
+    parts = (person.get("title"), person.get("first_name"), person.get("last_name"))
+    return " ".join(str(part) for part in parts if part) or "(gelöscht)"
+
+
+# --- list ---------------------------------------------------------------------------------
+
+
+@blueprint.get("", endpoint="index")
+@staff
+def index() -> Any:
+    filters = {
+        "q": request.args.get("q", "").strip(),
+        "postal_code": request.args.get("postal_code", "").strip(),
+        "status": request.args.get("status", "").strip(),
+        "crisis": "true" if request.args.get("crisis") else "",
+    }
+    form = FormState(dict(filters))
+    try:
+        page = _patients_page(filters)
+    except ApiRejected as exc:
+        form.errors, form.message = field_errors(exc.details, prefix="query."), refusal(exc)
+        page = Page([], 1, PER_PAGE, 0, filters)
+    return render_template("patients/index.html", page=page, form=form, **labels())
+
+
+def _patients_page(filters: dict[str, str]) -> Page:
+    reference = _REFERENCE.match(filters["q"])
+    if reference:
+        return _by_reference(int(reference.group(1)), filters)
+    body = services().get(
+        "patient", "/api/patients", page=page_number(), per_page=PER_PAGE, **filters
+    )
+    return Page.of(body, filters)
+
+
+def _by_reference(patient_id: int, filters: dict[str, str]) -> Page:
+    """A number (or `#12`, `P-12`) in the search box opens that patient's reference."""
+    try:
+        patient = services().get("patient", f"/api/patients/{patient_id}")
+    except ApiRejected as exc:
+        if exc.status == 404:
+            return Page([], 1, PER_PAGE, 0, filters)
+        raise
+    return Page([patient], 1, PER_PAGE, 1, filters)
+
+
+# --- registration --------------------------------------------------------------------------
+
+
+@blueprint.get("/neu", endpoint="new")
+@staff
+def new(form: FormState | None = None, status: int = 200) -> Any:
+    form = form or FormState(_defaults())
+    symptoms, outage = _symptoms()
+    return render_template(
+        "patients/new.html",
+        form=form,
+        symptoms=symptoms,
+        symptoms_outage=outage,
+        idempotency_key=form.value("idempotency_key") or uuid.uuid4().hex,
+        **labels(),
+    ), status
+
+
+def _defaults() -> dict[str, Any]:
+    return {
+        "gender": "",
+        "insurance.type": "statutory",
+        "preferences.therapist_gender": "any",
+        "preferences.max_distance_km": "25",
+        "preferences.travel_mode": "public_transport",
+        "preferences.languages": "de",
+        "consent.version": CONSENT_VERSION,
+        "consent.given_at": datetime.now(BERLIN).strftime("%Y-%m-%dT%H:%M"),
+    }
+
+
+def _symptoms() -> tuple[list[dict[str, Any]], str | None]:
+    try:
+        return services().get("patient", "/api/symptoms").get("items", []), None
+    except ServiceUnavailable as exc:
+        return [], exc.message
+
+
+@blueprint.post("/neu")
+@staff
+def create() -> Any:
+    values = _typed_values()
+    try:
+        created = services().post(
+            "patient",
+            "/api/patients",
+            json=patient_json(values),
+            idempotency_key=values["idempotency_key"],
+        )
+    except ApiRejected as exc:
+        errors = attach_errors(field_errors(exc.details))
+        return new(FormState(values, errors, refusal(exc)), 400)
+    except ServiceUnavailable as exc:
+        return new(FormState(values, {}, exc.message), 503)
+    flash(f"Patient:in {full_name(created)} ist angelegt (Nr. {created['id']}).")
+    return redirect(url_for("patients.detail", patient_id=created["id"]))
+
+
+def _typed_values() -> dict[str, Any]:
+    values: dict[str, Any] = {name: request.form.get(name, "").strip() for name in TEXT_FIELDS}
+    values.update({name: name in request.form for name in FLAG_FIELDS})
+    values.update({name: request.form.getlist(name) for name in LIST_FIELDS})
+    values["idempotency_key"] = request.form.get("idempotency_key") or uuid.uuid4().hex
+    return values
+
+
+def _given(values: dict[str, Any], *names: str) -> dict[str, Any]:
+    """The non-blank values under their last path segment (blank optional fields are left out)."""
+    return {name.rsplit(".", 1)[-1]: values[name] for name in names if values[name] != ""}
+
+
+def patient_json(values: dict[str, Any]) -> dict[str, Any]:
+    """The form as the body PatientCreate expects (ISO dates, enum values, typed numbers)."""
+    body = _given(
+        values, "salutation", "first_name", "last_name", "gender", "birth_date", "email", "phone"
+    )
+    body["address"] = _given(
+        values, "address.street", "address.house_number", "address.postal_code", "address.city"
+    )
+    body["insurance"] = _given(values, "insurance.type", "insurance.insurer", "insurance.number")
+    body["symptoms"] = list(values["symptoms"])
+    body.update(_given(values, "diagnosis_icd10", "initial_consultation_date"))
+    body["initial_consultation_waived"] = values["initial_consultation_waived"]
+    body["preferences"] = _preferences(values)
+    body["availability"] = _availability(values)
+    body["urgent"] = values["urgent"]
+    body["consent"] = _given(values, "consent.version", "consent.given_at")
+    if "given_at" in body["consent"]:
+        body["consent"]["given_at"] = _instant(body["consent"]["given_at"])
+    return body
+
+
+def _preferences(values: dict[str, Any]) -> dict[str, Any]:
+    languages = [part.strip().lower() for part in values["preferences.languages"].split(",")]
+    prefs: dict[str, Any] = {
+        "procedures": list(values["preferences.procedures"]),
+        "therapist_gender": values["preferences.therapist_gender"] or "any",
+        "languages": [code for code in languages if code],
+        "group_ok": values["preferences.group_ok"],
+        "barrier_free": values["preferences.barrier_free"],
+        "travel_mode": values["preferences.travel_mode"] or "public_transport",
+    }
+    distance = values["preferences.max_distance_km"].replace(",", ".")
+    if distance:
+        prefs["max_distance_km"] = _number(distance, float)
+    minutes = values["preferences.max_travel_minutes"]
+    if minutes:
+        prefs["max_travel_minutes"] = _number(minutes, int)
+    return prefs
+
+
+def _number(text: str, kind: type) -> Any:
+    """A number as a number; anything else as typed, for the API to name the error."""
+    try:
+        return kind(text)
+    except ValueError:
+        return text
+
+
+def _availability(values: dict[str, Any]) -> dict[str, list[str]]:
+    windows: dict[str, list[str]] = {}
+    for day, _ in WEEKDAYS:
+        ranges = [part.strip() for part in values[f"availability.{day}"].split(",")]
+        if any(ranges):
+            windows[day] = [part for part in ranges if part]
+    return windows
+
+
+def _instant(text: str) -> str:
+    """`2026-12-04T10:30` from a datetime-local input, as an ISO instant in Europe/Berlin."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=BERLIN)
+    return moment.isoformat()
+
+
+def attach_errors(errors: dict[str, str]) -> dict[str, str]:
+    """API paths onto the form's inputs: `symptoms.0` → `symptoms`; unknown paths stay."""
+    names = (*TEXT_FIELDS, *FLAG_FIELDS, *LIST_FIELDS, *GROUP_FIELDS)
+    attached: dict[str, str] = {}
+    for path, text in errors.items():
+        owner = next(
+            (
+                n
+                for n in sorted(names, key=len, reverse=True)
+                if path == n or path.startswith(f"{n}.")
+            ),
+            path,
+        )
+        attached[owner] = f"{attached[owner]} {text}" if owner in attached else text
+    return attached
+
+
+# --- detail --------------------------------------------------------------------------------
+
+
+def section(read: Callable[[], Any], missing: Any = None) -> tuple[Any, str | None]:
+    """One section of a page: what it read, or the German message why it could not
+    (`missing`: what a 404 means, e.g. matching does not know the patient yet)."""
+    try:
+        return read(), None
+    except ServiceUnavailable as exc:
+        return None, exc.message
+    except ApiRejected as exc:
+        if exc.status == 404 and missing is not None:
+            return missing, None
+        return None, refusal(exc)
+
+
+def load_patient(patient_id: int) -> dict[str, Any]:
+    try:
+        return services().get("patient", f"/api/patients/{patient_id}")
+    except ApiRejected as exc:
+        if exc.status == 404:
+            abort(404)
+        raise
+
+
+def therapist_name(therapist_id: int | None) -> tuple[str | None, str | None]:
+    if not therapist_id:
+        return None, None
+    therapist, outage = section(
+        lambda: services().get("therapist", f"/api/therapists/{therapist_id}")
+    )
+    return (full_name(therapist) if therapist else None), outage
+
+
+@blueprint.get("/<int:patient_id>", endpoint="detail")
+@staff
+def detail(patient_id: int, message: str | None = None, status: int = 200) -> Any:
+    patient = load_patient(patient_id)
+    placed_name, placed_outage = therapist_name(patient.get("placed_therapist_id"))
+    return render_template(
+        "patients/detail.html",
+        patient=patient,
+        message=message,
+        placed_name=placed_name,
+        placed_outage=placed_outage,
+        transitions=TRANSITIONS.get(patient["status"], ()),
+        idempotency_key=uuid.uuid4().hex,
+        **_sections(patient_id),
+        **labels(),
+    ), status
+
+
+def _sections(patient_id: int) -> dict[str, Any]:
+    get = services().get
+    timeline = section(lambda: get("patient", f"/api/patients/{patient_id}/timeline"))
+    requests_ = section(
+        lambda: Page.of(
+            get(
+                "matching",
+                "/api/placement-requests",
+                patient_id=patient_id,
+                page=page_number(),
+                per_page=PER_PAGE,
+            ),
+            {},
+        )
+    )
+    communications = section(
+        lambda: get("communication", f"/api/patients/{patient_id}/communications")
+    )
+    candidates = section(
+        lambda: get("matching", f"/api/patients/{patient_id}/candidates"), {"items": []}
+    )
+    return {
+        "timeline": timeline,
+        "requests": requests_,
+        "communications": communications,
+        "candidates": candidates,
+    }
+
+
+@blueprint.post("/<int:patient_id>/status", endpoint="transition")
+@staff
+def transition(patient_id: int) -> Any:
+    target = request.form.get("status", "")
+    if target not in STATUS_LABELS:
+        abort(400)
+    body: dict[str, Any] = {"status": target}
+    version = request.form.get("version", "")
+    if version.isdigit():
+        body["version"] = int(version)
+    try:
+        services().put(
+            "patient",
+            f"/api/patients/{patient_id}/status",
+            json=body,
+            idempotency_key=request.form.get("idempotency_key") or None,
+        )
+    except ApiRejected as exc:
+        return detail(patient_id, _transition_refused(exc, target), exc.status)
+    except ServiceUnavailable as exc:
+        return detail(patient_id, exc.message, 503)
+    flash(TRANSITION_DONE.get(target, f"Status: {STATUS_LABELS[target]}."))
+    return redirect(url_for("patients.detail", patient_id=patient_id))
+
+
+def _transition_refused(exc: ApiRejected, target: str) -> str:
+    label = STATUS_LABELS[target]
+    if exc.status == 409:
+        return (
+            f"Der Status „{label}“ ist im aktuellen Zustand nicht möglich – vielleicht hat ihn "
+            f"gerade jemand anders geändert. ({exc.message})"
+        )
+    if exc.status == 422:
+        return f"Für „{label}“ fehlen noch Angaben: {refusal(exc)}"
+    return refusal(exc)
+
+
+# --- why not -------------------------------------------------------------------------------
+
+
+@blueprint.get("/<int:patient_id>/warum-nicht", endpoint="why_not")
+@staff
+def why_not(patient_id: int) -> Any:
+    patient = load_patient(patient_id)
+    raw = request.args.get("therapist_id", "").strip()
+    form = FormState({"therapist_id": raw})
+    explanation, name = None, None
+    if raw.isdigit() and int(raw) > 0:
+        explanation, form.message = section(
+            lambda: services().get("matching", f"/api/patients/{patient_id}/candidates/{raw}"),
+            {},
+        )
+        if explanation == {}:
+            explanation, form.message = None, UNKNOWN_PAIR
+        name, _ = therapist_name(int(raw)) if explanation else (None, None)
+    elif raw:
+        form.errors["therapist_id"] = "Bitte die Nummer der Therapeut:in angeben (eine Zahl)."
+    return render_template(
+        "patients/why_not.html",
+        patient=patient,
+        form=form,
+        explanation=explanation,
+        therapist_name=name,
+        **labels(),
+    )

@@ -1,0 +1,196 @@
+"""The staff console in a real browser (Debian's headless Chromium driven by Playwright), on the
+whole stack that `make up` starts: the admin logs in with the first login `make up` printed,
+creates a staff account; the new colleague logs in, sets a password, registers a patient,
+starts the search, sees the placement requests appear, records the practice's acceptance and
+sees the patient placed with the therapist's name. Every page visited is saved as a screenshot
+under `.data/screenshots/`, and every visible input on it must have a label."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+from e2e.test_placement_loop import (  # the stack fixture and helpers of the placement loop
+    Api,
+    carried,
+    import_practices,
+    practice,
+    running,
+    until,
+)
+
+from scripts import infra
+from scripts.stack import CONSOLE_ADMIN_PASSWORD
+from staff_console.config import CONSOLE_PORT
+
+pytestmark = pytest.mark.e2e
+__all__ = ["running"]
+CONSOLE = f"http://127.0.0.1:{CONSOLE_PORT}"
+SHOTS = infra.DATA / "screenshots"
+# Visible form controls without a <label for>, aria-label or wrapping label.
+UNLABELLED = """() => [...document.querySelectorAll('input, select, textarea')]
+  .filter(e => e.type !== 'hidden' && e.offsetParent !== null)
+  .filter(e => !(e.id && document.querySelector(`label[for="${e.id}"]`))
+               && !e.getAttribute('aria-label') && !e.closest('label'))
+  .map(e => e.name || e.id || e.outerHTML.slice(0, 60))"""
+
+
+class Visit:
+    """Numbered screenshots of every page, and the label check on each."""
+
+    def __init__(self, page) -> None:
+        self.page = page
+        self.count = 0
+        self.saved: list[str] = []
+        SHOTS.mkdir(parents=True, exist_ok=True)
+
+    def shot(self, name: str) -> None:
+        self.count += 1
+        path = SHOTS / f"{self.count:02d}-{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        self.saved.append(path.name)
+        assert self.page.evaluate(UNLABELLED) == [], f"unlabelled inputs on {self.page.url}"
+
+    def goto(self, path: str, name: str) -> None:
+        self.page.goto(CONSOLE + path)
+        self.shot(name)
+
+
+@pytest.fixture(scope="module")
+def browser(running):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(infra.CHROMIUM), headless=True, args=["--no-sandbox"]
+        )
+        context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")
+        context.set_default_timeout(15_000)
+        yield context.new_page()
+        chromium.close()
+
+
+def log_in(page, username: str, password: str) -> None:
+    page.goto(CONSOLE + "/login")
+    page.fill("#f-username", username)
+    page.fill("#f-password", password)
+    page.click("button[type=submit]")
+
+
+def test_a_new_colleague_places_a_patient_in_the_browser(browser):
+    page, visit, api, tag = browser, Visit(browser), Api(), uuid.uuid4().hex[:8]
+    ids = import_practices(api, tag, [practice(tag, "Anna", 50.7770, 6.0850)])
+    [therapist_id] = ids.values()
+
+    # The admin's first login, as `make up` printed it, and a staff account.
+    page.goto(CONSOLE + "/patientinnen")
+    assert "/login" in page.url
+    visit.shot("login")
+    log_in(page, "admin", Path(CONSOLE_ADMIN_PASSWORD).read_text().strip())
+    visit.shot("heute-admin")
+    visit.goto("/admin/konten", "konten")
+    username = f"erika-{tag}"
+    page.fill("#f-username", username)
+    page.fill("#f-display_name", "Erika Mustermann")
+    page.select_option("#f-role", "staff")
+    page.click("text=Konto anlegen")
+    notice = page.inner_text(".flash.password")
+    one_time = re.search(r"Einmaliges Passwort: (\S+)", notice).group(1)
+    visit.shot("konto-angelegt")
+    page.click("text=Abmelden")
+
+    # The colleague's first login: a password of her own first.
+    log_in(page, username, one_time)
+    assert page.url.endswith("/passwort")
+    visit.shot("passwort-setzen")
+    page.fill("#f-current_password", one_time)
+    page.fill("#f-new_password", "Erikas eigenes Passwort")
+    page.fill("#f-repeat_password", "Erikas eigenes Passwort")
+    page.click("text=Passwort speichern")
+    visit.shot("heute-staff")
+    assert "Erika Mustermann" in page.inner_text("nav")
+    assert "Konten" not in page.inner_text("nav")  # staff see no admin pages
+
+    patient_id = register_patient(page, visit, tag)
+    start_search(page, visit)
+    request_id = requests_appear(page, visit, patient_id, therapist_id)
+
+    until(lambda: carried(api, therapist_id) == 1, "the draft e-mail to the practice")
+    sent = api.job("communication", "send-emails")["result"]["delivered"]
+    assert sent.get("sent", 0) >= 1, sent
+    record_acceptance(page, visit, therapist_id, request_id)
+    placed(page, visit, patient_id)
+    print("screenshots:", ", ".join(visit.saved))
+
+
+def register_patient(page, visit: Visit, tag: str) -> int:
+    visit.goto("/patientinnen", "patientinnen")
+    page.click("text=Neue Patient:in erfassen")
+    visit.shot("aufnahme")
+    fields = {
+        "first_name": "Paula",
+        "last_name": f"Browser-{tag}",
+        "birth_date": "1990-05-01",
+        "email": f"paula-{tag}@patient.example",
+        "phone": "0241 7654321",
+        "address.street": "Lindenallee",
+        "address.house_number": "3",
+        "address.postal_code": "5206",  # one digit short: the API says so next to the field
+        "address.city": "Aachen",
+        "insurance.insurer": "AOK",
+        "insurance.number": "A123456789",
+        "initial_consultation_date": "2025-12-15",
+    }
+    for name, value in fields.items():
+        page.fill(f"[id='f-{name}']", value)
+    page.select_option("#f-gender", "female")
+    page.select_option("[id='f-insurance.type']", "statutory")
+    page.check("[id='f-preferences.procedures-VT']")
+    page.click("text=Patient:in anlegen")
+    assert page.locator("[id='e-address.postal_code']").count() == 1, page.content()
+    assert page.input_value("[id='f-last_name']") == f"Browser-{tag}"  # nothing typed is lost
+    visit.shot("aufnahme-fehler")
+    page.fill("[id='f-address.postal_code']", "52062")
+    page.click("text=Patient:in anlegen")
+    match = re.search(r"/patientinnen/(\d+)$", page.url)
+    assert match, page.url
+    visit.shot("patient-angelegt")
+    return int(match.group(1))
+
+
+def start_search(page, visit: Visit) -> None:
+    page.click("button:has-text('Suche starten')")
+    assert page.inner_text("#patient-status") == "sucht"
+    visit.shot("suche-gestartet")
+
+
+def requests_appear(page, visit: Visit, patient_id: int, therapist_id: int) -> int:
+    def listed() -> int | None:
+        page.reload()
+        row = page.locator(f"#requests tr[data-therapist-id='{therapist_id}']")
+        return int(row.get_attribute("data-request-id")) if row.count() else None
+
+    request_id = until(listed, "the placement request on the patient page")
+    visit.shot("platzanfragen")
+    return request_id
+
+
+def record_acceptance(page, visit: Visit, therapist_id: int, request_id: int) -> None:
+    visit.goto(f"/antworten?therapist_id={therapist_id}", "antworten")
+    page.click("a[href*='/antworten/email/']")
+    visit.shot("antwort-email")
+    page.select_option(f"#f-outcome-{request_id}", "accepted")
+    page.click("text=Antworten speichern")
+    visit.shot("antwort-gespeichert")
+
+
+def placed(page, visit: Visit, patient_id: int) -> None:
+    def shows_placed() -> bool:
+        page.goto(f"{CONSOLE}/patientinnen/{patient_id}")
+        return page.inner_text("#patient-status") == "vermittelt"
+
+    until(shows_placed, "the patient shown as placed")
+    assert "Ahrens" in page.inner_text("#placed-with")
+    visit.shot("vermittelt")

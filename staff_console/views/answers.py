@@ -66,7 +66,7 @@ def _request_of(request_id: int, form: FormState) -> dict[str, Any] | None:
     return None
 
 
-@blueprint.get("/")
+@blueprint.get("")
 @role_required("staff", "admin")
 def index() -> Any:
     filters, form = _filters()

@@ -82,8 +82,9 @@ def index() -> Any:
             "communication", "/api/emails", **query, page=page_number(), per_page=PER_PAGE
         )
         page = Page.of(body, {**form.values, "status": filters["status"]})
-        if found and page.total == 1:
-            return redirect(_email_link(page.items[0]["id"], found["id"]))
+        to_practice = [mail for mail in page.items if mail.get("recipient") == "therapist"]
+        if found and to_practice:  # newest first: the latest e-mail carrying the request
+            return redirect(_email_link(to_practice[0]["id"], found["id"]))
     return render_template(
         "answers/index.html",
         page=page,
@@ -140,6 +141,7 @@ def _render_email(email: dict[str, Any], form: FormState, status: int = 200) -> 
         outcomes=OUTCOMES,
         channels=CHANNELS,
         highlight=highlight,
+        states=dict(EMAIL_STATES),
     ), status
 
 
@@ -169,10 +171,10 @@ def _response_body(therapist_id: str, outcomes: list[dict[str, Any]]) -> dict[st
     }
 
 
-def _send(body: dict[str, Any], form: FormState) -> dict[str, Any] | None:
+def _send(body: dict[str, Any], form: FormState) -> tuple[dict[str, Any] | None, int]:
     """POST /api/responses once; on a refusal or outage the form gets the messages."""
     try:
-        return services().post(
+        result = services().post(
             "communication",
             "/api/responses",
             json=body,
@@ -180,10 +182,12 @@ def _send(body: dict[str, Any], form: FormState) -> dict[str, Any] | None:
         )
     except ServiceUnavailable as exc:
         form.message = exc.message
+        return None, 503
     except ApiRejected as exc:
         form.errors = outcome_errors(exc, body)
         form.message = _response_refusal(exc)
-    return None
+        return None, exc.status if exc.status in (409, 422) else 400
+    return result, 201
 
 
 def _response_refusal(exc: ApiRejected) -> str:
@@ -216,14 +220,12 @@ def record(email_id: int) -> Any:
     body = _response_body(request.form.get("therapist_id", ""), outcomes)
     if not outcomes:
         form.message = "Bitte wählen Sie mindestens zu einer Anfrage eine Antwort."
-    elif (result := _send(body, form)) is not None:
-        flash(_effects(result))
-        return redirect(url_for("answers.email", email_id=email_id))
-    return _render_email(_email_again(email_id), form, 503 if _down(form) else 400)
-
-
-def _down(form: FormState) -> bool:
-    return bool(form.message) and "nicht erreichbar" in form.message
+        return _render_email(_email_again(email_id), form, 400)
+    result, status = _send(body, form)
+    if result is None:
+        return _render_email(_email_again(email_id), form, status)
+    flash(_effects(result))
+    return redirect(url_for("answers.email", email_id=email_id))
 
 
 def _email_again(email_id: int) -> dict[str, Any]:
@@ -255,9 +257,10 @@ def record_direct() -> Any:
             form.errors[name] = "Bitte eine positive ganze Zahl angeben."
     if not outcome:
         form.errors["outcome"] = "Bitte eine Antwort wählen."
+    status = 400
     if not form.errors:
         body = _response_body(therapist, [{"placement_request_id": int(prid), "outcome": outcome}])
-        result = _send(body, form)
+        result, status = _send(body, form)
         if result is not None:
             flash(_effects(result))
             return redirect(url_for("answers.index"))
@@ -274,4 +277,4 @@ def record_direct() -> Any:
         direct=form,
         outcomes=OUTCOMES,
         channels=CHANNELS,
-    ), 503 if _down(form) else 400
+    ), status

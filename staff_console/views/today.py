@@ -95,9 +95,13 @@ def _calls(filters: dict[str, str]) -> Section:
         )
     except ServiceUnavailable as exc:
         return Section(outage=exc.message)
+    except ApiRejected as exc:
+        return Section(outage=refusal(exc))
     page = Page.of(body, filters)
+    practices: dict[int, dict[str, Any]] = {}  # one look-up per therapist, not per call
     for call in page.items:
-        call["practice"] = _practice(call)
+        key = call["therapist_id"]
+        call["practice"] = practices[key] = practices.get(key) or _practice(call)
         call["time"] = berlin_time(call.get("slot_start"))
         call["time_end"] = berlin_time(call.get("slot_end"))
     return Section(page)
@@ -128,6 +132,8 @@ def _attention(service: str, label: str) -> Section:
         )
     except ServiceUnavailable as exc:
         return Section(outage=exc.message, label=label)
+    except ApiRejected as exc:
+        return Section(outage=refusal(exc), label=label)
     page = NamedPage.of(body, _other_pages(param))
     page.param = param
     page.items.sort(key=lambda item: item.get("reason") != CRISIS)  # crisis flags first
@@ -144,6 +150,8 @@ def _crisis() -> Section:
         body = services().get("patient", "/api/attention", reason=CRISIS, per_page=100)
     except ServiceUnavailable as exc:
         return Section(outage=exc.message)
+    except ApiRejected as exc:
+        return Section(outage=refusal(exc))
     return Section(Page.of(body, {}))
 
 

@@ -103,6 +103,27 @@ def test_a_placement_request_leads_to_its_e_mail(console):
     assert "therapist_id=15" in sent and "patient_id=42" in sent and "status=sent" in sent
 
 
+def test_a_placement_request_without_e_mail_prefills_the_direct_form(console):
+    console.api.get(url("matching", "/api/placement-requests/2"), json=placement_request())
+    patient_mail = summary(40, recipient="patient", patient_id=42, template="patient_placed")
+    console.api.get(EMAILS, json=listing([patient_mail]))
+    response = console.client("staff").get("/antworten?placement_request_id=2")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'id="no-email"' in html
+    direct = html.split('id="direct-form"')[1]
+    assert 'id="direct-therapist_id" name="therapist_id" type="text" value="15"' in direct
+    assert 'id="direct-placement_request_id" name="placement_request_id" type="text" value="2"' in (
+        direct
+    )
+
+
+def test_matching_down_while_looking_up_a_request_is_shown_on_the_page(console):
+    console.api.get(url("matching", "/api/placement-requests/2"), body=requests.ConnectionError())
+    response = console.client("staff").get("/antworten?placement_request_id=2")
+    assert response.status_code == 200
+    assert "Der Vermittlungsdienst ist gerade nicht erreichbar" in response.get_data(as_text=True)
+
+
 def test_an_unknown_placement_request_is_a_german_message(console):
     console.api.get(
         url("matching", "/api/placement-requests/99"),
@@ -269,6 +290,7 @@ def test_already_answered_and_never_sent_are_german_messages(console, status, ge
         },
     )
     html = response.get_data(as_text=True)
+    assert response.status_code == status
     assert german in html and "behalten" in html
     assert 'value="rejected_other" selected' in html
 
@@ -366,5 +388,6 @@ def test_the_direct_form_shows_errors_next_to_fields(console):
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert 'id="e-therapist_id"' in html and 'id="e-outcome"' in html
+    assert 'id="direct-e-therapist_id"' in html and 'id="direct-e-outcome"' in html
     assert 'value="x"' in html and 'value="bleibt"' in html
+    assert html.count('id="f-therapist_id"') == 1 and html.count('id="direct-therapist_id"') == 1

@@ -16,6 +16,7 @@ blueprint = Blueprint("answers", __name__, url_prefix="/antworten")
 PER_PAGE = 20
 # ResponseCreate allows `email` and `phone`; letters and faxes are recorded as `email`.
 CHANNELS = (("email", "E-Mail, Brief oder Fax"), ("phone", "Telefon"))
+RECEIVED_BY = {**dict(CHANNELS), "link": "Antwort-Link der E-Mail"}
 EMAIL_STATES = (
     ("sent", "versendet"),
     ("queued", "in der Warteschlange"),
@@ -116,7 +117,7 @@ def _answered(email: dict[str, Any]) -> dict[int, dict[str, Any]]:
             answered[outcome["placement_request_id"]] = {
                 "outcome": OUTCOME_LABELS.get(outcome["outcome"], outcome["outcome"]),
                 "channel": response.get("channel"),
-                "recorded_at": (response.get("recorded_at") or "")[:10],
+                "recorded_at": response.get("recorded_at"),
                 "patient_id": outcome.get("patient_id"),
             }
     return answered
@@ -142,6 +143,7 @@ def _render_email(email: dict[str, Any], form: FormState, status: int = 200) -> 
         channels=CHANNELS,
         highlight=highlight,
         states=dict(EMAIL_STATES),
+        received_by=RECEIVED_BY,
     ), status
 
 

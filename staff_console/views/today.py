@@ -62,6 +62,19 @@ class NamedPage(Page):
         return f"{request.path}?{urlencode(query)}"
 
 
+@blueprint.app_template_filter("de_date")
+def de_date(value: str | None) -> str:
+    """An ISO date or timestamp as the German TT.MM.JJJJ (timestamps in Europe/Berlin)."""
+    if not value:
+        return "–"
+    try:
+        if len(value) == 10:
+            return date.fromisoformat(value).strftime("%d.%m.%Y")
+        return datetime.fromisoformat(value).astimezone(BERLIN).strftime("%d.%m.%Y")
+    except ValueError:
+        return value
+
+
 def berlin_time(value: str | None) -> str:
     if not value:
         return "–"

@@ -154,6 +154,7 @@ def test_the_e_mail_page_has_one_select_per_request_and_earlier_answers(console)
         assert f'<label for="f-outcome-{prid}">' in html
     assert '<option value="accepted"' in html and "keine Antwort" in html
     assert "kein Platz frei" in html and 'href="/patientinnen/43"' in html
+    assert "22.11.2026 (Antwort-Link der E-Mail, von der Praxis selbst)" in html
     assert ">Antworten speichern</button>" in html
 
 

@@ -175,6 +175,7 @@ def test_attention_lists_crisis_first_with_counts_and_patient_links(console):
     assert patient_section.index("Krisenhinweis") < patient_section.index("Dienste uneinig")
     assert html.index("Krisenhinweise") < html.index("Anrufliste")
     assert 'href="/patientinnen/6"' in html and 'href="/patientinnen/9"' in html
+    assert "seit 01.12.2026" in html
 
 
 def test_one_service_down_leaves_the_rest_of_the_page(console):

@@ -8,6 +8,9 @@ import pytest
 import requests
 from support.console import url
 
+from communication_service.api.schemas.emails import EmailRead, EmailSummary
+from communication_service.api.schemas.responses import ResponseCreate, ResponseRead
+
 pytestmark = pytest.mark.integration
 
 EMAILS = url("communication", "/api/emails")
@@ -15,7 +18,8 @@ RESPONSES = url("communication", "/api/responses")
 
 
 def summary(email_id: int = 31, **extra) -> dict:
-    return {
+    """An e-mail as GET /api/emails lists it (checked against the real schema)."""
+    body = {
         "id": email_id,
         "purpose": "outreach",
         "template": "therapist_outreach",
@@ -36,10 +40,12 @@ def summary(email_id: int = 31, **extra) -> dict:
         "cancelled_at": None,
         **extra,
     }
+    EmailSummary.model_validate(body)
+    return body
 
 
 def detail(email_id: int = 31, responses: list | None = None) -> dict:
-    return {
+    body = {
         **summary(email_id),
         "to_address": "praxis@example.org",
         "body_text": "…",
@@ -47,6 +53,29 @@ def detail(email_id: int = 31, responses: list | None = None) -> dict:
         "placement_request_ids": [2, 3],
         "responses": responses or [],
     }
+    EmailRead.model_validate(body)
+    return body
+
+
+def recorded(response_id: int, channel: str, prid: int, outcome: str, effect: str) -> dict:
+    """What POST /api/responses answers (checked against the real schema)."""
+    body = {
+        "therapist_id": 15,
+        "response_id": response_id,
+        "channel": channel,
+        "note": None,
+        "recorded_at": "2026-12-04T10:00:00+00:00",
+        "outcomes": [
+            {
+                "placement_request_id": prid,
+                "patient_id": 42,
+                "outcome": outcome,
+                "outcome_effect": effect,
+            }
+        ],
+    }
+    ResponseRead.model_validate(body)
+    return body
 
 
 def listing(items: list, total: int | None = None, number: int = 1) -> dict:
@@ -165,25 +194,8 @@ def _record(console, client, data, email=None):
 
 def test_recording_sends_one_outcome_per_chosen_request(console):
     client = console.client("staff")
-    console.api.post(
-        RESPONSES,
-        status=201,
-        json={
-            "therapist_id": 15,
-            "response_id": 6,
-            "channel": "email",
-            "note": "ruft an",
-            "recorded_at": "2026-12-04T10:00:00+00:00",
-            "outcomes": [
-                {
-                    "placement_request_id": 2,
-                    "patient_id": 42,
-                    "outcome": "accepted",
-                    "outcome_effect": "placement_requested",
-                }
-            ],
-        },
-    )
+    answer = recorded(6, "email", 2, "accepted", "placement_requested")
+    console.api.post(RESPONSES, status=201, json=answer)
     response = _record(
         console,
         client,
@@ -205,6 +217,7 @@ def test_recording_sends_one_outcome_per_chosen_request(console):
         "outcomes": [{"placement_request_id": 2, "outcome": "accepted"}],
         "note": "ruft an",
     }
+    ResponseCreate.model_validate_json(sent.body)  # what the real API accepts
     assert sent.headers["Idempotency-Key"] == "key-9"
     assert sum(1 for c in console.api.calls if c.request.method == "POST") == 1
     followed = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -332,25 +345,8 @@ def test_the_e_mail_list_shows_the_outage_page_when_communication_is_down(consol
 def test_recording_directly_with_therapist_and_request(console):
     client = console.client("staff")
     console.api.get(EMAILS, json=listing([]))
-    console.api.post(
-        RESPONSES,
-        status=201,
-        json={
-            "therapist_id": 15,
-            "response_id": 7,
-            "channel": "phone",
-            "note": None,
-            "recorded_at": "2026-12-04T10:00:00+00:00",
-            "outcomes": [
-                {
-                    "placement_request_id": 2,
-                    "patient_id": 42,
-                    "outcome": "rejected_not_suitable",
-                    "outcome_effect": "recorded",
-                }
-            ],
-        },
-    )
+    answer = recorded(7, "phone", 2, "rejected_not_suitable", "recorded")
+    console.api.post(RESPONSES, status=201, json=answer)
     response = console.post(
         client,
         "/antworten/direkt",

@@ -10,12 +10,43 @@ import requests
 from responses import matchers
 from support.console import url
 
+from communication_service.api.schemas.calls import CallOutcomeUpdate, CallRead
+from shared.http.attention import AttentionItem
+
 pytestmark = pytest.mark.integration
 
 CALLS = url("communication", "/api/phone-calls")
 
 
+PATIENTS = [
+    {
+        "placement_request_id": 2,
+        "patient_id": 42,
+        "state": "follow_up_scheduled",
+        "reference": "PR-2",
+        "summary": {
+            "age_text": "34 Jahre",
+            "gender": "weiblich",
+            "insurance": "GKV",
+            "complaints": "Depression",
+            "urgent": False,
+        },
+    },
+    {
+        "placement_request_id": 3,
+        "patient_id": 43,
+        "state": "follow_up_scheduled",
+        "reference": "PR-3",
+        "summary": {},
+    },
+]
+UNSET = dict.fromkeys(
+    ("flag_reason", "note", "response_id", "closed_reason", "completed_at", "failed_at"), None
+)
+
+
 def call(call_id: int = 7, therapist: dict | None = None, **extra) -> dict:
+    """A call as GET /api/phone-calls lists it (checked against the real schema)."""
     body = {
         "id": call_id,
         "therapist_id": 15,
@@ -26,40 +57,15 @@ def call(call_id: int = 7, therapist: dict | None = None, **extra) -> dict:
         "slot_start": "2026-12-04T09:05:00+00:00",
         "slot_end": "2026-12-04T09:10:00+00:00",
         "flagged_for_staff": False,
-        "flag_reason": None,
-        "note": None,
-        "response_id": None,
-        "closed_reason": None,
         "created_at": "2026-12-01T08:00:00+00:00",
-        "completed_at": None,
-        "failed_at": None,
         "cancelled_at": None,
         "therapist": therapist,
-        "patients": [
-            {
-                "placement_request_id": 2,
-                "patient_id": 42,
-                "state": "follow_up_scheduled",
-                "reference": "PR-2",
-                "summary": {
-                    "age_text": "34 Jahre",
-                    "gender": "weiblich",
-                    "insurance": "GKV",
-                    "complaints": "Depression",
-                    "urgent": False,
-                },
-            },
-            {
-                "placement_request_id": 3,
-                "patient_id": 43,
-                "state": "follow_up_scheduled",
-                "reference": "PR-3",
-                "summary": {},
-            },
-        ],
+        "patients": PATIENTS,
         "previous_contacts": [],
+        **UNSET,
         **extra,
     }
+    CallRead.model_validate(body)
     return body
 
 
@@ -73,7 +79,7 @@ def page(items: list, total: int | None = None, number: int = 1, per_page: int =
 
 
 def item(reason: str, patient_id: int | None, message: str) -> dict:
-    return {
+    body = {
         "reason": reason,
         "patient_id": patient_id,
         "therapist_id": None,
@@ -83,6 +89,8 @@ def item(reason: str, patient_id: int | None, message: str) -> dict:
         "message": message,
         "details": None,
     }
+    AttentionItem.model_validate(body)
+    return body
 
 
 def fake_attention(console, patient=None, matching=None, communication=None, crisis=None):
@@ -222,6 +230,7 @@ def test_reached_with_answers_sends_the_outcome_body(console):
         "outcomes": [{"placement_request_id": 2, "outcome": "accepted"}],
         "note": "ab März",
     }
+    CallOutcomeUpdate.model_validate_json(sent.body)  # what the real API accepts
     assert sent.headers["Idempotency-Key"] == "k-1"
     assert sum(1 for c in console.api.calls if c.request.method == "PUT") == 1
 
@@ -242,6 +251,7 @@ def test_not_reached_sends_only_the_note(console):
         "outcomes": [],
         "note": "Anrufbeantworter",
     }
+    CallOutcomeUpdate.model_validate_json(console.api.calls[-1].request.body)
 
 
 def test_the_call_form_needs_its_csrf_token(console):

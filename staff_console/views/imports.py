@@ -60,7 +60,9 @@ def labels() -> dict[str, Any]:
 def index(form: FormState | None = None, status: int = 200) -> Any:
     page, outage = None, None
     try:
-        body = services("admin").get("scraping", "/api/imports", page=page_number(), per_page=PER_PAGE)
+        body = services("admin").get(
+            "scraping", "/api/imports", page=page_number(), per_page=PER_PAGE
+        )
         page = Page.of(body, {})
     except ServiceUnavailable as exc:
         outage = exc.message

@@ -7,9 +7,10 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
+from staff_console.labels import OUTCOME_LABELS, OUTCOMES
 from staff_console.messages import refusal
 from staff_console.services import ApiRejected, ServiceUnavailable
-from staff_console.views.today import OUTCOME_LABELS, OUTCOMES, outcome_errors
+from staff_console.views.today import outcome_errors
 from staff_console.web import FormState, Page, page_number, role_required, services
 
 blueprint = Blueprint("answers", __name__, url_prefix="/antworten")

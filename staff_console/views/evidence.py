@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
+from staff_console.labels import CHANNEL_LABELS, INSURANCE_LABELS
 from staff_console.services import ApiRejected, ServiceUnavailable
 from staff_console.web import FormState, role_required, services
 
@@ -22,7 +23,6 @@ blueprint = Blueprint("evidence", __name__, url_prefix="/nachweis")
 
 BERLIN = ZoneInfo("Europe/Berlin")
 MAX_PAGES = 50
-CHANNEL_LABELS = {"email": "E-Mail", "phone": "Telefon", "link": "Link"}
 OUTCOME_LABELS = {
     "accepted": "Zusage: Therapieplatz angeboten",
     "rejected_no_capacity": "Absage: kein freier Therapieplatz",
@@ -34,11 +34,6 @@ UNANSWERED_LABELS = {
     "no_response": "Keine Antwort erhalten",
     "expired": "Keine Antwort innerhalb der Frist",
     "cancelled": "Anfrage zurückgezogen",
-}
-INSURANCE_LABELS = {
-    "statutory": "gesetzlich",
-    "private": "privat",
-    "self_pay": "Selbstzahler:in",
 }
 
 

@@ -12,7 +12,21 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from shared.patient_vocabulary import SYMPTOMS
+from staff_console.labels import (
+    CALL_LABELS,
+    CRITERION_LABELS,
+    EMAIL_LABELS,
+    GENDER_LABELS,
+    INSURANCE_LABELS,
+    PROCEDURE_LABELS,
+    REQUEST_LABELS,
+    STATUS_LABELS,
+    SYMPTOM_LABELS,
+    THERAPIST_GENDER_LABELS,
+    TIMELINE_LABELS,
+    TRAVEL_LABELS,
+    WEEKDAYS,
+)
 from staff_console.messages import field_errors, refusal
 from staff_console.services import ApiRejected, ServiceUnavailable
 from staff_console.web import FormState, Page, page_number, role_required, services
@@ -23,119 +37,10 @@ PER_PAGE = 20
 BERLIN = ZoneInfo("Europe/Berlin")
 CONSENT_VERSION = "2024-01"
 
-STATUS_LABELS = {
-    "registered": "erfasst",
-    "searching": "sucht",
-    "paused": "pausiert",
-    "placed": "vermittelt",
-    "in_therapy": "in Therapie",
-    "completed": "abgeschlossen",
-    "cancelled": "beendet",
-}
-REQUEST_LABELS = {
-    "proposed": "vorgeschlagen",
-    "queued": "eingeplant",
-    "contacted": "angefragt",
-    "follow_up_scheduled": "Nachfass-Anruf geplant",
-    "accepted": "Zusage",
-    "rejected": "Absage",
-    "no_response": "ohne Antwort",
-    "expired": "verfallen",
-    "cancelled": "storniert",
-}
-GENDER_LABELS = {
-    "female": "weiblich",
-    "male": "männlich",
-    "diverse": "divers",
-    "unspecified": "keine Angabe",
-}
-INSURANCE_LABELS = {"statutory": "gesetzlich", "private": "privat", "self_pay": "Selbstzahlung"}
-THERAPIST_GENDER_LABELS = {"any": "egal", "female": "weiblich", "male": "männlich"}
-TRAVEL_LABELS = {
-    "public_transport": "öffentliche Verkehrsmittel",
-    "car": "Auto",
-    "bicycle": "Fahrrad",
-    "walk": "zu Fuß",
-}
-PROCEDURE_LABELS = {
-    "VT": "Verhaltenstherapie (VT)",
-    "TP": "Tiefenpsychologisch fundiert (TP)",
-    "AP": "Analytische Psychotherapie (AP)",
-    "ST": "Systemische Therapie (ST)",
-}
-WEEKDAYS = (
-    ("mon", "Montag"),
-    ("tue", "Dienstag"),
-    ("wed", "Mittwoch"),
-    ("thu", "Donnerstag"),
-    ("fri", "Freitag"),
-    ("sat", "Samstag"),
-    ("sun", "Sonntag"),
-)
-CRITERION_LABELS = {
-    "exclusions": "Ausschlüsse",
-    "status": "Status der Praxis",
-    "insurance": "Versicherung",
-    "accessibility": "Barrierefreiheit",
-    "therapist_gender": "Geschlecht der Therapeut:in",
-    "language": "Sprache",
-    "therapist_wishes": "Wünsche der Praxis",
-    "distance": "Entfernung",
-    "procedure": "Verfahren",
-    "age_group": "Altersgruppe",
-    "setting": "Setting (Einzel/Gruppe)",
-    "availability": "Zeiten",
-}
-EMAIL_LABELS = {
-    "draft": "Entwurf",
-    "queued": "geplant",
-    "sending": "wird gesendet",
-    "sent": "gesendet",
-    "failed": "fehlgeschlagen",
-    "cancelled": "storniert",
-}
-CALL_LABELS = {
-    "scheduled": "geplant",
-    "completed": "erledigt",
-    "failed": "fehlgeschlagen",
-    "cancelled": "storniert",
-}
 UNKNOWN_PAIR = (
     "Der Vermittlungsdienst kennt diese Therapeut:in oder diese Patient:in (noch) nicht – "
     "bitte die Nummer prüfen."
 )
-SYMPTOM_LABELS = {code.value: info.label_de for code, info in SYMPTOMS.items()}
-TIMELINE_LABELS = {
-    "created": "erfasst",
-    "status_changed": "Status geändert",
-    "status_republished": "Status erneut gemeldet",
-    "updated": "Angaben geändert",
-    "consent_given": "Einwilligung erteilt",
-    "consent_withdrawn": "Einwilligung widerrufen",
-    "crisis_acknowledged": "Krisenhinweis bestätigt",
-    "erased": "Daten gelöscht",
-    "patient.registered": "Patient:in erfasst",
-    "patient.search_started": "Suche gestartet",
-    "patient.search_paused": "Suche pausiert",
-    "patient.search_resumed": "Suche fortgesetzt",
-    "patient.search_cancelled": "Suche beendet",
-    "patient.placed": "vermittelt",
-    "patient.placement_refused": "Vermittlung abgelehnt",
-    "patient.updated": "Angaben geändert",
-    "matching.placement_requests_created": "Platzanfragen erstellt",
-    "matching.placement_request_status_changed": "Platzanfrage geändert",
-    "matching.placement_request_cancelled": "Platzanfrage storniert",
-    "matching.placement_request_expired": "Platzanfrage verfallen",
-    "matching.placement_confirmed": "Vermittlung bestätigt",
-    "matching.acceptance_held": "Zusage zurückgehalten",
-    "communication.email_queued": "E-Mail geplant",
-    "communication.email_sent": "E-Mail gesendet",
-    "communication.email_failed": "E-Mail fehlgeschlagen",
-    "communication.call_scheduled": "Anruf geplant",
-    "communication.call_completed": "Anruf erledigt",
-    "communication.call_failed": "Anruf fehlgeschlagen",
-    "communication.therapist_response_recorded": "Antwort der Praxis erfasst",
-}
 # The buttons of each status: (target, button text, CSS class).
 TRANSITIONS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "registered": (("searching", "Suche starten", ""),),
@@ -541,6 +446,24 @@ def transition(patient_id: int) -> Any:
     return redirect(url_for("patients.detail", patient_id=patient_id))
 
 
+# What a search start still needs (the patient service's `case_incomplete` details), in German.
+MISSING_LABELS = {
+    "first_name": "Vorname",
+    "last_name": "Nachname",
+    "birth_date": "Geburtsdatum",
+    "gender": "Geschlecht",
+    "address.postal_code": "Postleitzahl",
+    "address.city": "Ort",
+    "insurance.type": "Versicherungsart",
+    "insurance.number": "Versichertennummer (bei gesetzlicher Versicherung nötig)",
+    "contact": "E-Mail-Adresse oder Telefonnummer",
+    "symptoms": "mindestens eine Beschwerde",
+    "consent": "eine gültige Einwilligung",
+    "initial_consultation_date": "Datum der Sprechstunde (oder „Sprechstunde erlassen“)",
+    "location": "ein ermittelter Standort der Adresse (bitte Adresse prüfen oder kurz warten)",
+}
+
+
 def _transition_refused(exc: ApiRejected, target: str) -> str:
     label = STATUS_LABELS[target]
     if exc.status == 409:
@@ -548,6 +471,9 @@ def _transition_refused(exc: ApiRejected, target: str) -> str:
             f"Der Status „{label}“ ist im aktuellen Zustand nicht möglich – vielleicht hat ihn "
             f"gerade jemand anders geändert. ({exc.message})"
         )
+    if exc.code == "case_incomplete" and exc.details:
+        missing = ", ".join(MISSING_LABELS.get(name, name) for name in exc.details)
+        return f"Für „{label}“ fehlen noch: {missing}. Bitte unter „Angaben ändern“ ergänzen."
     if exc.status == 422:
         return f"Für „{label}“ fehlen noch Angaben: {refusal(exc)}"
     return refusal(exc)

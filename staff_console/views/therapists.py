@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
+from staff_console.labels import CHANNEL_LABELS, PROCEDURE_LABELS
 from staff_console.messages import field_errors, refusal
 from staff_console.services import ApiRejected, ServiceUnavailable
 from staff_console.web import FormState, Page, page_number, role_required, services
@@ -22,12 +23,6 @@ PER_PAGE = 20
 FILTERS = ("q", "postal_code", "procedure", "accepting", "status")
 FORMS = ("block", "unblock", "lift")
 
-PROCEDURES = {
-    "VT": "Verhaltenstherapie",
-    "TP": "Tiefenpsychologisch fundierte Psychotherapie",
-    "AP": "Analytische Psychotherapie",
-    "ST": "Systemische Therapie",
-}
 CAPACITY = {
     "yes": "nimmt neue Patient:innen an",
     "no": "keine freien Plätze",
@@ -36,7 +31,6 @@ CAPACITY = {
 STATUS = {"active": "aktiv", "blocked": "gesperrt", "inactive": "inaktiv"}
 AGE_GROUPS = {"adults": "Erwachsene", "children_adolescents": "Kinder und Jugendliche"}
 SETTINGS = {"individual": "Einzeltherapie", "group": "Gruppentherapie"}
-CHANNELS = {"email": "E-Mail", "phone": "Telefon", "link": "Antwort-Link"}
 CONTACT_KINDS = {
     "outreach": "Anfrage",
     "reminder": "Erinnerung",
@@ -100,12 +94,12 @@ def labels() -> dict[str, Any]:
         "when": when,
         "day": day,
         "full_name": full_name,
-        "procedures": PROCEDURES,
+        "procedures": PROCEDURE_LABELS,
         "capacity": CAPACITY,
         "statuses": STATUS,
         "age_groups": AGE_GROUPS,
         "settings": SETTINGS,
-        "channels": CHANNELS,
+        "channels": CHANNEL_LABELS,
         "contact_kinds": CONTACT_KINDS,
         "weekdays": WEEKDAYS,
     }

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
+from staff_console.labels import OUTCOME_LABELS, OUTCOMES
 from staff_console.messages import field_errors, refusal
 from staff_console.services import ApiRejected, ServiceUnavailable
 from staff_console.web import FormState, Page, page_number, role_required, services
@@ -21,15 +22,6 @@ PER_PAGE = 20
 ATTENTION_PER_PAGE = 20
 CRISIS = "crisis_unacknowledged"
 
-# The therapist's answer about one patient (shared.vocabulary.ResponseOutcome), in German.
-OUTCOMES = (
-    ("accepted", "Zusage"),
-    ("rejected_no_capacity", "kein Platz frei"),
-    ("rejected_not_suitable", "passt nicht"),
-    ("rejected_other", "andere Absage"),
-    ("no_show", "nicht erschienen"),
-)
-OUTCOME_LABELS = dict(OUTCOMES)
 CALL_STATES = (
     ("scheduled", "geplant"),
     ("completed", "erledigt"),

@@ -162,7 +162,7 @@ def register_patient(page, visit: Visit, tag: str) -> int:
 
 def start_search(page, visit: Visit) -> None:
     page.click("button:has-text('Suche starten')")
-    assert page.inner_text("#patient-status") == "sucht"
+    assert page.inner_text("#patient-status") == "sucht", page.inner_text("main")[:600]
     visit.shot("suche-gestartet")
 
 

@@ -183,7 +183,7 @@ def test_the_detail_shows_hours_offers_capacity_status_and_contact_history(conso
     assert "Dr. Ina Berg" in html
     assert "Montag" in html and "09:00-10:00" in html and "Donnerstag" in html
     assert "Dienstag" in html and "08:00-18:00" in html  # consultation hours
-    assert "Verhaltenstherapie · Erwachsene · Gruppentherapie" in html
+    assert "Verhaltenstherapie (VT) · Erwachsene · Gruppentherapie" in html
     assert "nimmt neue Patient:innen an" in html and "angegeben am 30.11.2026" in html
     assert "aktiv" in html
     assert "Rückruf Montag" in html and "Anfrage" in html

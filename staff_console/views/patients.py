@@ -28,6 +28,13 @@ from staff_console.labels import (
     WEEKDAYS,
 )
 from staff_console.messages import field_errors, refusal
+from staff_console.patient_form import (
+    attach_errors,
+    patient_json,
+    typed_values,
+    update_json,
+    values_of,
+)
 from staff_console.services import ApiRejected, ServiceUnavailable
 from staff_console.web import FormState, Page, page_number, role_required, services
 
@@ -56,41 +63,6 @@ TRANSITION_DONE = {
     "in_therapy": "Die Therapie ist vermerkt.",
     "completed": "Der Fall ist abgeschlossen.",
 }
-TEXT_FIELDS = (
-    "salutation",
-    "first_name",
-    "last_name",
-    "gender",
-    "birth_date",
-    "email",
-    "phone",
-    "address.street",
-    "address.house_number",
-    "address.postal_code",
-    "address.city",
-    "insurance.type",
-    "insurance.insurer",
-    "insurance.number",
-    "diagnosis_icd10",
-    "initial_consultation_date",
-    "preferences.therapist_gender",
-    "preferences.languages",
-    "preferences.max_distance_km",
-    "preferences.travel_mode",
-    "preferences.max_travel_minutes",
-    "consent.version",
-    "consent.given_at",
-    *(f"availability.{day}" for day, _ in WEEKDAYS),
-)
-FLAG_FIELDS = (
-    "initial_consultation_waived",
-    "preferences.group_ok",
-    "preferences.barrier_free",
-    "urgent",
-)
-LIST_FIELDS = ("symptoms", "preferences.procedures")
-# Errors on a whole group are shown at the group (the availability or preferences fieldset).
-GROUP_FIELDS = ("availability", "preferences", "address", "insurance", "consent")
 _REFERENCE = re.compile(r"^\s*(?:#|p-?)?\s*(\d{1,18})\s*$", re.IGNORECASE)
 
 
@@ -225,7 +197,7 @@ def _symptoms() -> tuple[list[dict[str, Any]], str | None]:
 @blueprint.post("/neu")
 @staff
 def create() -> Any:
-    values = _typed_values()
+    values = typed_values()
     try:
         created = services().post(
             "patient",
@@ -242,102 +214,58 @@ def create() -> Any:
     return redirect(url_for("patients.detail", patient_id=created["id"]))
 
 
-def _typed_values() -> dict[str, Any]:
-    values: dict[str, Any] = {name: request.form.get(name, "").strip() for name in TEXT_FIELDS}
-    values.update({name: name in request.form for name in FLAG_FIELDS})
-    values.update({name: request.form.getlist(name) for name in LIST_FIELDS})
-    values["idempotency_key"] = request.form.get("idempotency_key") or uuid.uuid4().hex
-    return values
+# --- editing -------------------------------------------------------------------------------
 
 
-def _given(values: dict[str, Any], *names: str) -> dict[str, Any]:
-    """The non-blank values under their last path segment (blank optional fields are left out)."""
-    return {name.rsplit(".", 1)[-1]: values[name] for name in names if values[name] != ""}
+@blueprint.get("/<int:patient_id>/bearbeiten", endpoint="edit")
+@staff
+def edit(patient_id: int, form: FormState | None = None, status: int = 200) -> Any:
+    patient = load_patient(patient_id)
+    form = form or FormState(values_of(patient))
+    symptoms, outage = _symptoms()
+    return render_template(
+        "patients/new.html",
+        form=form,
+        patient=patient,
+        symptoms=symptoms,
+        symptoms_outage=outage,
+        idempotency_key=form.value("idempotency_key") or uuid.uuid4().hex,
+        **labels(),
+    ), status
 
 
-def patient_json(values: dict[str, Any]) -> dict[str, Any]:
-    """The form as the body PatientCreate expects (ISO dates, enum values, typed numbers)."""
-    body = _given(
-        values, "salutation", "first_name", "last_name", "gender", "birth_date", "email", "phone"
-    )
-    body["address"] = _given(
-        values, "address.street", "address.house_number", "address.postal_code", "address.city"
-    )
-    body["insurance"] = _given(values, "insurance.type", "insurance.insurer", "insurance.number")
-    body["symptoms"] = list(values["symptoms"])
-    body.update(_given(values, "diagnosis_icd10", "initial_consultation_date"))
-    body["initial_consultation_waived"] = values["initial_consultation_waived"]
-    body["preferences"] = _preferences(values)
-    body["availability"] = _availability(values)
-    body["urgent"] = values["urgent"]
-    body["consent"] = _given(values, "consent.version", "consent.given_at")
-    if "given_at" in body["consent"]:
-        body["consent"]["given_at"] = _instant(body["consent"]["given_at"])
-    return body
-
-
-def _preferences(values: dict[str, Any]) -> dict[str, Any]:
-    languages = [part.strip().lower() for part in values["preferences.languages"].split(",")]
-    prefs: dict[str, Any] = {
-        "procedures": list(values["preferences.procedures"]),
-        "therapist_gender": values["preferences.therapist_gender"] or "any",
-        "languages": [code for code in languages if code],
-        "group_ok": values["preferences.group_ok"],
-        "barrier_free": values["preferences.barrier_free"],
-        "travel_mode": values["preferences.travel_mode"] or "public_transport",
-    }
-    distance = values["preferences.max_distance_km"].replace(",", ".")
-    if distance:
-        prefs["max_distance_km"] = _number(distance, float)
-    minutes = values["preferences.max_travel_minutes"]
-    if minutes:
-        prefs["max_travel_minutes"] = _number(minutes, int)
-    return prefs
-
-
-def _number(text: str, kind: type) -> Any:
-    """A number as a number; anything else as typed, for the API to name the error."""
+@blueprint.post("/<int:patient_id>/bearbeiten")
+@staff
+def update(patient_id: int) -> Any:
+    """PATCH with the version the form was loaded with: a change by someone else meanwhile is
+    a 409, and the typed values stay for a second look."""
+    values = typed_values()
     try:
-        return kind(text)
-    except ValueError:
-        return text
-
-
-def _availability(values: dict[str, Any]) -> dict[str, list[str]]:
-    windows: dict[str, list[str]] = {}
-    for day, _ in WEEKDAYS:
-        ranges = [part.strip() for part in values[f"availability.{day}"].split(",")]
-        if any(ranges):
-            windows[day] = [part for part in ranges if part]
-    return windows
-
-
-def _instant(text: str) -> str:
-    """`2026-12-04T10:30` from a datetime-local input, as an ISO instant in Europe/Berlin."""
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return text
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=BERLIN)
-    return moment.isoformat()
-
-
-def attach_errors(errors: dict[str, str]) -> dict[str, str]:
-    """API paths onto the form's inputs: `symptoms.0` → `symptoms`; unknown paths stay."""
-    names = (*TEXT_FIELDS, *FLAG_FIELDS, *LIST_FIELDS, *GROUP_FIELDS)
-    attached: dict[str, str] = {}
-    for path, text in errors.items():
-        owner = next(
-            (
-                n
-                for n in sorted(names, key=len, reverse=True)
-                if path == n or path.startswith(f"{n}.")
-            ),
-            path,
+        services().patch(
+            "patient",
+            f"/api/patients/{patient_id}",
+            json=update_json(values),
+            idempotency_key=values["idempotency_key"],
         )
-        attached[owner] = f"{attached[owner]} {text}" if owner in attached else text
-    return attached
+    except ApiRejected as exc:
+        if exc.status == 404:
+            abort(404)
+        message = CHANGED_MEANWHILE if exc.status == 409 else refusal(exc)
+        return edit(
+            patient_id,
+            FormState(values, attach_errors(field_errors(exc.details)), message),
+            400 if exc.status != 409 else 409,
+        )
+    except ServiceUnavailable as exc:
+        return edit(patient_id, FormState(values, {}, exc.message), 503)
+    flash("Die Angaben sind gespeichert.")
+    return redirect(url_for("patients.detail", patient_id=patient_id))
+
+
+CHANGED_MEANWHILE = (
+    "Jemand anders hat die Angaben inzwischen geändert. Ihre Eingaben stehen noch hier; bitte "
+    "die Seite der Patient:in neu öffnen, vergleichen und erneut speichern."
+)
 
 
 # --- detail --------------------------------------------------------------------------------

@@ -148,6 +148,7 @@ def register_patient(page, visit: Visit, tag: str) -> int:
     page.select_option("#f-gender", "female")
     page.select_option("[id='f-insurance.type']", "statutory")
     page.check("[id='f-preferences.procedures-VT']")
+    page.check("[id='f-symptoms-depressed_mood']")
     page.click("text=Patient:in anlegen")
     assert page.locator("[id='e-address.postal_code']").count() == 1, page.content()
     assert page.input_value("[id='f-last_name']") == f"Browser-{tag}"  # nothing typed is lost

@@ -639,3 +639,132 @@ def test_why_not_names_an_unknown_therapist(console):
         .get_data(as_text=True)
     )
     assert "Der Vermittlungsdienst kennt diese Therapeut:in" in html
+
+
+def test_a_refused_search_start_names_each_missing_field_in_german(console):
+    fake_detail(console, patient(status="registered", symptoms=[]))
+    console.api.put(
+        url("patient", "/api/patients/7/status"),
+        status=422,
+        json={
+            "error": {
+                "code": "case_incomplete",
+                "message": "The case is incomplete.",
+                "details": {
+                    "symptoms": "at least one symptom is required",
+                    "insurance.number": "required for statutory insurance",
+                },
+            }
+        },
+    )
+    client = console.client("staff")
+    response = console.post(
+        client, "/patientinnen/7/status", {"status": "searching"}, form="/patientinnen/7"
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "mindestens eine Beschwerde" in html and "Versichertennummer" in html
+    assert "Angaben ändern" in html
+
+
+# --- editing -------------------------------------------------------------------------------
+
+
+def edit_form_data(client, **changes):
+    """The edit form as the browser would send it back (its prefilled values, then changes)."""
+    html = client.get("/patientinnen/7/bearbeiten").get_data(as_text=True)
+    data = dict(
+        re.findall(
+            r'<input id="f-[^"]+" name="([^"]+)" type="(?:text|date|email|tel)" value="([^"]*)"',
+            html,
+        )
+    )
+    data.update(
+        re.findall(
+            r'<input type="hidden" name="(version|idempotency_key|csrf_token)" value="([^"]*)"',
+            html,
+        )
+    )
+    data["gender"], data["insurance.type"] = "female", "statutory"
+    data["symptoms"] = ["depressed_mood"]
+    data.update(changes)
+    return data
+
+
+def test_the_edit_form_is_prefilled_and_patches_with_the_version(console):
+    console.api.get(url("patient", "/api/patients/7"), json=patient())
+    console.api.get(url("patient", "/api/symptoms"), json=SYMPTOMS)
+    console.api.patch(url("patient", "/api/patients/7"), json=patient(version=4))
+    client = console.client("staff")
+    page = client.get("/patientinnen/7/bearbeiten").get_data(as_text=True)
+    assert 'value="Berg"' in page and 'value="10115"' in page and 'value="09:00-12:00"' in page
+    assert "Einwilligung" not in page.split("<form")[1]  # consent has its own routes
+    response = client.post(
+        "/patientinnen/7/bearbeiten",
+        data=edit_form_data(client, **{"insurance.number": "A123456789"}),
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/patientinnen/7")
+    sent = json.loads(console.api.calls[-1].request.body)
+    assert sent["version"] == 3
+    assert sent["insurance"] == {"type": "statutory", "insurer": "AOK", "number": "A123456789"}
+    assert sent["address"]["postal_code"] == "10115" and "consent" not in sent
+
+
+def test_a_change_by_someone_else_meanwhile_keeps_the_typed_values(console):
+    console.api.get(url("patient", "/api/patients/7"), json=patient())
+    console.api.get(url("patient", "/api/symptoms"), json=SYMPTOMS)
+    console.api.patch(
+        url("patient", "/api/patients/7"),
+        status=409,
+        json={"error": {"code": "version_conflict", "message": "stale", "details": {}}},
+    )
+    client = console.client("staff")
+    response = client.post(
+        "/patientinnen/7/bearbeiten", data=edit_form_data(client, last_name="Neuname")
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Jemand anders hat die Angaben inzwischen geändert" in html
+    assert 'value="Neuname"' in html
+
+
+def test_edit_errors_stand_next_to_their_fields_and_an_outage_keeps_the_input(console):
+    console.api.get(url("patient", "/api/patients/7"), json=patient())
+    console.api.get(url("patient", "/api/symptoms"), json=SYMPTOMS)
+    console.api.patch(
+        url("patient", "/api/patients/7"),
+        status=400,
+        json={
+            "error": {
+                "code": "validation_error",
+                "message": "Invalid request.",
+                "details": {"body.address.postal_code": ["String should match pattern '^\\d{5}$'"]},
+            }
+        },
+    )
+    client = console.client("staff")
+    data = edit_form_data(client, **{"address.postal_code": "123"})
+    html = client.post("/patientinnen/7/bearbeiten", data=data).get_data(as_text=True)
+    assert 'id="e-address.postal_code"' in html and "Das Format stimmt nicht" in html
+    assert 'value="123"' in html
+    console.api.replace(
+        responses_patch(), url("patient", "/api/patients/7"), body=requests.ConnectionError()
+    )
+    down = client.post("/patientinnen/7/bearbeiten", data=edit_form_data(client, last_name="X"))
+    assert down.status_code == 503
+    assert "nicht erreichbar" in down.get_data(as_text=True)
+    assert 'value="X"' in down.get_data(as_text=True)
+
+
+def responses_patch():
+    import responses
+
+    return responses.PATCH
+
+
+def test_editing_needs_a_login_and_the_csrf_token(console):
+    anonymous = console.app.test_client()
+    assert anonymous.get("/patientinnen/7/bearbeiten").status_code == 302
+    client = console.client("staff")
+    assert client.post("/patientinnen/7/bearbeiten", data={"last_name": "X"}).status_code == 400

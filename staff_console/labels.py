@@ -4,6 +4,7 @@ themselves come from the services: shared.vocabulary, shared.patient_vocabulary)
 from __future__ import annotations
 
 from shared.patient_vocabulary import SYMPTOMS
+from shared.vocabulary import CancelReason
 
 STATUS_LABELS = {
     "registered": "erfasst",
@@ -125,3 +126,19 @@ OUTCOMES = (
 )
 OUTCOME_LABELS = dict(OUTCOMES)
 CHANNEL_LABELS = {"email": "E-Mail", "phone": "Telefon", "link": "Antwort-Link der E-Mail"}
+# Why a placement request ended (matching's `close_reason`: an answer or a cancellation).
+CLOSE_REASON_LABELS = {
+    **OUTCOME_LABELS,
+    "late_acceptance": "späte Zusage",
+    CancelReason.PATIENT_PAUSED: "Suche pausiert",
+    CancelReason.PATIENT_CANCELLED: "Suche beendet",
+    CancelReason.PATIENT_PLACED: "anderweitig vermittelt",
+    CancelReason.PATIENT_NOT_SEARCHING: "Patient:in sucht nicht mehr",
+    CancelReason.PATIENT_ERASED: "Daten gelöscht",
+    CancelReason.PLACED_ELSEWHERE: "Zusage nach anderweitiger Vermittlung",
+    CancelReason.THERAPIST_BLOCKED: "Praxis gesperrt",
+    CancelReason.THERAPIST_DEACTIVATED: "Praxis inaktiv",
+    CancelReason.THERAPIST_OPTED_OUT: "Praxis möchte nicht angefragt werden",
+    CancelReason.CRITERIA_CHANGED: "Kriterien passen nicht mehr",
+    CancelReason.STAFF: "vom Team storniert",
+}

@@ -14,6 +14,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from staff_console.labels import (
     CALL_LABELS,
+    CLOSE_REASON_LABELS,
     CRITERION_LABELS,
     EMAIL_LABELS,
     GENDER_LABELS,
@@ -68,6 +69,8 @@ _REFERENCE = re.compile(r"^\s*(?:#|p-?)?\s*(\d{1,18})\s*$", re.IGNORECASE)
 
 def labels() -> dict[str, Any]:
     return {
+        "close_reason_labels": CLOSE_REASON_LABELS,
+        "timeline_details": timeline_details,
         "status_labels": STATUS_LABELS,
         "request_labels": REQUEST_LABELS,
         "gender_labels": GENDER_LABELS,
@@ -84,6 +87,16 @@ def labels() -> dict[str, Any]:
         "when": when,
         "day": day,
     }
+
+
+def timeline_details(entry: dict[str, Any]) -> str:
+    """An audit entry names the changed fields (its old and new values stay in the audit);
+    an event shows its details briefly."""
+    details = entry.get("details") or {}
+    changes = [k for k, v in details.items() if isinstance(v, list) and len(v) == 2]
+    if changes and len(changes) == len(details):
+        return "Felder: " + ", ".join(sorted(changes))
+    return ", ".join(f"{k}: {v}" for k, v in details.items() if not isinstance(v, dict | list))
 
 
 def when(value: str | None) -> str:
@@ -346,7 +359,21 @@ def _sections(patient_id: int) -> dict[str, Any]:
         "requests": requests_,
         "communications": communications,
         "candidates": candidates,
+        "therapist_names": _therapist_names(requests_[0]),
     }
+
+
+def _therapist_names(page: Page | None) -> dict[int, str]:
+    """The names of the practices on this page of requests (one call per practice; a
+    practice the therapist service cannot name now is shown by its number)."""
+    names: dict[int, str] = {}
+    for therapist_id in dict.fromkeys(r["therapist_id"] for r in (page.items if page else [])):
+        name, _ = therapist_name(therapist_id)
+        if name:
+            names[therapist_id] = name
+        else:
+            break  # down or unknown: the rest would wait for the same timeout
+    return names
 
 
 @blueprint.post("/<int:patient_id>/status", endpoint="transition")

@@ -768,3 +768,36 @@ def test_editing_needs_a_login_and_the_csrf_token(console):
     assert anonymous.get("/patientinnen/7/bearbeiten").status_code == 302
     client = console.client("staff")
     assert client.post("/patientinnen/7/bearbeiten", data={"last_name": "X"}).status_code == 400
+
+
+def test_request_rows_name_the_practice_and_the_timeline_names_changed_fields(console):
+    therapist = {"id": 5, "title": "Dr.", "first_name": "Eva", "last_name": "Stern"}
+    fake_detail(console, therapist=therapist)
+    console.api.replace(
+        responses_get(),
+        url("patient", "/api/patients/7/timeline"),
+        json={
+            "patient_id": 7,
+            "crisis": False,
+            "items": [
+                {
+                    "kind": "audit",
+                    "at": "2026-12-01T09:00:00+00:00",
+                    "actor": "console:lena",
+                    "action": "updated",
+                    "details": {"city": ["Bonn", "Berlin"], "phone": [None, "+4930123456"]},
+                }
+            ],
+        },
+    )
+    html = console.client("staff").get("/patientinnen/7").get_data(as_text=True)
+    row = html.split('data-request-id="31"')[1].split("</tr>")[0]
+    assert "Dr. Eva Stern" in row and "angefragt" in row
+    assert "Felder: city, phone" in html
+    assert "+4930123456</small>" not in html and "Bonn" not in html  # values stay in the audit
+
+
+def responses_get():
+    import responses
+
+    return responses.GET

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import importlib.util
 
 from flask import Flask, g
 
@@ -23,8 +22,6 @@ MODULES = ("login", *(module for module, *_ in MENU))
 
 def register(app: Flask) -> None:
     for name in dict.fromkeys(MODULES):
-        if importlib.util.find_spec(f"staff_console.views.{name}") is None:
-            continue  # a page not built yet has no menu entry (tests check all are there)
         module = importlib.import_module(f"staff_console.views.{name}")
         app.register_blueprint(module.blueprint)
 

@@ -122,6 +122,8 @@ def test_a_new_colleague_places_a_patient_in_the_browser(browser):
     assert sent.get("sent", 0) >= 1, sent
     record_acceptance(page, visit, therapist_id, request_id)
     placed(page, visit, patient_id)
+    page.set_viewport_size({"width": 820, "height": 1180})  # a tablet held upright
+    visit.goto(f"/patientinnen/{patient_id}", "tablet-patient")
     print("screenshots:", ", ".join(visit.saved))
 
 

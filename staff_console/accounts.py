@@ -104,18 +104,7 @@ def login(
         audit(session, "login_locked", account.username, None, remote_addr, None, now)
         return LoginResult(None, LOCKED)
     if not _verify(account.password_hash, password):
-        _apply(account, rule.after_failure(_state(account), now))
-        locked = rule.is_locked(_state(account), now)
-        audit(
-            session,
-            "lockout" if locked else "login_failed",
-            account.username,
-            None,
-            remote_addr,
-            f"{account.failed_logins} failed",
-            now,
-        )
-        return LoginResult(None, LOCKED if locked else FAILED)
+        return _failed(session, rule, account, remote_addr, now)
     if not account.active:
         audit(session, "login_disabled", account.username, None, remote_addr, None, now)
         return LoginResult(None, DISABLED)
@@ -125,6 +114,18 @@ def login(
         account.password_hash = HASHER.hash(password)
     audit(session, "login", account.username, account.username, remote_addr, None, now)
     return LoginResult(account)
+
+
+def _failed(
+    session: Session, rule: LockoutRule, account: Account, remote_addr: str | None, now: datetime
+) -> LoginResult:
+    """A wrong password counts towards the lockout; the one that locks is audited as such."""
+    _apply(account, rule.after_failure(_state(account), now))
+    locked = rule.is_locked(_state(account), now)
+    event = "lockout" if locked else "login_failed"
+    detail = f"{account.failed_logins} failed"
+    audit(session, event, account.username, None, remote_addr, detail, now)
+    return LoginResult(None, LOCKED if locked else FAILED)
 
 
 def _verify(password_hash: str, password: str) -> bool:

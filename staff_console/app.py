@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import sessionmaker
 
 from shared.http.auth import issue_console_token
-from staff_console import views
+from staff_console import formatting, views
 from staff_console.config import ConsoleSettings
 from staff_console.lockout import LockoutRule
 from staff_console.models import ROLE_LABELS, Account
@@ -54,6 +54,7 @@ def create_app(settings: ConsoleSettings | None = None, **overrides: Any) -> Fla
     )
     CSRFProtect(app)
     _install_hooks(app, settings)
+    formatting.register(app)
     views.register(app)
     return app
 
@@ -76,46 +77,15 @@ def _token_minter(settings: ConsoleSettings):
 
 
 def _install_hooks(app: Flask, settings: ConsoleSettings) -> None:
-    idle_s = settings.console_idle_minutes * 60
+    _session_hooks(app, settings.console_idle_minutes * 60)
+    _error_pages(app)
+    _probes(app)
 
-    @app.before_request
-    def load_person() -> Any:
-        g.person = None
-        if request.endpoint in PUBLIC_ENDPOINTS:
-            return None
-        account_id = session.get("account_id")
-        if account_id is None:
-            return redirect(url_for("login.login", next=request.full_path))
-        if session_expired(idle_s):
-            session.clear()
-            flash("Ihre Sitzung ist wegen Inaktivität abgelaufen. Bitte melden Sie sich neu an.")
-            return redirect(url_for("login.login", next=request.full_path))
-        account = db().scalar(select(Account).where(Account.id == account_id))
-        if account is None or not account.active:
-            session.clear()
-            flash("Ihr Konto ist nicht mehr aktiv.")
-            return redirect(url_for("login.login"))
-        g.person = Person(account.id, account.username, account.display_name, account.role)
-        session["seen"] = time.time()
-        if account.must_change_password and request.endpoint not in (
-            "login.password",
-            "login.logout",
-        ):
-            return redirect(url_for("login.password"))
-        return None
 
-    @app.teardown_request
-    def end_transaction(exc: BaseException | None) -> None:
-        session_ = g.pop("db", None)
-        if session_ is None:
-            return
-        try:
-            if exc is None:
-                session_.commit()
-            else:
-                session_.rollback()
-        finally:
-            session_.close()
+def _session_hooks(app: Flask, idle_s: float) -> None:
+    """Who is logged in (or a redirect to the login), one transaction per request, headers."""
+    app.before_request(lambda: _load_person(idle_s))
+    app.teardown_request(_end_transaction)
 
     @app.after_request
     def headers(response: Any) -> Any:
@@ -126,6 +96,52 @@ def _install_hooks(app: Flask, settings: ConsoleSettings) -> None:
     @app.context_processor
     def layout() -> dict[str, Any]:
         return {"me": g.get("person"), "role_labels": ROLE_LABELS}
+
+
+def _load_person(idle_s: float) -> Any:
+    """`g.person` for the request; None on public pages; a redirect when there is no session,
+    it was idle too long, the account is gone or disabled, or its password must change."""
+    g.person = None
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    account_id = session.get("account_id")
+    if account_id is None:
+        return redirect(url_for("login.login", next=request.full_path))
+    if session_expired(idle_s):
+        session.clear()
+        flash("Ihre Sitzung ist wegen Inaktivität abgelaufen. Bitte melden Sie sich neu an.")
+        return redirect(url_for("login.login", next=request.full_path))
+    account = db().scalar(select(Account).where(Account.id == account_id))
+    if account is None or not account.active:
+        session.clear()
+        flash("Ihr Konto ist nicht mehr aktiv.")
+        return redirect(url_for("login.login"))
+    g.person = Person(account.id, account.username, account.display_name, account.role)
+    session["seen"] = time.time()
+    if account.must_change_password and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS:
+        return redirect(url_for("login.password"))
+    return None
+
+
+PASSWORD_CHANGE_ENDPOINTS = ("login.password", "login.logout", "static")
+
+
+def _end_transaction(exc: BaseException | None) -> None:
+    """Commit the request's console transaction, or roll it back when the request failed."""
+    session_ = g.pop("db", None)
+    if session_ is None:
+        return
+    try:
+        if exc is None:
+            session_.commit()
+        else:
+            session_.rollback()
+    finally:
+        session_.close()
+
+
+def _error_pages(app: Flask) -> None:
+    """German pages for an outage, a stale form, a wrong role, an unknown page, a large file."""
 
     @app.errorhandler(ServiceUnavailable)
     def outage(exc: ServiceUnavailable) -> Any:
@@ -159,6 +175,10 @@ def _install_hooks(app: Flask, settings: ConsoleSettings) -> None:
         return render_template(
             "error.html", title="Datei zu groß", message="Höchstens 64 MiB pro Upload."
         ), 413
+
+
+def _probes(app: Flask) -> None:
+    """Liveness and readiness (its database) for `make up` and compose's health checks."""
 
     @app.get("/health")
     def health() -> Any:

@@ -17,7 +17,8 @@ MENU = (
     ("privacy", "privacy.index", "Datenschutz", True),
     ("admin", "admin.accounts", "Konten", True),
 )
-MODULES = ("login", *(module for module, *_ in MENU))
+# Pages reached from others, not from the menu: the audit trails (from Datenschutz).
+MODULES = ("login", *(module for module, *_ in MENU), "audit")
 
 
 def register(app: Flask) -> None:

@@ -9,12 +9,14 @@ an answer) and each therapist (`GET /api/therapists/{id}`, name and practice add
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
+from staff_console.formatting import day as de_date
+from staff_console.formatting import moment_of
 from staff_console.labels import CHANNEL_LABELS, INSURANCE_LABELS
 from staff_console.services import ApiRejected, ServiceUnavailable
 from staff_console.web import FormState, role_required, services
@@ -35,33 +37,6 @@ UNANSWERED_LABELS = {
     "expired": "Keine Antwort innerhalb der Frist",
     "cancelled": "Anfrage zurückgezogen",
 }
-
-
-def _parsed(value: Any) -> datetime | None:
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(str(value))
-    except ValueError:
-        return None
-    return moment.astimezone(BERLIN) if moment.tzinfo else moment
-
-
-def de_date(value: Any) -> str:
-    """ISO date or time → `TT.MM.JJJJ` (German calendar day); empty for nothing."""
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value.strftime("%d.%m.%Y")
-    moment = _parsed(value)
-    return moment.strftime("%d.%m.%Y") if moment else ""
-
-
-def de_datetime(value: Any) -> str:
-    moment = _parsed(value)
-    return moment.strftime("%d.%m.%Y %H:%M") if moment else ""
-
-
-blueprint.add_app_template_filter(de_date, "de_date")
-blueprint.add_app_template_filter(de_datetime, "de_datetime")
 
 
 @dataclass
@@ -187,7 +162,7 @@ def contacts_of(body: dict[str, Any], statuses: dict[int, str]) -> list[Contact]
 
 
 def _order(line: Contact) -> tuple[float, int]:
-    moment = _parsed(line.at)
+    moment = moment_of(line.at)
     return (moment.timestamp() if moment else 0.0, line.request_id)
 
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
+from staff_console.formatting import day, when
 from staff_console.messages import field_errors, refusal
 from staff_console.services import ApiRejected, ServiceUnavailable
-from staff_console.views.therapists import day, when
 from staff_console.web import FormState, Page, admin_only, page_number, services
 
 blueprint = Blueprint("imports", __name__, url_prefix="/importe")

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
+from staff_console.formatting import full_name
 from staff_console.labels import (
     CALL_LABELS,
     CLOSE_REASON_LABELS,
@@ -84,8 +85,6 @@ def labels() -> dict[str, Any]:
         "call_labels": CALL_LABELS,
         "symptom_labels": SYMPTOM_LABELS,
         "timeline_labels": TIMELINE_LABELS,
-        "when": when,
-        "day": day,
     }
 
 
@@ -97,34 +96,6 @@ def timeline_details(entry: dict[str, Any]) -> str:
     if changes and len(changes) == len(details):
         return "Felder: " + ", ".join(sorted(changes))
     return ", ".join(f"{k}: {v}" for k, v in details.items() if not isinstance(v, dict | list))
-
-
-def when(value: str | None) -> str:
-    """An ISO instant as `04.12.2026 09:30` (Europe/Berlin); what does not parse stays."""
-    if not value:
-        return ""
-    try:
-        moment = datetime.fromisoformat(str(value))
-    except ValueError:
-        return str(value)
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(BERLIN)
-    return moment.strftime("%d.%m.%Y %H:%M")
-
-
-def day(value: str | None) -> str:
-    """An ISO date as `04.12.2026`."""
-    try:
-        return datetime.fromisoformat(str(value)).strftime("%d.%m.%Y") if value else ""
-    except ValueError:
-        return str(value)
-
-
-def full_name(person: dict[str, Any] | None) -> str:
-    if not person:
-        return ""
-    parts = (person.get("title"), person.get("first_name"), person.get("last_name"))
-    return " ".join(str(part) for part in parts if part) or "(gelöscht)"
 
 
 # --- list ---------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """Datenschutz (admin only): a patient's export (Art. 15/20), erasure (Art. 17) and its
-progress, and the audit trails of the six services.
+progress (the audit trails of the six services: views/audit.py).
 
 The patient service does all of it: `GET /api/patients/{id}/export` gathers the other services'
 parts itself and answers one document, or 503 naming the service that did not answer
@@ -22,31 +22,21 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from sqlalchemy import select
 
+from staff_console.config import SERVICES
 from staff_console.messages import field_errors, refusal
-from staff_console.models import Account
 from staff_console.services import SERVICE_LABELS, ApiRejected, ServiceUnavailable
-from staff_console.views.evidence import de_date, de_datetime
-from staff_console.web import FormState, Page, admin_only, db, page_number, services
+from staff_console.web import FormState, admin_only, services
 
 blueprint = Blueprint("privacy", __name__, url_prefix="/datenschutz")
 
 # The export asks four services one after the other (EXPORT_TIMEOUT_S each, default 10 s).
 EXPORT_TIMEOUT_S = 60.0
-AUDIT_SERVICES = ("patient", "therapist", "matching", "communication", "geocoding", "scraping")
-SERVICE_NAMES = {f"{name}_service": name for name in AUDIT_SERVICES}
+SERVICE_NAMES = {f"{name}_service": name for name in SERVICES}
 ERASURE_STATUS = {
     "not_requested": "Keine Löschung beantragt.",
     "in_progress": "Die Löschung läuft: noch nicht alle Dienste haben sie abgeschlossen.",
     "completed": "Die Löschung ist abgeschlossen: alle Dienste haben die Daten gelöscht.",
-}
-ACTION_LABELS = {
-    "read": "gelesen",
-    "create": "angelegt",
-    "update": "geändert",
-    "delete": "gelöscht",
-    "action": "Aktion",
 }
 COUNT_LABELS = {
     "audit_entries_scrubbed": "Protokolleinträge geschwärzt",
@@ -62,8 +52,6 @@ def service_label(name: str) -> str:
 
 
 blueprint.add_app_template_filter(service_label, "service_label")
-blueprint.add_app_template_filter(de_date, "de_date")
-blueprint.add_app_template_filter(de_datetime, "de_datetime")
 
 
 @blueprint.get("/")
@@ -71,14 +59,14 @@ blueprint.add_app_template_filter(de_datetime, "de_datetime")
 def index() -> Any:
     form = FormState({"patient_id": request.args.get("patient_id", "").strip()})
     if form.value("patient_id"):
-        patient_id = _patient_id(form.value("patient_id"))
+        patient_id = patient_id_of(form.value("patient_id"))
         if patient_id is not None:
             return redirect(url_for("privacy.patient", patient_id=patient_id))
         form.errors["patient_id"] = "Bitte eine Patienten-ID (ganze Zahl ab 1) angeben."
     return render_template("privacy/index.html", form=form)
 
 
-def _patient_id(text: str) -> int | None:
+def patient_id_of(text: str) -> int | None:
     try:
         value = int(text)
     except ValueError:
@@ -317,77 +305,3 @@ def erasure(patient_id: int) -> Any:
         status_text=ERASURE_STATUS,
         count_labels=COUNT_LABELS,
     )
-
-
-# --- audit trails ----------------------------------------------------------------------------
-
-
-def audit_query(form: FormState) -> dict[str, Any]:
-    """The console's filters as the audit route's query (`subject`, `record`), or field errors."""
-    actor = form.value("actor").strip()
-    query: dict[str, Any] = {"subject": None, "record": None}
-    if actor:
-        query["subject"] = actor if ":" in actor else f"console:{actor}"
-    patient_text = form.value("patient").strip()
-    if patient_text:
-        patient_id = _patient_id(patient_text)
-        if patient_id is None:
-            form.errors["patient"] = "Bitte eine Patienten-ID (ganze Zahl ab 1) angeben."
-        else:
-            query["record"] = f"patient:{patient_id}"
-    if form.value("service") not in AUDIT_SERVICES:
-        form.errors["service"] = "Bitte einen der angebotenen Dienste wählen."
-    return query
-
-
-@blueprint.get("/protokoll")
-@admin_only
-def audit() -> Any:
-    form = FormState({name: request.args.get(name, "") for name in ("actor", "patient")})
-    form.values["service"] = request.args.get("service", "patient")
-    query = audit_query(form)
-    page = None
-    if not form.errors:
-        page = _audit_page(form, query)
-    options = [(name, service_label(name)) for name in AUDIT_SERVICES]
-    people = console_people(page.items) if page else {}
-    return render_template(
-        "privacy/audit.html",
-        form=form,
-        page=page,
-        options=options,
-        people=people,
-        action_labels=ACTION_LABELS,
-    )
-
-
-def console_people(entries: list[dict[str, Any]]) -> dict[str, str]:
-    """`console:<username>` → the account's name, for the subjects on this page."""
-    usernames = {
-        str(entry.get("subject", "")).removeprefix("console:")
-        for entry in entries
-        if str(entry.get("subject", "")).startswith("console:")
-    }
-    if not usernames:
-        return {}
-    rows = db().execute(
-        select(Account.username, Account.display_name).where(Account.username.in_(usernames))
-    )
-    return {f"console:{username}": name for username, name in rows}
-
-
-def _audit_page(form: FormState, query: dict[str, Any]) -> Page | None:
-    params = {**query, "page": page_number(), "per_page": 50}
-    try:
-        body = services("admin").get(form.value("service"), "/api/audit", **params)
-    except ServiceUnavailable as exc:
-        form.message = exc.message
-        return None
-    except ApiRejected as exc:
-        errors = field_errors(exc.details, prefix="")
-        form.errors.update(
-            {{"subject": "actor", "record": "patient"}.get(k, k): v for k, v in errors.items()}
-        )
-        form.message = refusal(exc)
-        return None
-    return Page.of(body, dict(form.values))

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
+from staff_console.formatting import full_name
 from staff_console.labels import CHANNEL_LABELS, PROCEDURE_LABELS
 from staff_console.messages import field_errors, refusal
 from staff_console.services import ApiRejected, ServiceUnavailable
@@ -60,39 +60,9 @@ CONFLICTS = {
 }
 
 
-def when(value: str | None) -> str:
-    """An ISO timestamp of a service as `04.12.2026 11:30` (Europe/Berlin)."""
-    if not value:
-        return "–"
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return value
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(BERLIN)
-    return moment.strftime("%d.%m.%Y %H:%M")
-
-
-def day(value: str | None) -> str:
-    """An ISO date as `04.12.2026`."""
-    if not value:
-        return "–"
-    try:
-        return date.fromisoformat(value[:10]).strftime("%d.%m.%Y")
-    except ValueError:
-        return value
-
-
-def full_name(therapist: dict[str, Any]) -> str:
-    parts = (therapist.get("title"), therapist.get("first_name"), therapist.get("last_name"))
-    return " ".join(part for part in parts if part)
-
-
 @blueprint.context_processor
 def labels() -> dict[str, Any]:
     return {
-        "when": when,
-        "day": day,
         "full_name": full_name,
         "procedures": PROCEDURE_LABELS,
         "capacity": CAPACITY,

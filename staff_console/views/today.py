@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
+from staff_console.formatting import clock_time as berlin_time
 from staff_console.labels import OUTCOME_LABELS, OUTCOMES
 from staff_console.messages import field_errors, refusal
 from staff_console.services import ApiRejected, ServiceUnavailable
@@ -52,25 +53,6 @@ class NamedPage(Page):
     def link(self, page: int) -> str:
         query = {k: v for k, v in {**self.args, self.param: page}.items() if v not in (None, "")}
         return f"{request.path}?{urlencode(query)}"
-
-
-@blueprint.app_template_filter("de_date")
-def de_date(value: str | None) -> str:
-    """An ISO date or timestamp as the German TT.MM.JJJJ (timestamps in Europe/Berlin)."""
-    if not value:
-        return "–"
-    try:
-        if len(value) == 10:
-            return date.fromisoformat(value).strftime("%d.%m.%Y")
-        return datetime.fromisoformat(value).astimezone(BERLIN).strftime("%d.%m.%Y")
-    except ValueError:
-        return value
-
-
-def berlin_time(value: str | None) -> str:
-    if not value:
-        return "–"
-    return datetime.fromisoformat(value).astimezone(BERLIN).strftime("%H:%M")
 
 
 def _number(name: str) -> int:

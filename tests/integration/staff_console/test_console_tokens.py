@@ -23,10 +23,10 @@ def patients_page(console) -> None:
 
 def test_staff_pages_send_a_staff_token_naming_the_person(console):
     patients_page(console)
-    client = console.client("staff", username="lena")
+    client = console.client("staff", username="lena-tokens")
     assert client.get("/patientinnen").status_code == 200
     claims = console.bearer_claims()
-    assert claims["sub"] == "console:lena" and claims["role"] == "staff"
+    assert claims["sub"] == "console:lena-tokens" and claims["role"] == "staff"
     assert claims["iss"] == "psymatch-staff-console"
     assert claims["exp"] - claims["iat"] <= 120
 
@@ -37,12 +37,12 @@ def test_an_admin_works_as_staff_on_the_placement_pages_and_as_admin_on_admin_pa
         url("scraping", "/api/imports"),
         json={"items": [], "page": 1, "per_page": 20, "total": 0},
     )
-    client = console.client("admin", username="root")
+    client = console.client("admin", username="root-tokens")
     assert client.get("/patientinnen").status_code == 200
     assert console.bearer_claims()["role"] == "staff"
     assert client.get("/importe/").status_code == 200
     claims = console.bearer_claims()
-    assert (claims["sub"], claims["role"]) == ("console:root", "admin")
+    assert (claims["sub"], claims["role"]) == ("console:root-tokens", "admin")
 
 
 def test_every_menu_entry_has_its_page(console):

@@ -134,8 +134,9 @@ def secret_setting_names(settings_cls: type[BaseSettings]) -> tuple[str, ...]:
     return tuple(names)
 
 
-class BaseServiceSettings(BaseSettings):
-    """Settings every service has; a service subclasses this and sets `service_name`."""
+class FileSecretSettings(BaseSettings):
+    """Settings read once from the environment and `.env`, every secret also from the file its
+    `<NAME>_FILE` names (the services' and the staff console's settings)."""
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
 
@@ -150,6 +151,10 @@ class BaseServiceSettings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         files = SecretFileSource(settings_cls, secret_setting_names(settings_cls))
         return (init_settings, env_settings, files, dotenv_settings, file_secret_settings)
+
+
+class BaseServiceSettings(FileSecretSettings):
+    """Settings every service has; a service subclasses this and sets `service_name`."""
 
     service_name: str = "shared"
     environment: Literal["development", "test", "production"] = "development"

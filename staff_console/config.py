@@ -5,14 +5,12 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from shared.config import (
     PORT_OFFSET,
-    SecretFileSource,
+    FileSecretSettings,
     default_database_url,
     local_url,
-    secret_setting_names,
     weak_secret_reason,
 )
 
@@ -22,21 +20,7 @@ CONSOLE_PORT = 8000 + PORT_OFFSET
 SERVICES = ("patient", "therapist", "matching", "communication", "geocoding", "scraping")
 
 
-class ConsoleSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        files = SecretFileSource(settings_cls, secret_setting_names(settings_cls))
-        return (init_settings, env_settings, files, dotenv_settings, file_secret_settings)
-
+class ConsoleSettings(FileSecretSettings):
     environment: Literal["development", "test", "production"] = "development"
     console_database_url: SecretStr | None = Field(
         default=None,

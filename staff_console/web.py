@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from flask import abort, current_app, g, redirect, request, session, url_for
 from sqlalchemy.orm import Session
 
-from staff_console.services import ServiceClient
+from staff_console.services import ApiRejected, ServiceClient
 
 PUBLIC_ENDPOINTS = {"login.login", "static", "health", "ready"}
 
@@ -51,6 +51,16 @@ def services(role: str = "staff") -> ServiceClient:
     """The services, called as the logged-in person acting in `role` (admin pages: "admin")."""
     client: ServiceClient = current_app.extensions["console_services"]
     return client if role == client.role else client.acting_as(role)
+
+
+def get_or_404(service: str, path: str, role: str = "staff") -> Any:
+    """A record from a service; the console's 404 page when the service does not know it."""
+    try:
+        return services(role).get(service, path)
+    except ApiRejected as exc:
+        if exc.status == 404:
+            abort(404)
+        raise
 
 
 def role_required(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

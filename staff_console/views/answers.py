@@ -5,13 +5,13 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from staff_console.labels import OUTCOME_LABELS, OUTCOMES
 from staff_console.messages import refusal
 from staff_console.services import ApiRejected, ServiceUnavailable
 from staff_console.views.today import outcome_errors
-from staff_console.web import FormState, Page, page_number, role_required, services
+from staff_console.web import FormState, Page, get_or_404, page_number, role_required, services
 
 blueprint = Blueprint("answers", __name__, url_prefix="/antworten")
 PER_PAGE = 20
@@ -125,12 +125,7 @@ def _answered(email: dict[str, Any]) -> dict[int, dict[str, Any]]:
 
 
 def _fetch_email(email_id: int) -> dict[str, Any]:
-    try:
-        return services().get("communication", f"/api/emails/{email_id}")
-    except ApiRejected as exc:
-        if exc.status == 404:
-            abort(404)
-        raise
+    return get_or_404("communication", f"/api/emails/{email_id}")
 
 
 def _render_email(email: dict[str, Any], form: FormState, status: int = 200) -> Any:

@@ -38,7 +38,7 @@ from staff_console.patient_form import (
     values_of,
 )
 from staff_console.services import ApiRejected, ServiceUnavailable
-from staff_console.web import FormState, Page, page_number, role_required, services
+from staff_console.web import FormState, Page, get_or_404, page_number, role_required, services
 
 blueprint = Blueprint("patients", __name__, url_prefix="/patientinnen")
 staff = role_required("staff", "admin")
@@ -269,12 +269,7 @@ def section(read: Callable[[], Any], missing: Any = None) -> tuple[Any, str | No
 
 
 def load_patient(patient_id: int) -> dict[str, Any]:
-    try:
-        return services().get("patient", f"/api/patients/{patient_id}")
-    except ApiRejected as exc:
-        if exc.status == 404:
-            abort(404)
-        raise
+    return get_or_404("patient", f"/api/patients/{patient_id}")
 
 
 def therapist_name(therapist_id: int | None) -> tuple[str | None, str | None]:

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from staff_console.formatting import full_name
-from staff_console.labels import CHANNEL_LABELS, PROCEDURE_LABELS
+from staff_console.labels import CHANNEL_LABELS, PROCEDURE_LABELS, WEEKDAYS
 from staff_console.messages import field_errors, refusal
 from staff_console.services import ApiRejected, ServiceUnavailable
 from staff_console.web import FormState, Page, page_number, role_required, services
@@ -37,15 +37,6 @@ CONTACT_KINDS = {
     "follow_up": "Nachfassen",
     "response": "Antwort",
 }
-WEEKDAYS = (
-    ("mon", "Montag"),
-    ("tue", "Dienstag"),
-    ("wed", "Mittwoch"),
-    ("thu", "Donnerstag"),
-    ("fri", "Freitag"),
-    ("sat", "Samstag"),
-    ("sun", "Sonntag"),
-)
 REASON_MISSING = {
     "block": "Bitte geben Sie einen Grund für die Sperre an.",
     "lift": "Bitte geben Sie einen Grund an, warum die Abkühlungsphase aufgehoben wird.",

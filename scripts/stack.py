@@ -51,8 +51,11 @@ CONSOLE_ADMIN_PASSWORD = infra.DATA / "console-admin-password"
 
 def service_env(service: str, database: str = "psymatch") -> dict[str, str]:
     env = {"DATABASE_URL": pgbouncer_url(service, database), "PYTHONUNBUFFERED": "1"}
-    if not os.environ.get("CONSOLE_JWT_PUBLIC_KEY"):  # the services trust the console's key
-        env["CONSOLE_JWT_PUBLIC_KEY_FILE"] = str(CONSOLE_KEYS / console_bootstrap.PUBLIC_KEY)
+    console_key = CONSOLE_KEYS / console_bootstrap.PUBLIC_KEY
+    # The services trust the console's key once `up` made it (processes started without the
+    # console, e.g. by the fault tests, refuse console tokens instead of failing to start).
+    if not os.environ.get("CONSOLE_JWT_PUBLIC_KEY") and console_key.exists():
+        env["CONSOLE_JWT_PUBLIC_KEY_FILE"] = str(console_key)
     return env
 
 

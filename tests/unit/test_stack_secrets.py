@@ -74,3 +74,18 @@ def test_the_console_key_pair_is_pem_and_belongs_together(tmp_path):
         audience="psymatch-services",
     )
     assert claims["sub"] == "console:erika"
+
+
+def test_services_started_before_any_console_key_exists_still_start(tmp_path, monkeypatch):
+    """Failed before: the fault tests start workers with service_env on a fresh machine, where
+    no `make up` has made the console's key yet, and the settings could not read the file."""
+    from scripts import stack
+
+    monkeypatch.setattr(stack, "CONSOLE_KEYS", tmp_path / "console")
+    monkeypatch.delenv("CONSOLE_JWT_PUBLIC_KEY", raising=False)
+    assert "CONSOLE_JWT_PUBLIC_KEY_FILE" not in stack.service_env("patient_service")
+    from staff_console.bootstrap import ensure_keys
+
+    ensure_keys(tmp_path / "console")
+    env = stack.service_env("patient_service")
+    assert env["CONSOLE_JWT_PUBLIC_KEY_FILE"] == str(tmp_path / "console" / "console-jwt.pub.pem")

@@ -1,5 +1,6 @@
-"""E-mail delivery states: due drafts, queueing a composed e-mail, claiming for SMTP (SKIP
-LOCKED), recording the send or the failed attempt, and e-mails left in `sending`."""
+"""E-mail delivery states: due drafts, queueing a composed e-mail, reading the due queued
+e-mails ahead and taking them one at a time for SMTP (queued → sending), recording
+the send or the failed attempt, and e-mails left in `sending`."""
 
 from __future__ import annotations
 
@@ -34,10 +35,15 @@ class Deliveries:
         ).mappings()
         return [dict(row) for row in rows.all()]
 
-    def lock_state(self, email_id: int) -> str | None:
-        """The e-mail's state, locked until the transaction ends."""
-        query = select(EMAILS.state).where(EMAILS.id == email_id).with_for_update()
-        return self._session.execute(query).scalar()
+    def lock_states(self, email_ids: list[int]) -> dict[int, str]:
+        """The e-mails' states, locked (in id order) until the transaction ends."""
+        query = (
+            select(EMAILS.id, EMAILS.state)
+            .where(EMAILS.id.in_(email_ids))
+            .order_by(EMAILS.id)
+            .with_for_update()
+        )
+        return {email_id: state for email_id, state in self._session.execute(query)}
 
     def postpone(self, email_id: int, when: datetime, why: str) -> None:
         """Compose again at `when` (the contact data could not be fetched)."""
@@ -67,47 +73,52 @@ class Deliveries:
             )
         )
 
-    def claim(self, now: datetime, limit: int) -> list[dict[str, Any]]:
-        """Queued e-mails that are due, locked without waiting for other senders, marked sending."""
-        rows = (
-            self._session.execute(
-                select(emails)
-                .where(EMAILS.state == EmailState.QUEUED.value, EMAILS.next_attempt_at <= now)
-                .order_by(EMAILS.next_attempt_at, EMAILS.id)
-                .limit(limit)
-                .with_for_update(skip_locked=True)
+    def due_queued(self, now: datetime, limit: int) -> list[dict[str, Any]]:
+        """Queued e-mails that are due, in sending order, read ahead (not yet taken)."""
+        rows = self._session.execute(
+            select(emails)
+            .where(EMAILS.state == EmailState.QUEUED.value, EMAILS.next_attempt_at <= now)
+            .order_by(EMAILS.next_attempt_at, EMAILS.id)
+            .limit(limit)
+        ).mappings()
+        return [dict(row) for row in rows.all()]
+
+    def take(self, email_id: int, now: datetime) -> bool:
+        """queued → sending, if the e-mail is still queued and due: one sender wins the row."""
+        taken = self._session.execute(
+            update(emails)
+            .where(
+                EMAILS.id == email_id,
+                EMAILS.state == EmailState.QUEUED.value,
+                EMAILS.next_attempt_at <= now,
             )
-            .mappings()
-            .all()
-        )
-        ids = [row["id"] for row in rows]
-        if ids:
-            self._session.execute(
-                update(emails)
-                .where(EMAILS.id.in_(ids))
-                .values(state=EmailState.SENDING.value, sending_since=now, updated_at=now)
-            )
-        return [dict(row) for row in rows]
+            .values(state=EmailState.SENDING.value, sending_since=now, updated_at=now)
+            .returning(EMAILS.id)
+        ).scalar()
+        return taken is not None
 
     def lock_sending(self, email_id: int) -> Any:
         """The e-mail if it is still `sending`, locked; None otherwise."""
         query = select(emails).where(EMAILS.id == email_id, EMAILS.state == "sending")
         return self._session.execute(query.with_for_update()).mappings().first()
 
-    def mark_sent(self, email_id: int, attempts: int, now: datetime, confirmed: bool) -> None:
-        """The SMTP server took the e-mail (`confirmed`: known for sure)."""
-        self._session.execute(
+    def mark_sent(self, email_id: int, now: datetime, confirmed: bool) -> Any:
+        """The SMTP server took the e-mail (`confirmed`: known for sure): the row as now stored,
+        or None if it was no longer `sending` (one statement: no separate lock)."""
+        query = (
             update(emails)
-            .where(EMAILS.id == email_id)
+            .where(EMAILS.id == email_id, EMAILS.state == EmailState.SENDING.value)
             .values(
                 state=EmailState.SENT.value,
                 sent_at=now,
-                attempts=attempts,
+                attempts=EMAILS.attempts + 1,
                 delivery_confirmed=confirmed,
                 next_attempt_at=None,
                 updated_at=now,
             )
+            .returning(*emails.c)
         )
+        return self._session.execute(query).mappings().first()
 
     def mark_failed_attempt(
         self,

@@ -93,11 +93,12 @@ def _deliver_batch(ctx: CommunicationContext, now: datetime, counts: dict[str, i
     with ctx.engine.connect() as connection, ctx.session_factory(bind=connection) as session:
         with ctx.unit_of_work_on(session) as uow:
             rows = uow.deliveries.due_queued(now, ctx.batch_size)
+            carried = uow.emails.carried_ids_of([row["id"] for row in rows]) if rows else {}
         session.commit()
         if not rows:
             return 0  # nothing due: no SMTP connection at all
         with ctx.mailer.session() as smtp:
-            batch = _Batch(ctx, session, smtp, now, counts)
+            batch = _Batch(ctx, session, smtp, now, counts, carried)
             for row in rows:
                 batch.deliver(row)
             batch.finish()
@@ -116,16 +117,17 @@ class _Batch:
         smtp: SmtpSession,
         now: datetime,
         counts: dict[str, int],
+        carried: dict[int, list[int]],
     ) -> None:
         self._ctx, self._session, self._smtp = ctx, session, smtp
-        self._now, self._counts = now, counts
+        self._now, self._counts, self._carried = now, counts, carried
         self._delivered: int | None = None  # SMTP took it, `sent` not yet recorded
 
     def deliver(self, row: dict[str, Any]) -> None:
         """Take the e-mail (skipped if another sender or a withdrawal got it first), send it."""
         with self._transaction() as uow:
             self._record_delivered(uow)
-            taken = uow.deliveries.take(row["id"], self._now)
+            taken = uow.deliveries.take(row["id"], row["message_id"], self._now)
         if not taken:
             return
         try:
@@ -143,7 +145,7 @@ class _Batch:
 
     def _record_delivered(self, uow: CommunicationUnitOfWork) -> None:
         if self._delivered is not None:
-            mark_sent(uow, self._delivered, self._now)
+            mark_sent(uow, self._delivered, self._now, carried=self._carried[self._delivered])
             self._delivered = None
             self._count("sent")
 
@@ -169,14 +171,20 @@ class _Batch:
 
 
 def mark_sent(
-    uow: CommunicationUnitOfWork, email_id: int, now: datetime, confirmed: bool = True
+    uow: CommunicationUnitOfWork,
+    email_id: int,
+    now: datetime,
+    confirmed: bool = True,
+    carried: list[int] | None = None,
 ) -> bool:
-    """Record the delivery, the ledger contact and (outreach) communication.email_sent."""
+    """Record the delivery, the ledger contact and (outreach) communication.email_sent;
+    `carried`: the requests the e-mail carries, if already read (they change only with a new
+    composition, which a taken e-mail no longer gets)."""
     row = uow.deliveries.mark_sent(email_id, now, confirmed)
     if row is None:
         return False
     uow.ledger.record_email_sent(row, now)
-    ids = uow.emails.carried_ids(email_id)
+    ids = carried if carried is not None else uow.emails.carried_ids(email_id)
     if row["purpose"] == OUTREACH and ids:
         uow.events.add(events.email_sent(email_id, row["therapist_id"], ids, now), now)
     return True

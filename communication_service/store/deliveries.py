@@ -14,6 +14,8 @@ from communication_service.domain.emails import Composed, EmailState
 from communication_service.models import emails
 
 EMAILS = emails.c
+# What recording a send needs (not the bodies: RETURNING them would read them back).
+SENT_COLUMNS = (EMAILS.id, EMAILS.purpose, EMAILS.recipient, EMAILS.therapist_id, EMAILS.attempts)
 
 
 class Deliveries:
@@ -83,13 +85,15 @@ class Deliveries:
         ).mappings()
         return [dict(row) for row in rows.all()]
 
-    def take(self, email_id: int, now: datetime) -> bool:
-        """queued → sending, if the e-mail is still queued and due: one sender wins the row."""
+    def take(self, email_id: int, message_id: str, now: datetime) -> bool:
+        """queued → sending, if the e-mail is still queued, due and composed as read (same
+        Message-ID: a re-composed e-mail has a new one): one sender wins the row."""
         taken = self._session.execute(
             update(emails)
             .where(
                 EMAILS.id == email_id,
                 EMAILS.state == EmailState.QUEUED.value,
+                EMAILS.message_id == message_id,
                 EMAILS.next_attempt_at <= now,
             )
             .values(state=EmailState.SENDING.value, sending_since=now, updated_at=now)
@@ -116,7 +120,7 @@ class Deliveries:
                 next_attempt_at=None,
                 updated_at=now,
             )
-            .returning(*emails.c)
+            .returning(*SENT_COLUMNS)
         )
         return self._session.execute(query).mappings().first()
 

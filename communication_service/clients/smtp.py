@@ -7,13 +7,15 @@ from __future__ import annotations
 import smtplib
 import ssl
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from email.header import Header
 from email.message import Message
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.policy import Compat32
-from email.utils import format_datetime, formataddr, make_msgid
+from email.utils import format_datetime, formataddr, getaddresses, make_msgid
 from types import TracebackType
 from typing import Any, Protocol
 
@@ -113,8 +115,30 @@ class SmtpSession:
         self.close()
 
     def send(self, message: Message) -> None:
+        self.finish(self.start(message))
+
+    def start(self, message: Message) -> bytes:
+        """MAIL FROM and RCPT TO (nothing is delivered yet); returns the data for `finish`."""
+        with self._delivery_errors():
+            return _announce(self._connected(), message)
+
+    def finish(self, data: bytes) -> None:
+        """DATA: the server stores the message with its final "250"."""
+        with self._delivery_errors():
+            code, reply = self._connected().data(data)
+            if code != 250:
+                raise smtplib.SMTPDataError(code, reply)
+
+    def abandon(self) -> None:
+        """Drop the message announced by `start` (RSET)."""
+        with self._delivery_errors():
+            self._connected().rset()
+
+    @contextmanager
+    def _delivery_errors(self) -> Iterator[None]:
+        """SMTP failures as DeliveryError; the connection is dropped (the next send reconnects)."""
         try:
-            self._connected().send_message(message)
+            yield
         except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as exc:
             self.close()
             raise DeliveryError("smtp_refused", permanent=_permanent(exc)) from exc
@@ -134,6 +158,33 @@ class SmtpSession:
                 smtp.quit()
             except (smtplib.SMTPException, OSError):
                 smtp.close()
+
+
+def _announce(smtp: smtplib.SMTP, message: Message) -> bytes:
+    """smtplib's send_message up to the recipients: the data (SMTPUTF8 for non-ASCII
+    addresses), MAIL FROM with its size, RCPT TO for each recipient."""
+    smtp.ehlo_or_helo_if_needed()
+    sender = getaddresses([message["From"]])[0][1]
+    recipients = [address for _, address in getaddresses([message["To"]])]
+    policy, options = message.policy, []
+    if not "".join([sender, *recipients]).isascii():
+        if not smtp.has_extn("smtputf8"):
+            raise smtplib.SMTPNotSupportedError("the server does not offer SMTPUTF8")
+        policy, options = policy.clone(utf8=True), ["SMTPUTF8", "BODY=8BITMIME"]
+    data = message.as_bytes(policy=policy.clone(linesep="\r\n"))
+    if smtp.does_esmtp and smtp.has_extn("size"):
+        options.append(f"size={len(data)}")
+    code, reply = smtp.mail(sender, options)
+    if code != 250:
+        raise smtplib.SMTPSenderRefused(code, reply, sender)
+    refused = {}
+    for recipient in recipients:
+        code, reply = smtp.rcpt(recipient)
+        if code not in (250, 251):
+            refused[recipient] = (code, reply)
+    if len(refused) == len(recipients):
+        raise smtplib.SMTPRecipientsRefused(refused)
+    return data
 
 
 def _connect(config: SmtpConfig) -> smtplib.SMTP:

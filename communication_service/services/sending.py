@@ -17,7 +17,9 @@ the commit that records the previous one as sent, so no other e-mail is undecide
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -97,45 +99,68 @@ def _deliver_batch(ctx: CommunicationContext, now: datetime, counts: dict[str, i
         session.commit()
         if not rows:
             return 0  # nothing due: no SMTP connection at all
-        with ctx.mailer.session() as smtp:
-            batch = _Batch(ctx, session, smtp, now, counts, carried)
+        with ctx.mailer.session() as smtp, ThreadPoolExecutor(1, "send-db") as database:
+            batch = _Batch(ctx, _Connections(session, smtp, database), now, counts, carried)
             for row in rows:
                 batch.deliver(row)
             batch.finish()
     return len(rows)
 
 
+@dataclass(frozen=True)
+class _Connections:
+    """A batch's database session, SMTP session, and the thread that runs its commits while
+    the SMTP conversation goes on (the session is only ever used by one thread at a time)."""
+
+    session: Session
+    smtp: SmtpSession
+    database: ThreadPoolExecutor
+
+
 class _Batch:
     """Sends read-ahead e-mails one by one. An e-mail is taken (queued → sending) in the same
     transaction that records the one before it as sent, so whenever an e-mail is handed to SMTP
-    every earlier one is `sent`, every later one still `queued`: one commit per e-mail."""
+    every earlier one is `sent`, every later one still `queued`: one commit per e-mail, run
+    while MAIL FROM and RCPT TO (which deliver nothing) are exchanged; DATA waits for it."""
 
     def __init__(
         self,
         ctx: CommunicationContext,
-        session: Session,
-        smtp: SmtpSession,
+        connections: _Connections,
         now: datetime,
         counts: dict[str, int],
         carried: dict[int, list[int]],
     ) -> None:
-        self._ctx, self._session, self._smtp = ctx, session, smtp
+        self._ctx, self._session, self._smtp = ctx, connections.session, connections.smtp
+        self._database = connections.database
         self._now, self._counts, self._carried = now, counts, carried
         self._delivered: int | None = None  # SMTP took it, `sent` not yet recorded
 
     def deliver(self, row: dict[str, Any]) -> None:
         """Take the e-mail (skipped if another sender or a withdrawal got it first), send it."""
-        with self._transaction() as uow:
-            self._record_delivered(uow)
-            taken = uow.deliveries.take(row["id"], row["message_id"], self._now)
-        if not taken:
+        message = build_message(self._ctx.smtp, row)
+        taking = self._database.submit(self._take, row)
+        try:
+            data = self._smtp.start(message)
+        except DeliveryError as exc:
+            if taking.result():
+                self._failed(row["id"], exc)
+            return
+        if not taking.result():
+            with suppress(DeliveryError):  # the next e-mail reconnects
+                self._smtp.abandon()
             return
         try:
-            self._smtp.send(build_message(self._ctx.smtp, row))
+            self._smtp.finish(data)
         except DeliveryError as exc:
             self._failed(row["id"], exc)
             return
         self._delivered = row["id"]
+
+    def _take(self, row: dict[str, Any]) -> bool:
+        with self._transaction() as uow:
+            self._record_delivered(uow)
+            return uow.deliveries.take(row["id"], row["message_id"], self._now)
 
     def finish(self) -> None:
         """Record the last delivered e-mail of the batch."""

@@ -4,6 +4,7 @@ and auth come from settings."""
 
 from __future__ import annotations
 
+import re
 import smtplib
 import ssl
 import uuid
@@ -63,6 +64,7 @@ class _PlainHeaders(Compat32):
 
 
 PLAIN_HEADERS = _PlainHeaders()
+LEADING_DOT = re.compile(rb"(?m)^\.")  # SMTP data transparency (RFC 5321 4.5.2)
 
 
 def build_message(config: SmtpConfig, row: Any) -> Message:
@@ -118,21 +120,34 @@ class SmtpSession:
         self.finish(self.start(message))
 
     def start(self, message: Message) -> bytes:
-        """MAIL FROM and RCPT TO (nothing is delivered yet); returns the data for `finish`."""
+        """MAIL FROM, RCPT TO and DATA up to its "354" (nothing is delivered before the data's
+        final line); returns the data for `finish`."""
         with self._delivery_errors():
-            return _announce(self._connected(), message)
+            smtp = self._connected()
+            data = _announce(smtp, message)
+            code, reply = smtp.docmd("data")
+            if code != 354:
+                raise smtplib.SMTPDataError(code, reply)
+            return data
 
     def finish(self, data: bytes) -> None:
-        """DATA: the server stores the message with its final "250"."""
+        """The data and its final "." line: the server stores the message with its "250"."""
         with self._delivery_errors():
-            code, reply = self._connected().data(data)
+            smtp = self._connected()
+            quoted = LEADING_DOT.sub(b"..", data)
+            if not quoted.endswith(b"\r\n"):
+                quoted += b"\r\n"
+            smtp.send(quoted + b".\r\n")
+            code, reply = smtp.getreply()
             if code != 250:
                 raise smtplib.SMTPDataError(code, reply)
 
     def abandon(self) -> None:
-        """Drop the message announced by `start` (RSET)."""
-        with self._delivery_errors():
-            self._connected().rset()
+        """Drop the message begun by `start`: the connection is closed before the data's final
+        line, so the server discards it (the next `start` reconnects)."""
+        smtp, self._smtp = self._smtp, None
+        if smtp is not None:
+            smtp.close()
 
     @contextmanager
     def _delivery_errors(self) -> Iterator[None]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -121,7 +121,8 @@ class _Batch:
     """Sends read-ahead e-mails one by one. An e-mail is taken (queued → sending) in the same
     transaction that records the one before it as sent, so whenever an e-mail is handed to SMTP
     every earlier one is `sent`, every later one still `queued`: one commit per e-mail, run
-    while MAIL FROM and RCPT TO (which deliver nothing) are exchanged; DATA waits for it."""
+    while MAIL FROM, RCPT TO and DATA are exchanged (nothing is delivered before the data's
+    final line, which waits for the commit)."""
 
     def __init__(
         self,
@@ -138,17 +139,15 @@ class _Batch:
 
     def deliver(self, row: dict[str, Any]) -> None:
         """Take the e-mail (skipped if another sender or a withdrawal got it first), send it."""
-        message = build_message(self._ctx.smtp, row)
         taking = self._database.submit(self._take, row)
         try:
-            data = self._smtp.start(message)
+            data = self._smtp.start(build_message(self._ctx.smtp, row))
         except DeliveryError as exc:
             if taking.result():
                 self._failed(row["id"], exc)
             return
         if not taking.result():
-            with suppress(DeliveryError):  # the next e-mail reconnects
-                self._smtp.abandon()
+            self._smtp.abandon()
             return
         try:
             self._smtp.finish(data)

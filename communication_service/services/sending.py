@@ -1,6 +1,8 @@
-"""The SMTP sender: read due e-mails a batch ahead, send them over one SMTP connection; each is
-taken (queued → sending, committed) just before it goes out, in the transaction that records
-the e-mail before it as sent.
+"""The SMTP sender: due e-mails read a batch ahead, sent over one connection, one commit each.
+
+Each e-mail is taken (queued → sending, committed) just before its data is handed to SMTP, in
+the transaction that records the e-mail before it as sent; that commit runs in a second thread
+while MAIL FROM, RCPT TO and DATA are exchanged, and only the data's final line waits for it.
 
 A worker killed while an e-mail is `sending` leaves exactly that e-mail undecided: the server
 may have stored it (killed after or while waiting for the final "250" to DATA) or discarded it

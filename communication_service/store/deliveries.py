@@ -1,6 +1,8 @@
-"""E-mail delivery states: due drafts, queueing a composed e-mail, reading the due queued
-e-mails ahead and taking them one at a time for SMTP (queued → sending), recording
-the send or the failed attempt, and e-mails left in `sending`."""
+"""E-mail delivery states: drafts due, queued, taken for SMTP one at a time, sent, failed, stale.
+
+Due drafts and queueing a composed e-mail; due queued e-mails read ahead and taken one at a
+time for SMTP (queued → sending); recording the send or the failed attempt; e-mails left in
+`sending`."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ the commit that records the previous one as sent, so no other e-mail is undecide
 from __future__ import annotations
 
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -148,8 +148,7 @@ class _Batch:
             if taking.result():
                 self._failed(row["id"], exc)
             return
-        if not taking.result():
-            self._smtp.abandon()
+        if not self._taken(taking):
             return
         try:
             self._smtp.finish(data)
@@ -157,6 +156,18 @@ class _Batch:
             self._failed(row["id"], exc)
             return
         self._delivered = row["id"]
+
+    def _taken(self, taking: Future[bool]) -> bool:
+        """The take's answer; without a take (or if it failed) the message begun is dropped: the
+        connection is closed before the data's final line."""
+        try:
+            taken = taking.result()
+        except BaseException:
+            self._smtp.abandon()
+            raise
+        if not taken:
+            self._smtp.abandon()
+        return taken
 
     def _take(self, row: dict[str, Any]) -> bool:
         with self._transaction() as uow:

@@ -3,7 +3,7 @@
 Run: `python -m benchmarks.email`. Three figures in one run, against a private aiosmtpd catcher
 (the project's MailDirHandler on a free port, temp folder):
   1. service path: drafts in PostgreSQL (BENCH_DB, default psymatch_test, via PgBouncer) →
-     `send-emails` job (compose + render, claim with SKIP LOCKED, SMTP, commit per e-mail);
+     `send-emails` job (compose + render, read ahead, SMTP, one commit per e-mail);
   2. render + SMTP in process (no database): Renderer + SmtpMailer, one connection per 50;
   3. baseline: a plain smtplib loop sending the same pre-rendered messages on one connection.
 (`python -m` keeps the stdlib `email` package importable: this module is benchmarks.email.)

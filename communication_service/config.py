@@ -62,7 +62,13 @@ class Settings(BaseServiceSettings):
     follow_ups_interval_s: float = 300.0
 
     sending_timeout_s: float = 600.0
-    send_batch_size: int = 50
+    send_batch_size: int = Field(
+        default=50,
+        ge=1,
+        description="Batch of the send-emails job: drafts composed per transaction, due e-mails "
+        "read ahead per query and sent over one SMTP connection (each e-mail still has its own "
+        "commit before it is handed over)",
+    )
     outreach_interval_s: float = 60.0
     send_interval_s: float = 10.0
     http_timeout_s: float = 5.0

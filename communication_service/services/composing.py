@@ -30,19 +30,40 @@ from communication_service.store.unit_of_work import CommunicationUnitOfWork
 
 
 def compose_drafts(ctx: CommunicationContext, now: datetime) -> dict[str, int]:
-    """Resolve recipients and render due drafts; HTTP happens outside transactions."""
+    """Resolve recipients and render due drafts (HTTP outside transactions), then store the
+    batch in one transaction; each draft is written only if it did not change meanwhile."""
     with ctx.unit_of_work() as uow:
         drafts = due_drafts(uow, now, ctx.batch_size)
+    if not drafts:
+        return {}
+    links = link_maker(ctx)
+    composed = [(d, compose(d, ctx.directory, ctx.renderer, links)) for d in drafts]
     counts: dict[str, int] = {}
-    for draft in drafts:
-        composed = compose(draft, ctx.directory, ctx.renderer, link_maker(ctx))
-        with ctx.unit_of_work() as uow:
-            message_id = new_message_id(ctx.smtp, draft.row["id"])
-            retry_s = ctx.retry_rules.backoff_base_s
-            outcome = store_composed(uow, draft, composed, now, retry_s, message_id)
-            uow.commit()
-        counts[outcome] = counts.get(outcome, 0) + 1
+    with ctx.unit_of_work() as uow:
+        unchanged = unchanged_drafts(uow, drafts)
+        for draft, result in composed:
+            outcome = "stale"
+            if draft.row["id"] in unchanged:
+                message_id = new_message_id(ctx.smtp, draft.row["id"])
+                retry_s = ctx.retry_rules.backoff_base_s
+                outcome = store_composed(uow, draft, result, now, retry_s, message_id)
+            counts[outcome] = counts.get(outcome, 0) + 1
+        uow.commit()
     return counts
+
+
+def unchanged_drafts(uow: CommunicationUnitOfWork, drafts: list[Draft]) -> set[int]:
+    """The drafts still as read (a draft carrying the same requests), locked to the end of the
+    transaction: only these are written."""
+    ids = [draft.row["id"] for draft in drafts]
+    states = uow.deliveries.lock_states(ids)
+    carried = uow.emails.carried_ids_of(ids)
+    return {
+        draft.row["id"]
+        for draft in drafts
+        if states.get(draft.row["id"]) == EmailState.DRAFT.value
+        and carried[draft.row["id"]] == draft.request_ids
+    }
 
 
 LinkMaker = Callable[[Draft], EmailLinks]
@@ -60,10 +81,16 @@ def link_maker(ctx: CommunicationContext) -> LinkMaker:
 
 def due_drafts(uow: CommunicationUnitOfWork, now: datetime, limit: int) -> list[Draft]:
     """Drafts whose (re)composition is due, with the requests they carry."""
+    rows = uow.deliveries.due_drafts(now, limit)
+    if not rows:
+        return []
+    carried = uow.emails.carried_ids_of([row["id"] for row in rows])
+    wanted = sorted({i for ids in carried.values() for i in ids})
+    found = {r["placement_request_id"]: dict(r) for r in uow.requests.by_id(wanted)}
     drafts = []
-    for row in uow.deliveries.due_drafts(now, limit):
-        ids = uow.emails.carried_ids(row["id"])
-        requests = [dict(request) for request in uow.requests.by_id(ids)]
+    for row in rows:
+        ids = carried[row["id"]]
+        requests = [found[i] for i in sorted(ids) if i in found]  # in id order, as by_id
         drafts.append(Draft(row, ids, requests))
     return drafts
 
@@ -120,11 +147,9 @@ def store_composed(
     retry_s: float,
     message_id: str,
 ) -> str:
-    """Write the outcome if the draft is unchanged; returns queued | retry | dropped | stale."""
+    """Write the outcome of a draft locked unchanged (`unchanged_drafts`); returns queued |
+    retry | dropped."""
     email_id = draft.row["id"]
-    current = uow.deliveries.lock_state(email_id)
-    if current != EmailState.DRAFT.value or uow.emails.carried_ids(email_id) != draft.request_ids:
-        return "stale"
     if composed.problem == DIRECTORY_UNAVAILABLE:
         uow.deliveries.postpone(email_id, now + timedelta(seconds=retry_s), composed.problem)
         return "retry"

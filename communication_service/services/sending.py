@@ -1,5 +1,8 @@
-"""The SMTP sender: claim one queued e-mail (SKIP LOCKED), commit `sending` with its
-Message-ID, deliver, then record the result in a second transaction.
+"""The SMTP sender: due e-mails read a batch ahead, sent over one connection, one commit each.
+
+Each e-mail is taken (queued → sending, committed) just before its data is handed to SMTP, in
+the transaction that records the e-mail before it as sent; that commit runs in a second thread
+while MAIL FROM, RCPT TO and DATA are exchanged, and only the data's final line waits for it.
 
 A worker killed while an e-mail is `sending` leaves exactly that e-mail undecided: the server
 may have stored it (killed after or while waiting for the final "250" to DATA) or discarded it
@@ -9,13 +12,20 @@ confirmed; False → queued again, safe to resend); plain SMTP cannot be asked, 
 answers "unknown" → `sent` with delivery_confirmed=false, visible to staff, never resent. So a
 crash never sends a duplicate; at worst the one e-mail in flight was not delivered. An
 unconfirmed outreach still gets its follow-up call after FOLLOW_UP_AFTER_DAYS, so no patient is
-lost. E-mails are claimed one at a time, never a batch ahead, so no other e-mail is undecided.
+lost. Due e-mails are read a batch ahead but taken (queued → sending) one at a time, each in
+the commit that records the previous one as sent, so no other e-mail is undecided.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from communication_service.clients.smtp import (
     DeliveryError,
@@ -73,66 +83,145 @@ def reconcile(
 
 
 def deliver_queued(ctx: CommunicationContext, now: datetime) -> dict[str, int]:
-    """Deliver due e-mails, each claimed (`sending`, committed) just before it goes to SMTP:
+    """Deliver due e-mails, each taken (`sending`, committed) just before it goes to SMTP:
     a worker killed mid-run leaves only the e-mail in flight undecided (see above)."""
     counts: dict[str, int] = {}
-    while _deliver_over_one_connection(ctx, now, counts) == ctx.batch_size:
+    while _deliver_batch(ctx, now, counts) == ctx.batch_size:
         pass
     return counts
 
 
-def _deliver_over_one_connection(
-    ctx: CommunicationContext, now: datetime, counts: dict[str, int]
-) -> int:
-    """Up to `batch_size` e-mails per SMTP connection (servers limit messages per connection)."""
-    row = _claim_next(ctx, now)
-    if row is None:
-        return 0  # nothing due: no SMTP connection at all
-    handled = 0
-    with ctx.mailer.session() as smtp:
-        while row is not None:
-            outcome = _deliver_one(ctx, smtp, row, now)
-            counts[outcome] = counts.get(outcome, 0) + 1
-            handled += 1
-            row = _claim_next(ctx, now) if handled < ctx.batch_size else None
-    return handled
+def _deliver_batch(ctx: CommunicationContext, now: datetime, counts: dict[str, int]) -> int:
+    """Up to `batch_size` due e-mails, read in one query, over one SMTP connection (servers
+    limit messages per connection) and one database connection."""
+    with ctx.engine.connect() as connection, ctx.session_factory(bind=connection) as session:
+        with ctx.unit_of_work_on(session) as uow:
+            rows = uow.deliveries.due_queued(now, ctx.batch_size)
+            carried = uow.emails.carried_ids_of([row["id"] for row in rows]) if rows else {}
+        session.commit()
+        if not rows:
+            return 0  # nothing due: no SMTP connection at all
+        with ctx.mailer.session() as smtp, ThreadPoolExecutor(1, "send-db") as database:
+            batch = _Batch(ctx, _Connections(session, smtp, database), now, counts, carried)
+            for row in rows:
+                batch.deliver(row)
+            batch.finish()
+    return len(rows)
 
 
-def _claim_next(ctx: CommunicationContext, now: datetime) -> dict[str, Any] | None:
-    with ctx.unit_of_work() as uow:
-        claimed = uow.deliveries.claim(now, 1)
-        uow.commit()
-    return claimed[0] if claimed else None
+@dataclass(frozen=True)
+class _Connections:
+    """A batch's database session, SMTP session, and the thread that runs its commits while
+    the SMTP conversation goes on (the session is only ever used by one thread at a time)."""
+
+    session: Session
+    smtp: SmtpSession
+    database: ThreadPoolExecutor
 
 
-def _deliver_one(
-    ctx: CommunicationContext, smtp: SmtpSession, row: dict[str, Any], now: datetime
-) -> str:
-    try:
-        smtp.send(build_message(ctx.smtp, row))
-    except DeliveryError as exc:
-        with ctx.unit_of_work() as uow:
-            outcome = mark_failed_attempt(
-                uow, row["id"], exc.code, exc.permanent, now, ctx.retry_rules
-            )
-            uow.commit()
-        return outcome
-    with ctx.unit_of_work() as uow:
-        mark_sent(uow, row["id"], now)
-        uow.commit()
-    return "sent"
+class _Batch:
+    """Sends read-ahead e-mails one by one. An e-mail is taken (queued → sending) in the same
+    transaction that records the one before it as sent, so whenever an e-mail is handed to SMTP
+    every earlier one is `sent`, every later one still `queued`: one commit per e-mail, run
+    while MAIL FROM, RCPT TO and DATA are exchanged (nothing is delivered before the data's
+    final line, which waits for the commit)."""
+
+    def __init__(
+        self,
+        ctx: CommunicationContext,
+        connections: _Connections,
+        now: datetime,
+        counts: dict[str, int],
+        carried: dict[int, list[int]],
+    ) -> None:
+        self._ctx, self._session, self._smtp = ctx, connections.session, connections.smtp
+        self._database = connections.database
+        self._now, self._counts, self._carried = now, counts, carried
+        self._delivered: int | None = None  # SMTP took it, `sent` not yet recorded
+
+    def deliver(self, row: dict[str, Any]) -> None:
+        """Take the e-mail (skipped if another sender or a withdrawal got it first), send it."""
+        taking = self._database.submit(self._take, row)
+        try:
+            data = self._smtp.start(build_message(self._ctx.smtp, row))
+        except DeliveryError as exc:
+            if taking.result():
+                self._failed(row["id"], exc)
+            return
+        if not self._taken(taking):
+            return
+        try:
+            self._smtp.finish(data)
+        except DeliveryError as exc:
+            self._failed(row["id"], exc)
+            return
+        self._delivered = row["id"]
+
+    def _taken(self, taking: Future[bool]) -> bool:
+        """The take's answer; without a take (or if it failed) the message begun is dropped: the
+        connection is closed before the data's final line."""
+        try:
+            taken = taking.result()
+        except BaseException:
+            self._smtp.abandon()
+            raise
+        if not taken:
+            self._smtp.abandon()
+        return taken
+
+    def _take(self, row: dict[str, Any]) -> bool:
+        with self._transaction() as uow:
+            self._record_delivered(uow)
+            return uow.deliveries.take(row["id"], row["message_id"], self._now)
+
+    def finish(self) -> None:
+        """Record the last delivered e-mail of the batch."""
+        if self._delivered is not None:
+            with self._transaction() as uow:
+                self._record_delivered(uow)
+
+    def _record_delivered(self, uow: CommunicationUnitOfWork) -> None:
+        if self._delivered is not None:
+            mark_sent(uow, self._delivered, self._now, carried=self._carried[self._delivered])
+            self._delivered = None
+            self._count("sent")
+
+    def _failed(self, email_id: int, exc: DeliveryError) -> None:
+        with self._transaction() as uow:
+            rules = self._ctx.retry_rules
+            outcome = mark_failed_attempt(uow, email_id, exc.code, exc.permanent, self._now, rules)
+        self._count(outcome)
+
+    def _count(self, outcome: str) -> None:
+        self._counts[outcome] = self._counts.get(outcome, 0) + 1
+
+    @contextmanager
+    def _transaction(self) -> Iterator[CommunicationUnitOfWork]:
+        """One transaction on the batch's connection, committed unless the block raises."""
+        try:
+            with self._ctx.unit_of_work_on(self._session) as uow:
+                yield uow
+            self._session.commit()
+        except BaseException:
+            self._session.rollback()
+            raise
 
 
 def mark_sent(
-    uow: CommunicationUnitOfWork, email_id: int, now: datetime, confirmed: bool = True
+    uow: CommunicationUnitOfWork,
+    email_id: int,
+    now: datetime,
+    confirmed: bool = True,
+    carried: list[int] | None = None,
 ) -> bool:
-    """Record the delivery, the ledger contact and (outreach) communication.email_sent."""
-    row = uow.deliveries.lock_sending(email_id)
+    """Record the delivery, the ledger contact and (outreach) communication.email_sent;
+    `carried`: the requests the e-mail carries, if already read (they change only with a new
+    composition, which a taken e-mail no longer gets)."""
+    row = uow.deliveries.mark_sent(email_id, now, confirmed)
     if row is None:
         return False
-    uow.deliveries.mark_sent(email_id, row["attempts"] + 1, now, confirmed)
     uow.ledger.record_email_sent(row, now)
-    ids = uow.emails.carried_ids(email_id)
+    ids = carried if carried is not None else uow.emails.carried_ids(email_id)
     if row["purpose"] == OUTREACH and ids:
         uow.events.add(events.email_sent(email_id, row["therapist_id"], ids, now), now)
     return True

@@ -90,6 +90,18 @@ class Emails:
         )
         return list(self._session.execute(query.order_by(EMAIL_REQUESTS.position)).scalars())
 
+    def carried_ids_of(self, email_ids: list[int]) -> dict[int, list[int]]:
+        """The requests each of the e-mails carries, in their order (one query)."""
+        query = (
+            select(EMAIL_REQUESTS.email_id, EMAIL_REQUESTS.placement_request_id)
+            .where(EMAIL_REQUESTS.email_id.in_(email_ids))
+            .order_by(EMAIL_REQUESTS.email_id, EMAIL_REQUESTS.position)
+        )
+        carried: dict[int, list[int]] = {email_id: [] for email_id in email_ids}
+        for email_id, request_id in self._session.execute(query):
+            carried[email_id].append(request_id)
+        return carried
+
     def unsent_carrying(self, ids: list[int]) -> list[Any]:
         """Unsent e-mails that carry any of the requests as outreach, locked, by id."""
         if not ids:

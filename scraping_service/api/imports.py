@@ -107,7 +107,9 @@ class ImportListResource(Resource):
         responses={200: ("Runs", ImportRunList)},
     )
     def get(self, query: RunListQuery) -> Any:
-        runs, total = imports.list_runs(context_of(ScrapingContext), query.offset, query.per_page)
+        runs, total = imports.list_runs(
+            context_of(ScrapingContext), query.offset, query.per_page, query.status, query.source
+        )
         return page_body([run_summary(run) for run in runs], query, total)
 
 

@@ -114,10 +114,16 @@ def read_run(
         return run, uow.rejected.page(run_id, offset, limit)
 
 
-def list_runs(ctx: ScrapingContext, offset: int, limit: int) -> tuple[list[ImportRun], int]:
-    """A page of runs, newest first, and the total."""
+def list_runs(
+    ctx: ScrapingContext,
+    offset: int,
+    limit: int,
+    status: RunStatus | None = None,
+    source: str | None = None,
+) -> tuple[list[ImportRun], int]:
+    """A page of runs (in one state, from one source, when given), newest first, and the total."""
     with ctx.unit_of_work() as uow:
-        return uow.runs.page(offset, limit)
+        return uow.runs.page(offset, limit, status, source)
 
 
 def purge_raw_responses(ctx: ScrapingContext, now: datetime) -> dict[str, Any]:

@@ -90,13 +90,22 @@ class ImportRuns:
         row = self._session.execute(select(import_runs).where(import_runs.c.id == run_id)).first()
         return _run(row) if row is not None else None
 
-    def page(self, offset: int, limit: int) -> tuple[list[ImportRun], int]:
-        """A page of runs, newest first, and the total."""
+    def page(
+        self, offset: int, limit: int, status: str | None = None, source: str | None = None
+    ) -> tuple[list[ImportRun], int]:
+        """A page of runs (filtered by state and source when given), newest first, and the
+        total of the filtered runs."""
+        conditions = [
+            column == value
+            for column, value in ((import_runs.c.status, status), (import_runs.c.source, source))
+            if value is not None
+        ]
+        query = select(import_runs).where(*conditions)
         rows = self._session.execute(
-            select(import_runs).order_by(import_runs.c.id.desc()).offset(offset).limit(limit)
+            query.order_by(import_runs.c.id.desc()).offset(offset).limit(limit)
         ).all()
-        total = self._session.execute(select(func.count()).select_from(import_runs)).scalar_one()
-        return [_run(row) for row in rows], int(total)
+        count = select(func.count()).select_from(import_runs).where(*conditions)
+        return [_run(row) for row in rows], int(self._session.execute(count).scalar_one())
 
 
 def _run(row: Row) -> ImportRun:

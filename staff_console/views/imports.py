@@ -8,7 +8,6 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from staff_console.formatting import day, when
 from staff_console.messages import field_errors, refusal
 from staff_console.services import ApiRejected, ServiceUnavailable
 from staff_console.web import FormState, Page, admin_only, page_number, services
@@ -47,8 +46,6 @@ TWICE = (
 @blueprint.context_processor
 def labels() -> dict[str, Any]:
     return {
-        "when": when,
-        "day": day,
         "run_status": RUN_STATUS,
         "sources": SOURCES,
         "count_labels": COUNT_LABELS,
@@ -58,16 +55,28 @@ def labels() -> dict[str, Any]:
 @blueprint.get("/", endpoint="index")
 @admin_only
 def index(form: FormState | None = None, status: int = 200) -> Any:
+    filters = _filters()
     page, outage = None, None
     try:
         body = services("admin").get(
-            "scraping", "/api/imports", page=page_number(), per_page=PER_PAGE
+            "scraping", "/api/imports", page=page_number(), per_page=PER_PAGE, **filters
         )
-        page = Page.of(body, {})
+        page = Page.of(body, filters)
     except ServiceUnavailable as exc:
         outage = exc.message
     form = form or FormState({"area": "upload", "idempotency_key": uuid.uuid4().hex})
-    return render_template("imports/index.html", page=page, outage=outage, form=form), status
+    return render_template(
+        "imports/index.html", page=page, outage=outage, form=form, filters=filters
+    ), status
+
+
+def _filters() -> dict[str, str]:
+    """The run list's filters; a value the list does not offer is ignored."""
+    status, source = request.args.get("status", ""), request.args.get("source", "")
+    return {
+        "status": status if status in RUN_STATUS else "",
+        "source": source if source in SOURCES else "",
+    }
 
 
 def _upload_values() -> dict[str, str]:

@@ -87,3 +87,6 @@ class RejectedPageQuery(StrictModel):
 
 class RunListQuery(PageQuery):
     model_config = ConfigDict(extra="forbid")
+
+    status: RunStatus | None = Field(default=None, description="only runs in this state")
+    source: ImportSource | None = Field(default=None, description="only runs from this source")

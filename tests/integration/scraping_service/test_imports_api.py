@@ -136,6 +136,20 @@ def test_runs_are_listed_newest_first_with_pages(client, admin, tag):
     assert client.get("/api/imports?per_page=101", headers=admin).status_code == 400
 
 
+def test_runs_are_filtered_by_state_and_source(client, admin, tag):
+    done = upload(client, admin, fixture_response("koeln.json", tag), f"{tag}-f1")
+    process(client, admin)
+    waiting = upload(client, admin, fixture_response("koeln.json", tag), f"{tag}-f2")
+    queued = client.get("/api/imports?status=queued&per_page=100", headers=admin).get_json()
+    assert waiting in [r["id"] for r in queued["items"]]
+    assert done not in [r["id"] for r in queued["items"]]
+    assert {r["status"] for r in queued["items"]} == {"queued"}
+    assert queued["total"] == len(queued["items"])
+    uploads = client.get("/api/imports?source=upload&per_page=100", headers=admin).get_json()
+    assert {r["source"] for r in uploads["items"]} == {"upload"}
+    assert client.get("/api/imports?status=sideways", headers=admin).status_code == 400
+
+
 def test_an_unknown_run_is_404(client, admin):
     assert client.get("/api/imports/999999999", headers=admin).status_code == 404
 

@@ -100,6 +100,18 @@ def test_the_run_list_shows_counts_and_passes_the_page_through(console):
     assert "Seite 2 von 3" in html
 
 
+def test_the_run_list_filters_by_state_and_source_and_keeps_them_across_pages(console):
+    console.api.get(RUNS, json=runs_body(page=1, total=41))
+    html = html_of(console.client("admin").get("/importe/?status=failed&source=folder"))
+    query = parse_qs(urlsplit(console.api.calls[-1].request.url).query)
+    assert query["status"] == ["failed"] and query["source"] == ["folder"]
+    assert '<option value="failed" selected>' in html
+    assert "status=failed" in html.split('rel="next"')[0].rsplit("href=", 1)[1]
+    console.api.get(RUNS, json=runs_body(page=1, total=1))
+    console.client("admin").get("/importe/?status=sideways")
+    assert "status" not in parse_qs(urlsplit(console.api.calls[-1].request.url).query)
+
+
 def test_the_upload_without_its_csrf_token_is_refused(console):
     client = console.client("admin")
     response = client.post(

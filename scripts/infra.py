@@ -174,13 +174,23 @@ def setup_database(database: str) -> None:
         make_url(admin_url()).set(database=database), isolation_level="AUTOCOMMIT"
     )
     with db_engine.connect() as conn:
-        conn.execute(text(f'REVOKE ALL ON DATABASE "{database}" FROM PUBLIC'))
-        conn.execute(text("REVOKE ALL ON SCHEMA public FROM PUBLIC"))
-        for service in DATABASE_ROLES:
-            conn.execute(text(f'GRANT CONNECT, TEMPORARY ON DATABASE "{database}" TO {service}'))
-            conn.execute(text(f"CREATE SCHEMA IF NOT EXISTS {service} AUTHORIZATION {service}"))
-            conn.execute(text(f"REVOKE ALL ON SCHEMA {service} FROM PUBLIC"))
+        # Grants change the catalog rows of the database and schemas: they take turns too.
+        conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": ROLE_SETUP_LOCK})
+        try:
+            _grant_schemas(conn, database)
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ROLE_SETUP_LOCK})
     db_engine.dispose()
+
+
+def _grant_schemas(conn, database: str) -> None:
+    """Each role may connect, and owns its schema; nobody else may use it."""
+    conn.execute(text(f'REVOKE ALL ON DATABASE "{database}" FROM PUBLIC'))
+    conn.execute(text("REVOKE ALL ON SCHEMA public FROM PUBLIC"))
+    for service in DATABASE_ROLES:
+        conn.execute(text(f'GRANT CONNECT, TEMPORARY ON DATABASE "{database}" TO {service}'))
+        conn.execute(text(f"CREATE SCHEMA IF NOT EXISTS {service} AUTHORIZATION {service}"))
+        conn.execute(text(f"REVOKE ALL ON SCHEMA {service} FROM PUBLIC"))
 
 
 def reset_database(database: str) -> None:

@@ -122,9 +122,29 @@ def test_a_new_colleague_places_a_patient_in_the_browser(browser):
     assert sent.get("sent", 0) >= 1, sent
     record_acceptance(page, visit, therapist_id, request_id)
     placed(page, visit, patient_id)
+    the_other_pages(page, visit, patient_id, therapist_id, username)
     page.set_viewport_size({"width": 820, "height": 1180})  # a tablet held upright
     visit.goto(f"/patientinnen/{patient_id}", "tablet-patient")
     print("screenshots:", ", ".join(visit.saved))
+
+
+def the_other_pages(page, visit: Visit, patient_id: int, therapist_id: int, staff: str) -> None:
+    """The pages the placement did not need, on the same real stack: as staff the evidence
+    record and the practice; as admin the imports, privacy and the audit naming the colleague."""
+    visit.goto(f"/nachweis/{patient_id}", "nachweis")
+    row = page.inner_text("table tbody tr")
+    assert "E-Mail" in row and "Ahrens" in row and "Zusage" in row, row
+    visit.goto("/therapeutinnen/?postal_code=52062", "therapeutinnen")
+    assert "Ahrens" in page.inner_text("main")
+    visit.goto(f"/therapeutinnen/{therapist_id}", "therapeutin")
+    assert "Anfrage" in page.inner_text("main")  # the contact history lists the e-mail
+    page.click("text=Abmelden")
+    log_in(page, "admin", Path(CONSOLE_ADMIN_PASSWORD).read_text().strip())
+    visit.goto("/importe/", "importe")
+    assert "abgeschlossen" in page.inner_text("#laeufe")
+    visit.goto(f"/datenschutz/{patient_id}", "datenschutz")
+    visit.goto(f"/datenschutz/protokoll?service=patient&patient={patient_id}", "protokoll")
+    assert f"console:{staff}" in page.inner_text("main")  # the audit names the person
 
 
 def register_patient(page, visit: Visit, tag: str) -> int:

@@ -6,7 +6,8 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping
+import uuid
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -112,15 +113,76 @@ class EventConsumer:
         """Process one polled batch and commit its offsets; return the number of messages."""
         consumer = self._connect()
         batch = consumer.poll(timeout_ms=timeout_ms)
-        count = 0
-        for tp, messages in batch.items():
-            for message in messages:
-                self.handle_message(message)
-                count += 1
-            self._record_lag(consumer, tp, messages[-1].offset)
-        if count:
-            consumer.commit()
-        return count
+        messages = [message for records in batch.values() for message in records]
+        if not messages:
+            return 0
+        self.handle_batch(messages)
+        for tp, records in batch.items():
+            self._record_lag(consumer, tp, records[-1].offset)
+        consumer.commit()  # only after the batch's transaction(s) committed
+        return len(messages)
+
+    def handle_batch(self, messages: Sequence[Any]) -> list[str]:
+        """Apply polled messages in one transaction (dedupe per event, in order); one outcome each.
+
+        When a handler raises, the batch is rolled back and applied again one event per
+        transaction (`handle_message`), so only the poison event goes to the dead-letter topic.
+        """
+        envelopes = _decoded(messages)
+        if envelopes is None or len(messages) == 1:
+            return [self.handle_message(message) for message in messages]
+        try:
+            outcomes = self._apply_batch(messages, envelopes)
+        except Exception as exc:  # noqa: BLE001 - sorted into outage or one-by-one replay
+            if is_infrastructure_error(exc):
+                raise InfrastructureError(str(exc)) from exc
+            log.warning("batch of %d failed (%s): one event per transaction", len(messages), exc)
+            return [self.handle_message(message) for message in messages]
+        for outcome in outcomes:
+            HANDLED.labels(self.group_id, outcome).inc()
+        return outcomes
+
+    def _apply_batch(self, messages: Sequence[Any], envelopes: list[Envelope]) -> list[str]:
+        with UnitOfWork(self._session_factory) as uow:
+            fresh = self._claim(uow.session, messages, envelopes)
+            outcomes = [self._apply_claimed(uow.session, e, fresh) for e in envelopes]
+            uow.commit()
+        return outcomes
+
+    def _claim(
+        self, session: Session, messages: Sequence[Any], envelopes: list[Envelope]
+    ) -> set[str]:
+        """One INSERT ... ON CONFLICT DO NOTHING for the batch: the event ids not seen before."""
+        rows: dict[str, dict[str, str]] = {}
+        for message, envelope in zip(messages, envelopes, strict=True):
+            if envelope.event_type in self._handlers:
+                row = {"event_id": envelope.event_id, "event_type": envelope.event_type}
+                rows.setdefault(_id_key(envelope.event_id), {**row, "topic": message.topic})
+        if not rows:
+            return set()
+        inserted = session.execute(
+            insert(self._processed)
+            .values(list(rows.values()))
+            .on_conflict_do_nothing()
+            .returning(self._processed.c.event_id)
+        ).scalars()
+        return {_id_key(str(event_id)) for event_id in inserted}
+
+    def _apply_claimed(self, session: Session, envelope: Envelope, fresh: set[str]) -> str:
+        """Apply one event of a batch if its id was claimed (once, even if it came twice)."""
+        handler = self._handlers.get(envelope.event_type)
+        if handler is None:
+            return "ignored"
+        key = _id_key(envelope.event_id)
+        if key not in fresh:
+            return "duplicate"
+        fresh.discard(key)
+        with correlated(envelope.correlation_id or envelope.event_id):
+            handler(session, envelope)
+            session.flush()
+        session.expire_all()  # the next handler reads the database, as in its own transaction
+        log.debug("applied %s %s", envelope.event_type, envelope.event_id)
+        return "applied"
 
     def _record_lag(self, consumer: Any, tp: Any, last_offset: int) -> None:
         """`kafka_consumer_lag{group, topic}`: messages behind, summed over partitions."""
@@ -209,6 +271,22 @@ class EventConsumer:
                 stop.wait(backoff)
                 backoff = min(max_backoff_s, backoff * 2)
         self._disconnect()
+
+
+def _decoded(messages: Sequence[Any]) -> list[Envelope] | None:
+    """The messages' envelopes, or None when one is malformed (it is dead-lettered one by one)."""
+    try:
+        return [Envelope.from_bytes(message.value) for message in messages]
+    except EnvelopeError:
+        return None
+
+
+def _id_key(event_id: str) -> str:
+    """An event id as PostgreSQL's uuid type returns it (canonical, lower case)."""
+    try:
+        return str(uuid.UUID(event_id))
+    except ValueError:
+        return event_id
 
 
 def _text(raw: bytes | None) -> str | None:

@@ -8,6 +8,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
@@ -66,6 +67,7 @@ class EventConsumer:
         session_timeout_ms: int = 6000,
         heartbeat_interval_ms: int = 1000,
         retry_backoff_s: float = 0.2,
+        partition_workers: int = 3,
         factory: Callable[..., Any] = KafkaConsumer,
     ) -> None:
         self.group_id = group_id
@@ -76,6 +78,8 @@ class EventConsumer:
         self._dlq = dlq_producer
         self._max_attempts = max_attempts
         self._retry_backoff_s = retry_backoff_s
+        self._partition_workers = max(1, partition_workers)
+        self._pool: ThreadPoolExecutor | None = None
         self._factory = factory
         self._config = {
             "bootstrap_servers": bootstrap_servers.split(","),
@@ -84,10 +88,14 @@ class EventConsumer:
             "auto_offset_reset": "earliest",
             "session_timeout_ms": session_timeout_ms,
             "heartbeat_interval_ms": heartbeat_interval_ms,
-            "max_poll_records": 200,
+            "max_poll_records": 500,
             "request_timeout_ms": max(30000, session_timeout_ms + 5000),
             "reconnect_backoff_max_ms": 2000,
         }
+        # One statement for a batch (insertmanyvalues: a multi-row VALUES, compiled once).
+        self._claim_statement = (
+            insert(processed_table).on_conflict_do_nothing().returning(processed_table.c.event_id)
+        )
         self._consumer: Any = None
         self._lag: dict[Any, int] = {}
 
@@ -108,19 +116,48 @@ class EventConsumer:
     def close(self) -> None:
         """Leave the consumer group (committed offsets stay)."""
         self._disconnect()
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)
 
     def poll_once(self, timeout_ms: int = 1000) -> int:
         """Process one polled batch and commit its offsets; return the number of messages."""
         consumer = self._connect()
-        batch = consumer.poll(timeout_ms=timeout_ms)
+        batch = self._poll_batch(consumer, timeout_ms)
         messages = [message for records in batch.values() for message in records]
         if not messages:
             return 0
-        self.handle_batch(messages)
+        self._apply_partitions(list(batch.values()))
         for tp, records in batch.items():
             self._record_lag(consumer, tp, records[-1].offset)
         consumer.commit()  # only after the batch's transaction(s) committed
         return len(messages)
+
+    def _poll_batch(self, consumer: Any, timeout_ms: int) -> dict[Any, list[Any]]:
+        """One poll, topped up with what is already fetched (the poll drains one partition at a
+        time), so that several partitions can be applied side by side."""
+        batch = {tp: list(records) for tp, records in consumer.poll(timeout_ms=timeout_ms).items()}
+        for _ in range(self._partition_workers - 1):
+            more = consumer.poll(timeout_ms=0)
+            if not more:
+                break
+            for tp, records in more.items():
+                batch.setdefault(tp, []).extend(records)
+        return batch
+
+    def _apply_partitions(self, partitions: list[Sequence[Any]]) -> None:
+        """Each partition's messages in their own transaction; up to `partition_workers` at once
+        (as that many consumers of the group would: order holds within a partition)."""
+        if len(partitions) == 1 or self._partition_workers == 1:
+            for messages in partitions:
+                self.handle_batch(messages)
+            return
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self._partition_workers, f"{self.group_id}-apply")
+        futures = [self._pool.submit(self.handle_batch, m) for m in partitions]
+        errors = [exc for exc in (f.exception() for f in futures) if exc is not None]
+        if errors:
+            raise errors[0]
 
     def handle_batch(self, messages: Sequence[Any]) -> list[str]:
         """Apply polled messages in one transaction (dedupe per event, in order); one outcome each.
@@ -160,12 +197,7 @@ class EventConsumer:
                 rows.setdefault(_id_key(envelope.event_id), {**row, "topic": message.topic})
         if not rows:
             return set()
-        inserted = session.execute(
-            insert(self._processed)
-            .values(list(rows.values()))
-            .on_conflict_do_nothing()
-            .returning(self._processed.c.event_id)
-        ).scalars()
+        inserted = session.execute(self._claim_statement, list(rows.values())).scalars()
         return {_id_key(str(event_id)) for event_id in inserted}
 
     def _apply_claimed(self, session: Session, envelope: Envelope, fresh: set[str]) -> str:
@@ -270,7 +302,7 @@ class EventConsumer:
                 self._disconnect()
                 stop.wait(backoff)
                 backoff = min(max_backoff_s, backoff * 2)
-        self._disconnect()
+        self.close()
 
 
 def _decoded(messages: Sequence[Any]) -> list[Envelope] | None:

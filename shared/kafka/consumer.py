@@ -92,10 +92,6 @@ class EventConsumer:
             "request_timeout_ms": max(30000, session_timeout_ms + 5000),
             "reconnect_backoff_max_ms": 2000,
         }
-        # One statement for a batch (insertmanyvalues: a multi-row VALUES, compiled once).
-        self._claim_statement = (
-            insert(processed_table).on_conflict_do_nothing().returning(processed_table.c.event_id)
-        )
         self._consumer: Any = None
         self._lag: dict[Any, int] = {}
 
@@ -180,6 +176,8 @@ class EventConsumer:
         return outcomes
 
     def _apply_batch(self, messages: Sequence[Any], envelopes: list[Envelope]) -> list[str]:
+        if not any(e.event_type in self._handlers for e in envelopes):
+            return ["ignored"] * len(envelopes)
         with UnitOfWork(self._session_factory) as uow:
             fresh = self._claim(uow.session, messages, envelopes)
             outcomes = [self._apply_claimed(uow.session, e, fresh) for e in envelopes]
@@ -197,7 +195,11 @@ class EventConsumer:
                 rows.setdefault(_id_key(envelope.event_id), {**row, "topic": message.topic})
         if not rows:
             return set()
-        inserted = session.execute(self._claim_statement, list(rows.values())).scalars()
+        # One statement for the batch (insertmanyvalues: a multi-row VALUES, compiled once).
+        claim = (
+            insert(self._processed).on_conflict_do_nothing().returning(self._processed.c.event_id)
+        )
+        inserted = session.execute(claim, list(rows.values())).scalars()
         return {_id_key(str(event_id)) for event_id in inserted}
 
     def _apply_claimed(self, session: Session, envelope: Envelope, fresh: set[str]) -> str:

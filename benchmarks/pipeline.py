@@ -4,8 +4,9 @@ Run: `python -m benchmarks.pipeline [--events 5000] [--patients 200]`.
 (a) `benchmarks/pipeline_events.py`, in process, on a scratch schema of BENCH_DB (default
     psymatch_bench): N events written to an outbox, published by the shared `OutboxRelay`
     (RobustKafkaProducer), applied once each by the shared `EventConsumer` (dedupe through
-    `processed_events`, one transaction per event). The baseline is a plain kafka-python
-    produce + consume of N messages of the same size, no database.
+    `processed_events`, one transaction per polled partition batch). The baseline is a plain
+    kafka-python produce + consume of N messages of the same size, no database. Both timers
+    start once the consumer has its partitions (a group join takes seconds).
 (b) Against the stack on 8001-8006 (or one started on a fresh psymatch_bench): 200 patients, each
     at its own postal code at least 15 km from every other one (a 5 km search radius), next to 5
     freshly imported practices of its own. A practice is written to at most once a week, so a

@@ -182,6 +182,12 @@ class BaseServiceSettings(FileSecretSettings):
     kafka_session_timeout_ms: int = 6000
     kafka_heartbeat_interval_ms: int = 1000
     consumer_max_attempts: int = 3
+    consumer_partition_workers: int = Field(
+        default=3,
+        ge=1,
+        description="Partitions a worker's consumer applies side by side, one transaction each "
+        "(order holds within a partition); 1: one after the other",
+    )
     outbox_batch_size: int = 500
     outbox_poll_interval_s: float = 0.2
     outbox_retention_days: int = Field(

@@ -182,6 +182,7 @@ def build_loops(
             processed_table=ctx.tables["processed_events"],
             dlq_producer=producer,
             max_attempts=s.consumer_max_attempts,
+            partition_workers=s.consumer_partition_workers,
             session_timeout_ms=s.kafka_session_timeout_ms,
             heartbeat_interval_ms=s.kafka_heartbeat_interval_ms,
         )

@@ -6,7 +6,9 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
@@ -65,6 +67,7 @@ class EventConsumer:
         session_timeout_ms: int = 6000,
         heartbeat_interval_ms: int = 1000,
         retry_backoff_s: float = 0.2,
+        partition_workers: int = 3,
         factory: Callable[..., Any] = KafkaConsumer,
     ) -> None:
         self.group_id = group_id
@@ -75,6 +78,8 @@ class EventConsumer:
         self._dlq = dlq_producer
         self._max_attempts = max_attempts
         self._retry_backoff_s = retry_backoff_s
+        self._partition_workers = max(1, partition_workers)
+        self._pool: ThreadPoolExecutor | None = None
         self._factory = factory
         self._config = {
             "bootstrap_servers": bootstrap_servers.split(","),
@@ -83,7 +88,7 @@ class EventConsumer:
             "auto_offset_reset": "earliest",
             "session_timeout_ms": session_timeout_ms,
             "heartbeat_interval_ms": heartbeat_interval_ms,
-            "max_poll_records": 200,
+            "max_poll_records": 500,
             "request_timeout_ms": max(30000, session_timeout_ms + 5000),
             "reconnect_backoff_max_ms": 2000,
         }
@@ -107,20 +112,111 @@ class EventConsumer:
     def close(self) -> None:
         """Leave the consumer group (committed offsets stay)."""
         self._disconnect()
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)
 
     def poll_once(self, timeout_ms: int = 1000) -> int:
         """Process one polled batch and commit its offsets; return the number of messages."""
         consumer = self._connect()
-        batch = consumer.poll(timeout_ms=timeout_ms)
-        count = 0
-        for tp, messages in batch.items():
-            for message in messages:
-                self.handle_message(message)
-                count += 1
-            self._record_lag(consumer, tp, messages[-1].offset)
-        if count:
-            consumer.commit()
-        return count
+        batch = self._poll_batch(consumer, timeout_ms)
+        messages = [message for records in batch.values() for message in records]
+        if not messages:
+            return 0
+        self._apply_partitions(list(batch.values()))
+        for tp, records in batch.items():
+            self._record_lag(consumer, tp, records[-1].offset)
+        consumer.commit()  # only after the batch's transaction(s) committed
+        return len(messages)
+
+    def _poll_batch(self, consumer: Any, timeout_ms: int) -> dict[Any, list[Any]]:
+        """One poll, topped up with what is already fetched (the poll drains one partition at a
+        time), so that several partitions can be applied side by side."""
+        batch = {tp: list(records) for tp, records in consumer.poll(timeout_ms=timeout_ms).items()}
+        for _ in range(self._partition_workers - 1):
+            more = consumer.poll(timeout_ms=0)
+            if not more:
+                break
+            for tp, records in more.items():
+                batch.setdefault(tp, []).extend(records)
+        return batch
+
+    def _apply_partitions(self, partitions: list[Sequence[Any]]) -> None:
+        """Each partition's messages in their own transaction; up to `partition_workers` at once
+        (as that many consumers of the group would: order holds within a partition)."""
+        if len(partitions) == 1 or self._partition_workers == 1:
+            for messages in partitions:
+                self.handle_batch(messages)
+            return
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self._partition_workers, f"{self.group_id}-apply")
+        futures = [self._pool.submit(self.handle_batch, m) for m in partitions]
+        errors = [exc for exc in (f.exception() for f in futures) if exc is not None]
+        if errors:
+            raise errors[0]
+
+    def handle_batch(self, messages: Sequence[Any]) -> list[str]:
+        """Apply polled messages in one transaction (dedupe per event, in order); one outcome each.
+
+        When a handler raises, the batch is rolled back and applied again one event per
+        transaction (`handle_message`), so only the poison event goes to the dead-letter topic.
+        """
+        envelopes = _decoded(messages)
+        if envelopes is None or len(messages) == 1:
+            return [self.handle_message(message) for message in messages]
+        try:
+            outcomes = self._apply_batch(messages, envelopes)
+        except Exception as exc:  # noqa: BLE001 - sorted into outage or one-by-one replay
+            if is_infrastructure_error(exc):
+                raise InfrastructureError(str(exc)) from exc
+            log.warning("batch of %d failed (%s): one event per transaction", len(messages), exc)
+            return [self.handle_message(message) for message in messages]
+        for outcome in outcomes:
+            HANDLED.labels(self.group_id, outcome).inc()
+        return outcomes
+
+    def _apply_batch(self, messages: Sequence[Any], envelopes: list[Envelope]) -> list[str]:
+        if not any(e.event_type in self._handlers for e in envelopes):
+            return ["ignored"] * len(envelopes)
+        with UnitOfWork(self._session_factory) as uow:
+            fresh = self._claim(uow.session, messages, envelopes)
+            outcomes = [self._apply_claimed(uow.session, e, fresh) for e in envelopes]
+            uow.commit()
+        return outcomes
+
+    def _claim(
+        self, session: Session, messages: Sequence[Any], envelopes: list[Envelope]
+    ) -> set[str]:
+        """One INSERT ... ON CONFLICT DO NOTHING for the batch: the event ids not seen before."""
+        rows: dict[str, dict[str, str]] = {}
+        for message, envelope in zip(messages, envelopes, strict=True):
+            if envelope.event_type in self._handlers:
+                row = {"event_id": envelope.event_id, "event_type": envelope.event_type}
+                rows.setdefault(_id_key(envelope.event_id), {**row, "topic": message.topic})
+        if not rows:
+            return set()
+        # One statement for the batch (insertmanyvalues: a multi-row VALUES, compiled once).
+        claim = (
+            insert(self._processed).on_conflict_do_nothing().returning(self._processed.c.event_id)
+        )
+        inserted = session.execute(claim, list(rows.values())).scalars()
+        return {_id_key(str(event_id)) for event_id in inserted}
+
+    def _apply_claimed(self, session: Session, envelope: Envelope, fresh: set[str]) -> str:
+        """Apply one event of a batch if its id was claimed (once, even if it came twice)."""
+        handler = self._handlers.get(envelope.event_type)
+        if handler is None:
+            return "ignored"
+        key = _id_key(envelope.event_id)
+        if key not in fresh:
+            return "duplicate"
+        fresh.discard(key)
+        with correlated(envelope.correlation_id or envelope.event_id):
+            handler(session, envelope)
+            session.flush()
+        session.expire_all()  # the next handler reads the database, as in its own transaction
+        log.debug("applied %s %s", envelope.event_type, envelope.event_id)
+        return "applied"
 
     def _record_lag(self, consumer: Any, tp: Any, last_offset: int) -> None:
         """`kafka_consumer_lag{group, topic}`: messages behind, summed over partitions."""
@@ -208,7 +304,23 @@ class EventConsumer:
                 self._disconnect()
                 stop.wait(backoff)
                 backoff = min(max_backoff_s, backoff * 2)
-        self._disconnect()
+        self.close()
+
+
+def _decoded(messages: Sequence[Any]) -> list[Envelope] | None:
+    """The messages' envelopes, or None when one is malformed (it is dead-lettered one by one)."""
+    try:
+        return [Envelope.from_bytes(message.value) for message in messages]
+    except EnvelopeError:
+        return None
+
+
+def _id_key(event_id: str) -> str:
+    """An event id as PostgreSQL's uuid type returns it (canonical, lower case)."""
+    try:
+        return str(uuid.UUID(event_id))
+    except ValueError:
+        return event_id
 
 
 def _text(raw: bytes | None) -> str | None:

@@ -44,14 +44,11 @@ def write_events(scratch, topic: str, pairs, commit: bool = True, per_tx: int = 
 
 
 def recording_handler(scratch):
+    statement = insert(scratch.applied)
+
     def handle(session, envelope):
-        session.execute(
-            insert(scratch.applied).values(
-                event_id=envelope.event_id,
-                aggregate=str(envelope.payload["thing_id"]),
-                seq=envelope.payload["seq"],
-            )
-        )
+        row = {"aggregate": str(envelope.payload["thing_id"]), "seq": envelope.payload["seq"]}
+        session.execute(statement, {"event_id": envelope.event_id, **row})
 
     return handle
 

@@ -55,13 +55,14 @@ class Pipeline:
         self.ctx, self.consumer, self.producer = ctx, consumer, producer
         self.topic, self.external_id = topic, external_id
         self.outcomes: list[str] = []
-        handle = consumer.handle_message
+        handle = consumer.handle_batch  # every polled batch goes through it (one outcome each)
 
-        def recording(message):
-            self.outcomes.append(handle(message))
-            return self.outcomes[-1]
+        def recording(messages):
+            outcomes = handle(messages)
+            self.outcomes.extend(outcomes)
+            return outcomes
 
-        consumer.handle_message = recording
+        consumer.handle_batch = recording
 
     def publish(self, event, at):
         envelope = event.envelope("scraping_service", at)

@@ -183,10 +183,11 @@ class BaseServiceSettings(FileSecretSettings):
     kafka_heartbeat_interval_ms: int = 1000
     consumer_max_attempts: int = 3
     consumer_partition_workers: int = Field(
-        default=3,
+        default=1,
         ge=1,
         description="Partitions a worker's consumer applies side by side, one transaction each "
-        "(order holds within a partition); 1: one after the other",
+        "(order holds within a partition, not across topics: an event may then be applied "
+        "before one of another topic polled with it); 1: one after the other, in poll order",
     )
     outbox_batch_size: int = 500
     outbox_poll_interval_s: float = 0.2

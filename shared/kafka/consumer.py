@@ -67,7 +67,7 @@ class EventConsumer:
         session_timeout_ms: int = 6000,
         heartbeat_interval_ms: int = 1000,
         retry_backoff_s: float = 0.2,
-        partition_workers: int = 3,
+        partition_workers: int = 1,
         factory: Callable[..., Any] = KafkaConsumer,
     ) -> None:
         self.group_id = group_id

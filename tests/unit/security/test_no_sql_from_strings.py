@@ -28,6 +28,7 @@ SQL_CALLS = {"text", "execute", "exec_driver_sql", "executescript", "literal_col
 _STACK_SETUP = "local-stack DDL: the database name from the operator's command line, roles from "
 ALLOWED = {
     ("scripts/infra.py", "setup_database"): _STACK_SETUP + "SERVICE_NAMES (constants)",
+    ("scripts/infra.py", "_grant_schemas"): _STACK_SETUP + "DATABASE_ROLES (constants)",
     ("scripts/infra.py", "reset_database"): _STACK_SETUP + "the test-database option",
     ("scripts/infra.py", "_ensure_role"): _STACK_SETUP + "SERVICE_NAMES; the dev password quoted",
 }

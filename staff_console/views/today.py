@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from staff_console.formatting import clock_time as berlin_time
+from staff_console.formatting import full_name
 from staff_console.labels import OUTCOME_LABELS, OUTCOMES
 from staff_console.messages import field_errors, refusal
 from staff_console.services import ApiRejected, ServiceUnavailable
@@ -103,8 +104,7 @@ def _practice(call: dict[str, Any]) -> dict[str, Any]:
         found = services().get("therapist", f"/api/therapists/{call['therapist_id']}")
     except (ServiceUnavailable, ApiRejected):
         found = {}
-    parts = (found.get("title"), found.get("first_name"), found.get("last_name"))
-    name = " ".join(part for part in parts if part)
+    name = full_name(found) if found else ""
     return {
         "name": known.get("name") or name or f"Therapeut:in Nr. {call['therapist_id']}",
         "phone": known.get("phone") or found.get("phone") or "",

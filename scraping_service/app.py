@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask
 
 from scraping_service.api import ROUTES
+from scraping_service.api.imports import install_upload_limit
 from scraping_service.clients.arztsuche import ClientConfig, client_factory
 from scraping_service.config import Settings
 from scraping_service.context import ScrapingContext
@@ -28,7 +29,9 @@ def create_app(
 ) -> Flask:
     """Build the scraping service app; settings are read here, once, unless injected."""
     ctx = build_service_context(settings or Settings(), clock, **dependencies)
-    return create_service_app(ctx, "Scraping service", ROUTES)
+    app = create_service_app(ctx, "Scraping service", ROUTES)
+    install_upload_limit(app, ctx.settings.import_max_upload_bytes)
+    return app
 
 
 def build_service_context(

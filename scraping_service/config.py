@@ -34,6 +34,12 @@ class Settings(BaseServiceSettings):
     folder_full_run: bool = False
     folder_interval_s: float = Field(default=300.0, gt=0)
     folder_max_file_bytes: int = Field(default=200_000_000, ge=1)
+    import_max_upload_bytes: int = Field(
+        default=64 * 1024 * 1024,
+        gt=0,
+        description="Largest upload to POST /api/imports (bytes; a national 116117 answer is "
+        "one upload); larger: 413. Every other route keeps MAX_REQUEST_BYTES",
+    )
 
     # live source (off by default): the unofficial endpoint of docs/formats.md
     live_enabled: bool = False

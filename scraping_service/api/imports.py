@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
+from flask import Flask, request
 from flask_restful import Resource
 
 from scraping_service.api.schemas.imports import (
@@ -59,6 +59,28 @@ def _rejected_view(record: RejectedRecord) -> dict[str, Any]:
         "reasons": record.reasons,
         "item": record.item,
     }
+
+
+def install_upload_limit(app: Flask, limit: int) -> None:
+    """`POST /api/imports` takes bodies up to `limit` (IMPORT_MAX_UPLOAD_BYTES) instead of the
+    services' MAX_REQUEST_BYTES; a declared larger body is refused before it is read."""
+
+    @app.before_request
+    def _larger_uploads() -> None:
+        if request.method != "POST" or request.path.rstrip("/") != UPLOAD_PATH:
+            return
+        request.max_content_length = limit
+        if (request.content_length or 0) > limit:
+            raise ApiError(
+                413,
+                f"The upload has {request.content_length} bytes; imports take at most {limit} "
+                "(IMPORT_MAX_UPLOAD_BYTES). Split the file.",
+                "payload_too_large",
+                {"limit_bytes": limit},
+            )
+
+
+UPLOAD_PATH = "/api/imports"
 
 
 def _uploaded() -> tuple[bytes, str | None]:

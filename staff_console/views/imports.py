@@ -33,8 +33,8 @@ COUNT_LABELS = (
 )
 NO_FILE = "Bitte wählen Sie eine Datei aus."
 TOO_LARGE = (
-    "Die Datei ist größer, als der Importdienst annimmt (Grenze MAX_REQUEST_BYTES, "
-    "standardmäßig 1 MiB). Bitte teilen Sie die Antworten auf mehrere Dateien auf."
+    "Die Datei ist größer, als der Importdienst annimmt (Grenze IMPORT_MAX_UPLOAD_BYTES, "
+    "standardmäßig 64 MiB). Bitte teilen Sie die Antworten auf mehrere Dateien auf."
 )
 NOT_ARZTSUCHE = "Die Datei ist keine Antwort der 116117-Arztsuche (JSON oder gzip): {0}"
 TWICE = (

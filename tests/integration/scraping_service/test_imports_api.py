@@ -194,3 +194,30 @@ def test_the_live_stop_switch_is_set_and_read_by_admins(client, admin, staff):
     resumed = client.put("/api/live/stop", json={"stopped": False}, headers=admin).get_json()
     assert resumed["stopped"] is False and resumed["enabled"] is False
     assert client.put("/api/live/stop", json={"stopped": "x"}, headers=admin).status_code == 400
+
+
+def test_imports_take_larger_uploads_than_other_routes_with_a_clear_413(make_app, admin, tag):
+    """The services' MAX_REQUEST_BYTES stays for every other route; an import is one upload
+    up to IMPORT_MAX_UPLOAD_BYTES (a national answer is not 70 uploads)."""
+    body = fixture_response("koeln.json", tag)
+    size = len(json.dumps(body).encode())
+    app = make_app(max_request_bytes=size // 4, import_max_upload_bytes=size * 2)
+    client = app.test_client()
+    run_id = upload(client, admin, body, f"{tag}-big")
+    assert run_body(client, admin, run_id)["status"] == "queued"
+    as_file = {"file": (io.BytesIO(json.dumps(body).encode()), "koeln.json")}
+    accepted = client.post(
+        f"/api/imports?area={tag}-file",
+        data=as_file,
+        headers=admin,
+        content_type="multipart/form-data",
+    )
+    assert accepted.status_code == 202, accepted.get_json()
+    elsewhere = client.put("/api/live/stop", json={"pad": "x" * size}, headers=admin)
+    assert elsewhere.status_code == 413
+    small = make_app(import_max_upload_bytes=size // 2).test_client()
+    refused = small.post(f"/api/imports?area={tag}-x", json=body, headers=admin)
+    assert refused.status_code == 413
+    error = refused.get_json()["error"]
+    assert "IMPORT_MAX_UPLOAD_BYTES" in error["message"]
+    assert error["details"] == {"limit_bytes": size // 2}

@@ -37,8 +37,13 @@ class CallScans:
 
     def due_email_ids(self, now: datetime, rules: CallRules) -> list[int]:
         """Sent, unanswered outreach e-mails with open requests, old enough, without a call."""
-        in_email = select(EMAIL_REQUESTS.placement_request_id).where(
-            EMAIL_REQUESTS.email_id == EMAILS.id
+        # Correlated to the outer e-mail: without `correlate` the subquery would read `emails`
+        # as a table of its own, and one answered request anywhere would count as an answer to
+        # every e-mail (no follow-up call ever again after the first answer).
+        in_email = (
+            select(EMAIL_REQUESTS.placement_request_id)
+            .where(EMAIL_REQUESTS.email_id == EMAILS.id)
+            .correlate(emails)
         )
         still_open = exists().where(
             REQUESTS.placement_request_id.in_(in_email),

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import requests
 from e2e.test_placement_loop import (  # the stack fixture and helpers of the placement loop
     Api,
     carried,
     import_practices,
     practice,
+    register,
     running,
     until,
 )
@@ -29,6 +33,7 @@ pytestmark = pytest.mark.e2e
 __all__ = ["running"]
 CONSOLE = f"http://127.0.0.1:{CONSOLE_PORT}"
 SHOTS = infra.DATA / "screenshots"
+BERLIN = ZoneInfo("Europe/Berlin")
 # Visible form controls without a <label for>, aria-label or wrapping label.
 UNLABELLED = """() => [...document.querySelectorAll('input, select, textarea')]
   .filter(e => e.type !== 'hidden' && e.offsetParent !== null)
@@ -217,3 +222,105 @@ def placed(page, visit: Visit, patient_id: int) -> None:
     until(shows_placed, "the patient shown as placed")
     assert "Ahrens" in page.inner_text("#placed-with")
     visit.shot("vermittelt")
+
+
+class Console:
+    """The console over HTTP as the browser talks to it (forms with their CSRF token)."""
+
+    def __init__(self, username: str, password: str) -> None:
+        self.http = requests.Session()
+        response = self.form("/login", {"username": username, "password": password})
+        assert response.url.rstrip("/") == CONSOLE, response.url
+
+    def page(self, path: str, status: int = 200) -> str:
+        response = self.http.get(CONSOLE + path, timeout=30)
+        assert response.status_code == status, (path, response.status_code, response.text[:500])
+        return response.text
+
+    def form(self, path: str, data: dict, form_page: str | None = None, status: int = 200):
+        html = self.page(form_page or path)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+        response = self.http.post(CONSOLE + path, data={**data, "csrf_token": token}, timeout=60)
+        assert response.status_code == status, (path, response.status_code, response.text[:800])
+        return response
+
+
+def test_the_other_forms_work_against_the_real_services(running):
+    """What the browser test does not click, over HTTP on the same stack: the phone call on
+    Heute (not reached, then reached with an answer), pausing and resuming, "warum nicht?",
+    blocking and unblocking a practice, lifting its cooling (and the German 409 when none is
+    left), the export download and the erasure with its progress."""
+    api, tag = Api(), uuid.uuid4().hex[:8]
+    ids = import_practices(api, tag, [practice(tag, "Berta", 50.7800, 6.0900)])
+    [therapist_id] = ids.values()
+    patient_id = register(api, "Petra", tag)
+    until(lambda: api.requests_of(patient_id), "a placement request")
+    [request_] = api.requests_of(patient_id)
+    until(lambda: carried(api, therapist_id) == 1, "the draft e-mail")
+    sent = api.job("communication", "send-emails")["result"]["delivered"]
+    assert sent.get("sent", 0) >= 1, sent
+    week_later = datetime.now(UTC) + timedelta(days=7, minutes=5)
+    until(  # the e-mail's events reach matching and come back before the follow-up scan
+        lambda: api.job("communication", "follow-ups", week_later)["result"]["follow_up"],
+        "the follow-up call scheduled",
+    )
+    [call] = api.call("GET", "communication", f"/api/phone-calls?therapist_id={therapist_id}")[
+        "items"
+    ]
+    day = datetime.fromisoformat(call["slot_start"]).astimezone(BERLIN).date().isoformat()
+
+    admin = Console("admin", Path(CONSOLE_ADMIN_PASSWORD).read_text().strip())
+    heute = admin.page(f"/?date={day}")
+    assert "Berta" in heute and f"outcome-{request_['id']}" in heute
+    admin.form(f"/anrufe/{call['id']}/ergebnis", {"reached": "no", "note": "AB"}, f"/?date={day}")
+    [retry] = [
+        c
+        for c in api.call("GET", "communication", f"/api/phone-calls?therapist_id={therapist_id}")[
+            "items"
+        ]
+        if c["state"] == "scheduled"
+    ]
+    retry_day = datetime.fromisoformat(retry["slot_start"]).astimezone(BERLIN).date().isoformat()
+    answer = {"reached": "yes", f"outcome-{request_['id']}": "rejected_no_capacity"}
+    admin.form(f"/anrufe/{retry['id']}/ergebnis", answer, f"/?date={retry_day}")
+    until(
+        lambda: (
+            api.call("GET", "matching", f"/api/placement-requests/{request_['id']}")["status"]
+            == "rejected"
+        ),
+        "the answer recorded on the phone",
+    )
+
+    admin.form(
+        f"/patientinnen/{patient_id}/status", {"status": "paused"}, f"/patientinnen/{patient_id}"
+    )
+    assert api.call("GET", "patient", f"/api/patients/{patient_id}")["status"] == "paused"
+    admin.form(
+        f"/patientinnen/{patient_id}/status", {"status": "searching"}, f"/patientinnen/{patient_id}"
+    )
+    assert api.call("GET", "patient", f"/api/patients/{patient_id}")["status"] == "searching"
+    why = admin.page(f"/patientinnen/{patient_id}/warum-nicht?therapist_id={therapist_id}")
+    assert "Entfernung" in why
+
+    detail = f"/therapeutinnen/{therapist_id}"
+    admin.form(f"{detail}/sperren", {"reason": "Beschwerde vom 02.03."}, detail)
+    assert api.call("GET", "therapist", f"/api/therapists/{therapist_id}")["status"] == "blocked"
+    admin.form(f"{detail}/entsperren", {"reason": "geklärt"}, detail)
+    assert api.call("GET", "therapist", f"/api/therapists/{therapist_id}")["status"] == "active"
+    admin.form(
+        f"{detail}/abkuehlung-aufheben", {"reason": "Praxis bittet um neue Anfragen"}, detail
+    )
+    again = admin.form(
+        f"{detail}/abkuehlung-aufheben", {"reason": "noch einmal"}, detail, status=409
+    )
+    assert "Abkühlung" in again.text
+
+    export = admin.http.get(f"{CONSOLE}/datenschutz/{patient_id}/export.json", timeout=60)
+    assert export.status_code == 200 and export.json()["patient_service"]
+    assert "attachment" in export.headers["Content-Disposition"]
+    erase = {"confirm_id": str(patient_id), "confirm": "1"}
+    admin.form(f"/datenschutz/{patient_id}/loeschen", erase)
+    until(
+        lambda: "abgeschlossen" in admin.page(f"/datenschutz/{patient_id}/loeschung"),
+        "the erasure completed in every service",
+    )

@@ -116,6 +116,27 @@ def test_an_answered_email_gets_no_follow_up_call(ctx, handlers, client, staff, 
     assert calls_of(client, staff, tid) == []
 
 
+def test_an_answer_to_one_email_does_not_cancel_the_follow_up_of_another(
+    ctx, handlers, client, staff, admin, therapist
+):
+    """Failed before: the scan's subquery read `emails` as a table of its own, so the first
+    answered request anywhere counted as an answer to every e-mail (and one open request
+    anywhere as open in every e-mail): no follow-up call was ever scheduled again."""
+    answered, [item] = sent_email(ctx, handlers, therapist)
+    waiting, _ = sent_email(ctx, handlers, therapist)
+    body = {
+        "therapist_id": answered,
+        "channel": "email",
+        "outcomes": [
+            {"placement_request_id": item["placement_request_id"], "outcome": "rejected_other"}
+        ],
+    }
+    assert client.post("/api/responses", json=body, headers=staff).status_code == 201
+    assert run_job(client, admin, START + WEEK)["follow_up"] == {"scheduled": 1}
+    assert calls_of(client, staff, answered) == []
+    assert len(calls_of(client, staff, waiting)) == 1
+
+
 def test_two_therapists_never_share_the_desks_slot(ctx, handlers, client, staff, admin, therapist):
     first, _ = sent_email(ctx, handlers, therapist)
     second, _ = sent_email(ctx, handlers, therapist)

@@ -8,6 +8,7 @@ import secrets
 import signal
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -314,23 +315,49 @@ def status() -> None:
         print(f"{service:<22} {_ready(port)}")
 
 
+def prepare_tests() -> None:
+    """What `make test` needs: the infrastructure, the browser, fresh test databases."""
+    infra.ensure_infrastructure()
+    infra.ensure_browser()
+    for database in infra.TEST_DATABASES:
+        infra.reset_database(database)
+
+
+def reset_db(database: str) -> None:
+    infra.ensure_infrastructure()
+    infra.reset_database(database)
+
+
+def migrate_command(database: str) -> None:
+    """The migrate container: roles and schemas first when an admin connection is given."""
+    if infra.admin_configured():
+        infra.setup_database(database)
+    migrate(database)
+
+
+def make_secrets_command() -> None:
+    folder = infra.ROOT / "secrets"
+    written = make_secrets(folder)
+    print(f"{folder}: wrote {', '.join(written) or 'nothing (all files exist)'}")
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {
+    "up": lambda a: up(a.database, a.scale),
+    "down": lambda a: down(),
+    "stop-services": lambda a: stop_services(),
+    "status": lambda a: status(),
+    "infra": lambda a: infra.ensure_infrastructure(),
+    "test-infra": lambda a: prepare_tests(),
+    "reset-db": lambda a: reset_db(a.database),
+    "migrate": lambda a: migrate_command(a.database),
+    "token": lambda a: print(make_token(a.role)),
+    "make-secrets": lambda a: make_secrets_command(),
+}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument(
-        "command",
-        choices=[
-            "up",
-            "down",
-            "stop-services",
-            "status",
-            "infra",
-            "test-infra",
-            "reset-db",
-            "migrate",
-            "token",
-            "make-secrets",
-        ],
-    )
+    parser.add_argument("command", choices=list(COMMANDS))
     parser.add_argument("--role", default="staff", choices=["staff", "admin", "service"])
     parser.add_argument("--database", default="psymatch")
     parser.add_argument(
@@ -342,34 +369,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     try:
-        if args.command == "up":
-            up(args.database, args.scale)
-        elif args.command == "down":
-            down()
-        elif args.command == "stop-services":
-            stop_services()
-        elif args.command == "status":
-            status()
-        elif args.command == "infra":
-            infra.ensure_infrastructure()
-        elif args.command == "test-infra":
-            infra.ensure_infrastructure()
-            infra.ensure_browser()
-            for database in infra.TEST_DATABASES:
-                infra.reset_database(database)
-        elif args.command == "reset-db":
-            infra.ensure_infrastructure()
-            infra.reset_database(args.database)
-        elif args.command == "migrate":
-            if infra.admin_configured():
-                infra.setup_database(args.database)
-            migrate(args.database)
-        elif args.command == "make-secrets":
-            folder = infra.ROOT / "secrets"
-            written = make_secrets(folder)
-            print(f"{folder}: wrote {', '.join(written) or 'nothing (all files exist)'}")
-        else:
-            print(make_token(args.role))
+        COMMANDS[args.command](args)
     except infra.StackError as exc:
         sys.exit(f"error: {exc}")
 

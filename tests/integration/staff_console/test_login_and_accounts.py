@@ -69,10 +69,17 @@ def test_a_disabled_account_cannot_log_in(console):
 
 
 def test_the_session_ends_after_the_idle_timeout(console, monkeypatch):
+    """30 idle minutes (CONSOLE_IDLE_MINUTES) on a moved clock: at exactly 30 the session
+    holds (and the request renews it), one second more after that it is gone."""
+    idle = console.app.extensions["console_settings"].console_idle_minutes * 60
+    assert idle == 30 * 60
     client = console.client("staff")
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now)
     assert client.get("/").status_code == 200
-    later = time.time() + 31 * 60
-    monkeypatch.setattr(time, "time", lambda: later)
+    monkeypatch.setattr(time, "time", lambda: now + idle)
+    assert client.get("/").status_code == 200
+    monkeypatch.setattr(time, "time", lambda: now + 2 * idle + 1)
     response = client.get("/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 

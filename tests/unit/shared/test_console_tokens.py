@@ -4,8 +4,6 @@ from datetime import UTC, datetime, timedelta
 
 import jwt
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from shared.config import BaseServiceSettings
 from shared.http.auth import (
@@ -16,19 +14,13 @@ from shared.http.auth import (
     issue_token,
 )
 from shared.http.errors import ApiError
+from staff_console.bootstrap import new_private_key, public_key_of
 
 
 def key_pair() -> tuple[str, str]:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-    public = (
-        key.public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        .decode()
-    )
-    return private, public
+    """A console key pair, made the way `make up` and make-secrets make it."""
+    private = new_private_key()
+    return private, public_key_of(private)
 
 
 PRIVATE, PUBLIC = key_pair()

@@ -6,7 +6,7 @@ ROLE ?= staff
 SCALE ?= 1
 PYTEST_ARGS ?=
 
-.PHONY: install up down status test lint token bench audit demo lock
+.PHONY: install up down status test lint token bench audit demo lock simulate
 
 # Reproducible: every package (transitive ones too) at the version and hash of the lock file;
 # the project itself goes in editable, without resolving anything again.
@@ -63,6 +63,12 @@ audit: install
 bench: install
 	$(PY) scripts/stack.py test-infra
 	$(PY) -m benchmarks.run_all
+
+# 12 simulated weeks against the running stack (`make up` first): simulation/results/latest.md.
+# `make simulate SCENARIO=small` runs the 4-week scenario of the tests.
+SCENARIO ?= default
+simulate: install
+	$(PY) -m simulation --scenario $(SCENARIO)
 
 # Loads 2,000 therapists and 300 patients into the running stack (`make up` first); see README "Demo".
 demo: install

@@ -52,6 +52,9 @@ CONSOLE_ADMIN_PASSWORD = infra.DATA / "console-admin-password"
 
 def service_env(service: str, database: str = "psymatch") -> dict[str, str]:
     env = {"DATABASE_URL": pgbouncer_url(service, database), "PYTHONUNBUFFERED": "1"}
+    # The local stack lets `make simulate` move its clock (PUT /api/clock); production refuses
+    # ALLOW_CLOCK_OVERRIDE, and an operator's own setting wins.
+    env["ALLOW_CLOCK_OVERRIDE"] = os.environ.get("ALLOW_CLOCK_OVERRIDE", "true")
     console_key = CONSOLE_KEYS / console_bootstrap.PUBLIC_KEY
     # The services trust the console's key once `up` made it (processes started without the
     # console, e.g. by the fault tests, refuse console tokens instead of failing to start).

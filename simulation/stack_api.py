@@ -1,0 +1,107 @@
+"""The running stack as the simulation sees it: the public APIs and the SMTP catcher's folder.
+
+Nothing here reads a service's database: the simulated staff work through the same routes the
+staff console uses, the clock is moved with `PUT /api/clock`, and "caught up" means every
+service's `GET /api/pipeline` says `settled`.
+"""
+
+from __future__ import annotations
+
+import email
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from email import policy
+from pathlib import Path
+from typing import Any
+
+from scripts.api_client import URLS, Api, ApiError
+
+SERVICES = tuple(URLS)  # patient, therapist, matching, communication, geocoding, scraping
+PER_PAGE = 100
+SETTLE_TIMEOUT_S = 120.0
+SETTLE_POLL_S = 0.05
+
+
+class StackApi(Api):
+    """`scripts.api_client.Api` plus the clock, the pipeline and paged lists."""
+
+    def set_clock(self, when: datetime) -> None:
+        """The whole stack's time (one PUT: the service fans it out to the other five)."""
+        self.call("PUT", "patient", "/api/clock", admin=True, json={"now": when.isoformat()})
+
+    def clock(self) -> dict[str, Any]:
+        return self.call("GET", "patient", "/api/clock", admin=True)
+
+    def settled(self) -> bool:
+        """True when no service has unpublished outbox rows or consumer lag."""
+        return all(
+            self.call("GET", service, "/api/pipeline", admin=True)["settled"]
+            for service in SERVICES
+        )
+
+    def settle(self, timeout_s: float = SETTLE_TIMEOUT_S) -> None:
+        """Wait until every service has caught up (twice in a row: an event applied in one
+        service may have just written the outbox row that the next poll sees)."""
+        deadline, in_a_row = time.monotonic() + timeout_s, 0
+        while in_a_row < 2:
+            in_a_row = in_a_row + 1 if self.settled() else 0
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the stack did not settle within {timeout_s:.0f} s")
+            if in_a_row < 2:
+                time.sleep(SETTLE_POLL_S)
+
+    def pages(self, service: str, path: str, **kw: Any) -> Iterator[dict[str, Any]]:
+        """Every item of a paged list."""
+        joiner = "&" if "?" in path else "?"
+        page = 1
+        while True:
+            body = self.call("GET", service, f"{path}{joiner}page={page}&per_page={PER_PAGE}", **kw)
+            yield from body["items"]
+            if page * PER_PAGE >= body["total"]:
+                return
+            page += 1
+
+    def job_result(self, service: str, name: str) -> dict[str, Any]:
+        return self.job(service, name)["result"] or {}
+
+
+@dataclass(frozen=True)
+class CaughtMail:
+    """One message the SMTP catcher stored."""
+
+    path: Path
+    message_id: str
+    to: str
+    subject: str
+
+
+class Mailbox:
+    """Reads the catcher's folder: each call of `new()` yields the files not seen before."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._seen: set[str] = set()
+
+    def skip_existing(self) -> None:
+        self._seen.update(p.name for p in self.folder.glob("*.eml"))
+
+    def new(self) -> list[CaughtMail]:
+        fresh = sorted(p for p in self.folder.glob("*.eml") if p.name not in self._seen)
+        mails = []
+        for path in fresh:
+            self._seen.add(path.name)
+            message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+            mails.append(
+                CaughtMail(
+                    path=path,
+                    message_id=str(message["Message-ID"] or "").strip(),
+                    to=str(message["To"] or "").strip().lower(),
+                    subject=str(message["Subject"] or ""),
+                )
+            )
+        return mails
+
+
+__all__ = ["ApiError", "CaughtMail", "Mailbox", "SERVICES", "StackApi"]

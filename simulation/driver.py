@@ -15,90 +15,100 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from scripts import generate_data
+from scripts.stack import make_token
+from shared import rules
+from shared.patient_vocabulary import PatientStatus
 from shared.vocabulary import ResponseOutcome
+from simulation import invariants
+from simulation.behaviour import NOBODY, Behaviour, PracticeState
+from simulation.results import PatientOutcome, StrategyResult
 from simulation.stack_api import CaughtMail, Mailbox, StackApi
+from simulation.workdays import WorkCalendar
+from simulation.world import Patient, World
 
 BERLIN = ZoneInfo("Europe/Berlin")
 MORNING, ANSWERS, EVENING = 7, 10, 19  # hours of the simulated day (Europe/Berlin)
 MAX_SEND_ROUNDS = 50
-STAFF_TEAM = 4
-
-
-@dataclass
-class Contact:
-    """One outreach contact the system made: an e-mail or a call, to a practice, about patients."""
-
-    channel: str  # "email" | "phone"
-    practice: str  # the 116117 id
-    at: datetime
-    patients: tuple[int, ...]  # simulation indexes
-    call_slot: tuple[datetime, datetime] | None = None
+COOLING = timedelta(days=rules.COOLING_PERIOD_DAYS)
+SYSTEM = "psymatch"
+OPEN_REQUEST_STATES = ("proposed", "queued", "contacted", "follow_up_scheduled")
 
 
 @dataclass
 class Observations:
-    """Everything the driver saw or did, in simulated time."""
+    """Everything the driver saw or did, in simulated time (patients and practices by their
+    simulation index)."""
 
-    contacts: list[Contact] = field(default_factory=list)
-    answers: list[tuple[str, datetime]] = field(default_factory=list)  # practice, recorded at
+    log: invariants.ObservationLog = field(default_factory=invariants.ObservationLog)
     acceptances: dict[int, int] = field(default_factory=lambda: defaultdict(int))
     placed_day: dict[int, int] = field(default_factory=dict)
-    status: dict[int, list[tuple[datetime, str]]] = field(default_factory=lambda: defaultdict(list))
+    emails: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    calls: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    messages: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
     calls_per_day: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+
+    def status(self, patient: int, at: datetime, status: str) -> None:
+        self.log.statuses.setdefault(patient, []).append(invariants.StatusChange(at, status))
 
 
 class SystemRun:
-    """One run of the scenario through the system."""
+    """One run of a scenario through the system."""
 
     def __init__(
         self,
         api: StackApi,
-        world: Any,
-        hidden: Any,
+        world: World,
         mailbox: Mailbox,
         progress: Callable[[str], None] = print,
     ) -> None:
-        self.api, self.world, self.hidden, self.mailbox = api, world, hidden, mailbox
-        self.progress = progress
+        self.api, self.world, self.mailbox, self.progress = api, world, mailbox, progress
+        self.behaviour = Behaviour(world)
+        self.places = PracticeState()
+        self.calendar = WorkCalendar(world.scenario.start, world.scenario.horizon_days)
+        self.service = {"Authorization": f"Bearer {make_token('service', 'simulation')}"}
         self.obs = Observations()
         self.patient_ids: dict[int, int] = {}  # simulation index -> patient id
         self.index_of: dict[int, int] = {}  # patient id -> simulation index
-        self.practice_of: dict[int, str] = {}  # therapist id -> 116117 id
-        self.practice_by_email: dict[str, str] = {}
-        self.therapist_of: dict[str, int] = {}
+        self.practice_of: dict[int, int] = {}  # therapist id -> practice index
+        self.practice_by_email: dict[str, int] = {}
+        self.therapist_of: dict[int, int] = {}  # practice index -> therapist id
         self.request_patient: dict[int, int] = {}  # placement request id -> patient id
-        self.pending_answers: dict[int, list[tuple[int, int, list[int]]]] = defaultdict(list)
+        self.pending_answers: dict[int, list[tuple[int, list[int]]]] = defaultdict(list)
         self.started = time.monotonic()
 
     # -- set-up ---------------------------------------------------------------------------
 
     def at(self, day: int, hour: int, minute: int = 0) -> datetime:
-        when = self.world.start + timedelta(days=day)
+        when = self.calendar.date_of(day)
         return datetime(when.year, when.month, when.day, hour, minute, tzinfo=BERLIN)
 
     def set_up(self) -> None:
         """Move the clock to the first morning, import the practices, learn their ids."""
         self.api.set_clock(self.at(0, MORNING - 1))
         self.mailbox.skip_existing()
-        documents = generate_data.upload_documents(self.world.practices, "simulation")
-        body = {"area": "simulation", "full_run": False, "responses": []}
-        for document in documents:
-            body["responses"].extend(document["responses"])
+        records = [p.record for p in self.world.practices]
+        responses = []
+        for document in generate_data.upload_documents(records, "simulation"):
+            responses.extend(document["responses"])
+        body = {"area": "simulation", "full_run": False, "responses": responses}
         run = self.api.call("POST", "scraping", "/api/imports", (202,), admin=True, json=body)
         self._wait_import(run["id"])
+        index_by_external = {p.record["id"]: p.index for p in self.world.practices}
         for therapist in self.api.pages("therapist", "/api/therapists"):
-            external = therapist.get("external_id")
-            if external:
-                self.practice_of[therapist["id"]] = external
-                self.therapist_of[external] = therapist["id"]
-        for record in self.world.practices:
-            if record.get("email"):
-                self.practice_by_email[record["email"].lower()] = record["id"]
+            index = index_by_external.get(therapist.get("external_id"))
+            if index is not None:
+                self.practice_of[therapist["id"]], self.therapist_of[index] = index, therapist["id"]
+        for practice in self.world.practices:
+            if practice.record.get("email"):
+                self.practice_by_email[practice.record["email"].lower()] = practice.index
+        missing = len(self.world.practices) - len(self.therapist_of)
+        if missing:
+            raise RuntimeError(f"{missing} practices are not in the therapist service")
 
     def _wait_import(self, run_id: int) -> None:
         deadline = time.monotonic() + 600
@@ -115,24 +125,23 @@ class SystemRun:
 
     # -- the days ---------------------------------------------------------------------------
 
-    def run(self, check: Callable[[SystemRun, int], dict[str, int]]) -> list[dict[str, int]]:
-        """Every day of the scenario; `check` gives the invariant counts after each day."""
-        counts = []
-        for day in range(self.world.days):
+    def run(self) -> list[dict[str, int]]:
+        """Every day of the scenario; the invariant counts after each day."""
+        found = []
+        for day in range(self.world.scenario.horizon_days):
             self.day(day)
-            found = check(self, day)
-            counts.append(found)
-            self._progress(day, found)
-        return counts
+            counts = self.check()
+            found.append(counts)
+            self._progress(day, counts)
+        return found
 
     def day(self, day: int) -> None:
-        working = self.world.is_working_day(day)
         self.api.set_clock(self.at(day, MORNING))
         self.patient_events(day)
         self.api.settle()
         self.run_jobs()
         self.read_mail(day)
-        if working:
+        if self.calendar.is_working_day(day):
             self.api.set_clock(self.at(day, ANSWERS))
             self.answer_emails(day)
             self.api.settle()
@@ -160,42 +169,45 @@ class SystemRun:
 
     def patient_events(self, day: int) -> None:
         now = self.at(day, MORNING)
-        for plan in self.world.arrivals(day):
-            self.register(plan, now)
-        for plan, status in self.world.status_changes(day):
-            patient_id = self.patient_ids.get(plan.index)
-            if patient_id is None or plan.index in self.obs.placed_day:
-                continue
-            response = self.api.send(
-                "PUT",
-                "patient",
-                f"/api/patients/{patient_id}/status",
-                who=plan.index,
-                json={"status": status},
-            )
-            if response.status_code == 200:
-                self.obs.status[plan.index].append((now, status))
+        for patient in self.world.patients:
+            plan = patient.plan
+            if plan.arrival_day == day:
+                self.register(patient, now)
+            elif patient.index in self.patient_ids and patient.index not in self.obs.placed_day:
+                change = self._status_change(plan, day)
+                if change:
+                    self.change_status(patient.index, change, now)
 
-    def register(self, plan: Any, now: datetime) -> None:
-        body = dict(plan.body, urgent=plan.urgent)
-        created = self.api.call("POST", "patient", "/api/patients", (201,), who=plan.index, json=body)
-        patient_id = int(created["id"])
-        self.patient_ids[plan.index], self.index_of[patient_id] = patient_id, plan.index
-        self.api.call(
-            "PUT",
-            "patient",
-            f"/api/patients/{patient_id}/status",
-            who=plan.index,
-            json={"status": "searching"},
+    @staticmethod
+    def _status_change(plan: Any, day: int) -> str | None:
+        if plan.cancel_day == day:
+            return PatientStatus.CANCELLED
+        if plan.pause and plan.pause[0] == day:
+            return PatientStatus.PAUSED
+        if plan.pause and plan.pause[1] == day and plan.cancel_day is None:
+            return PatientStatus.SEARCHING
+        return None
+
+    def register(self, patient: Patient, now: datetime) -> None:
+        created = self.api.call(
+            "POST", "patient", "/api/patients", (201,), who=patient.index, json=patient.body
         )
-        self.obs.status[plan.index].append((now, "searching"))
+        patient_id = int(created["id"])
+        self.patient_ids[patient.index], self.index_of[patient_id] = patient_id, patient.index
+        self.change_status(patient.index, PatientStatus.SEARCHING, now)
+
+    def change_status(self, index: int, status: str, now: datetime) -> None:
+        path = f"/api/patients/{self.patient_ids[index]}/status"
+        response = self.api.send("PUT", "patient", path, who=index, json={"status": status})
+        if response.status_code == 200:
+            self.obs.status(index, now, str(status))
 
     def note_placements(self, day: int) -> None:
         for patient in self.api.pages("patient", "/api/patients?status=placed"):
             index = self.index_of.get(patient["id"])
             if index is not None and index not in self.obs.placed_day:
                 self.obs.placed_day[index] = day
-                self.obs.status[index].append((self.at(day, EVENING), "placed"))
+                self.obs.status(index, self.at(day, EVENING), PatientStatus.PLACED)
 
     # -- e-mails ----------------------------------------------------------------------------
 
@@ -212,53 +224,55 @@ class SystemRun:
             request_ids = list(email_row["placement_request_ids"])
             patients = tuple(self._index_of_request(r, practice) for r in request_ids)
             sent_at = datetime.fromisoformat(email_row["sent_at"])
-            self.obs.contacts.append(Contact("email", practice, sent_at, patients))
-            delay = self.hidden.email_answer_delay(practice, patients, day)
-            if delay is not None:
-                answer_day = self.world.working_day_after(day, delay)
-                self.pending_answers[answer_day].append(
-                    (self.therapist_of[practice], email_row["id"], request_ids)
-                )
+            self.obs.log.emails.append(invariants.SentEmail(practice, sent_at, patients))
+            self._count_contact(practice, patients, day, self.obs.emails)
+            answer_day = self.behaviour.email_answer_day(practice, day)
+            if answer_day is not None:
+                self.pending_answers[answer_day].append((practice, request_ids))
 
-    def _email_of(self, mail: CaughtMail, practice: str) -> dict[str, Any] | None:
+    def _count_contact(
+        self, practice: int, patients: tuple[int, ...], day: int, per_patient: dict[int, int]
+    ) -> None:
+        self.obs.messages[practice].append(day)
+        for patient in patients:
+            per_patient[patient] += 1
+
+    def _email_of(self, mail: CaughtMail, practice: int) -> dict[str, Any] | None:
         therapist_id = self.therapist_of[practice]
+        wanted = mail.message_id.strip("<>")
         for item in self.api.pages("communication", f"/api/emails?therapist_id={therapist_id}"):
-            if item.get("message_id") and item["message_id"].strip("<>") == mail.message_id.strip(
-                "<>"
-            ):
+            if (item.get("message_id") or "").strip("<>") == wanted:
                 return self.api.call("GET", "communication", f"/api/emails/{item['id']}")
         return None
 
-    def _index_of_request(self, request_id: int, practice: str) -> int:
+    def _index_of_request(self, request_id: int, practice: int) -> int:
         if request_id not in self.request_patient:
-            therapist_id = self.therapist_of[practice]
-            path = f"/api/placement-requests?therapist_id={therapist_id}"
+            path = f"/api/placement-requests?therapist_id={self.therapist_of[practice]}"
             for item in self.api.pages("matching", path):
                 self.request_patient[item["id"]] = item["patient_id"]
         return self.index_of[self.request_patient[request_id]]
 
     def answer_emails(self, day: int) -> None:
         now = self.at(day, ANSWERS)
-        for therapist_id, _email_id, request_ids in self.pending_answers.pop(day, []):
-            practice = self.practice_of[therapist_id]
-            outcomes = [
-                {
-                    "placement_request_id": r,
-                    "outcome": self._answer(practice, r, day),
-                }
-                for r in request_ids
-            ]
-            body = {"therapist_id": therapist_id, "channel": "email", "outcomes": outcomes}
+        for practice, request_ids in self.pending_answers.pop(day, []):
+            outcomes = [self._outcome(practice, r, day) for r in request_ids]
+            body = {
+                "therapist_id": self.therapist_of[practice],
+                "channel": "email",
+                "outcomes": outcomes,
+            }
             response = self.api.send("POST", "communication", "/api/responses", json=body)
             if response.status_code in (200, 201):
-                self.obs.answers.append((practice, now))
-                self._count_acceptances(practice, outcomes)
+                self._answered(practice, now, outcomes)
 
-    def _answer(self, practice: str, request_id: int, day: int) -> str:
-        patient = self.index_of[self.request_patient[request_id]]
-        return str(self.hidden.outcome(practice, patient, day))
+    def _outcome(self, practice: int, request_id: int, day: int) -> dict[str, Any]:
+        patient = self.world.patients[self.index_of[self.request_patient[request_id]]]
+        outcome = self.behaviour.answer(self.places, practice, patient, day)
+        return {"placement_request_id": request_id, "outcome": str(outcome)}
 
-    def _count_acceptances(self, practice: str, outcomes: list[dict[str, Any]]) -> None:
+    def _answered(self, practice: int, now: datetime, outcomes: list[dict[str, Any]]) -> None:
+        """Any answer starts the practice's cooling period; acceptances are counted."""
+        self.obs.log.cooling.append(invariants.CoolingWindow(practice, now, now + COOLING))
         for outcome in outcomes:
             if outcome["outcome"] == ResponseOutcome.ACCEPTED:
                 patient = self.index_of[self.request_patient[outcome["placement_request_id"]]]
@@ -268,56 +282,142 @@ class SystemRun:
 
     def make_calls(self, day: int) -> None:
         """The day's scheduled calls in slot order; the clock is at each slot's start."""
-        path = f"/api/phone-calls?date={self.at(day, 0).date().isoformat()}&status=scheduled"
+        path = f"/api/phone-calls?date={self.calendar.date_of(day).isoformat()}&status=scheduled"
         calls = sorted(
             self.api.pages("communication", path), key=lambda c: (c["slot_start"] or "", c["id"])
         )
         now = self.at(day, ANSWERS)
         for call in calls:
             slot_start = datetime.fromisoformat(call["slot_start"])
-            slot_end = datetime.fromisoformat(call["slot_end"])
             if slot_start > now:
                 now = slot_start
                 self.api.set_clock(now)
-            self.call_practice(call, now, (slot_start, slot_end), day)
+            self.call_practice(call, now, day)
 
-    def call_practice(
-        self, call: dict[str, Any], now: datetime, slot: tuple[datetime, datetime], day: int
-    ) -> None:
+    def call_practice(self, call: dict[str, Any], now: datetime, day: int) -> None:
         practice = self.practice_of[call["therapist_id"]]
         for item in call["patients"]:
             self.request_patient[item["placement_request_id"]] = item["patient_id"]
         patients = tuple(self.index_of[item["patient_id"]] for item in call["patients"])
-        self.obs.contacts.append(Contact("phone", practice, now, patients, slot))
+        hours = self.world.practices[practice].phone_hours
+        first = call["purpose"] == "first_contact"
+        self.obs.log.calls.append(invariants.Call(practice, now, patients, hours, first))
+        self._count_contact(practice, patients, day, self.obs.calls)
         self.obs.calls_per_day[day] += 1
-        reached = self.hidden.reached(practice, day)
+        reached = self.behaviour.reached(practice, NOBODY, day)
         outcomes = (
-            [
-                {
-                    "placement_request_id": item["placement_request_id"],
-                    "outcome": self._answer(practice, item["placement_request_id"], day),
-                }
-                for item in call["patients"]
-            ]
+            [self._outcome(practice, i["placement_request_id"], day) for i in call["patients"]]
             if reached
             else []
         )
-        body = {"reached": reached, "outcomes": outcomes}
+        path = f"/api/phone-calls/{call['id']}/outcome"
         response = self.api.send(
-            "PUT", "communication", f"/api/phone-calls/{call['id']}/outcome", json=body
+            "PUT", "communication", path, json={"reached": reached, "outcomes": outcomes}
         )
         if response.status_code == 200 and reached:
-            self.obs.answers.append((practice, now))
-            self._count_acceptances(practice, outcomes)
+            self._answered(practice, now, outcomes)
 
-    # -- progress ---------------------------------------------------------------------------
+    # -- invariants -------------------------------------------------------------------------
+
+    def check(self) -> dict[str, int]:
+        """The invariant counts after the day (the stack has settled)."""
+        found = invariants.check_log(self.obs.log)
+        searching = self._searching()
+        matching, communication = self._open_requests(searching)
+        found["request_disagreement"] = invariants.requests_disagree(matching, communication)
+        with_request = {self.index_of[pid] for pid in self._with_open_request(matching)}
+        lonely = [i for i in searching if i not in with_request]
+        found["searching_without_request"] = invariants.searching_without_request(
+            searching, with_request, self._with_candidate(lonely)
+        )
+        placements = {i: 1 for i in self.obs.placed_day}
+        found["acceptance_placement"] = invariants.acceptance_without_one_placement(
+            dict(self.obs.acceptances), placements
+        )
+        return invariants.counts(found)
+
+    def _searching(self) -> list[int]:
+        found = []
+        for patient in self.api.pages("patient", "/api/patients?status=searching"):
+            index = self.index_of.get(patient["id"])
+            if index is not None:
+                found.append(index)
+        return found
+
+    def _open_requests(self, searching: list[int]) -> tuple[dict[int, str], dict[int, str]]:
+        """Per request of the given patients: open or closed, as matching and as
+        communication know it."""
+        matching: dict[int, str] = {}
+        communication: dict[int, str] = {}
+        ids = [self.patient_ids[i] for i in searching]
+        for start in range(0, len(ids), 50):
+            query = ",".join(str(i) for i in ids[start : start + 50])
+            for item in self._service_items("matching", f"/api/open-requests?patient_ids={query}"):
+                for request in item.get("open_requests", []):
+                    matching[self._request_id(request)] = "open"
+            for item in self._service_items(
+                "communication", f"/api/open-contacts?patient_ids={query}"
+            ):
+                for request in item.get("open_requests", []):
+                    communication[self._request_id(request)] = "open"
+        return matching, communication
+
+    @staticmethod
+    def _request_id(request: Any) -> int:
+        return int(request["id"] if isinstance(request, dict) else request)
+
+    def _service_items(self, service: str, path: str) -> list[dict[str, Any]]:
+        response = self.api.session.get(
+            self.api_url(service) + path, headers=self.service, timeout=self.api.timeout_s
+        )
+        response.raise_for_status()
+        return list(response.json()["items"])
+
+    @staticmethod
+    def api_url(service: str) -> str:
+        from simulation.stack_api import URLS
+
+        return URLS[service]
+
+    def _with_open_request(self, matching: dict[int, str]) -> set[int]:
+        return {self.request_patient[r] for r in matching if r in self.request_patient}
+
+    def _with_candidate(self, patients: list[int]) -> set[int]:
+        found = set()
+        for index in patients:
+            path = f"/api/patients/{self.patient_ids[index]}/candidates?per_page=1"
+            body = self.api.call("GET", "matching", path)
+            if body.get("total", len(body.get("items", []))):
+                found.add(index)
+        return found
+
+    # -- results ----------------------------------------------------------------------------
+
+    def result(self) -> StrategyResult:
+        outcomes = tuple(
+            PatientOutcome(
+                patient=p.index,
+                arrival_day=p.plan.arrival_day,
+                urgent=p.plan.urgent,
+                placed_day=self.obs.placed_day.get(p.index),
+                emails=self.obs.emails.get(p.index, 0),
+                calls=self.obs.calls.get(p.index, 0),
+            )
+            for p in self.world.patients
+        )
+        return StrategyResult(
+            SYSTEM,
+            self.world.scenario.horizon_days,
+            outcomes,
+            {k: tuple(v) for k, v in self.obs.messages.items()},
+            dict(self.obs.calls_per_day),
+        )
 
     def _progress(self, day: int, violations: dict[str, int]) -> None:
-        emails = sum(1 for c in self.obs.contacts if c.channel == "email")
-        calls = sum(1 for c in self.obs.contacts if c.channel == "phone")
-        when: date = self.at(day, 0).date()
+        log = self.obs.log
         self.progress(
-            f"day {day + 1:3d} ({when:%a %d.%m.}): placed {len(self.obs.placed_day)}, "
-            f"e-mails {emails}, calls {calls}, invariant violations {sum(violations.values())} "
+            f"day {day + 1:3d} ({self.calendar.date_of(day):%a %d.%m.}): "
+            f"placed {len(self.obs.placed_day)}, e-mails {len(log.emails)}, "
+            f"calls {len(log.calls)}, invariant violations {sum(violations.values())} "
             f"[{time.monotonic() - self.started:.0f} s]"
         )

@@ -38,6 +38,7 @@ from shared.events.patient import (
     PatientSearchStarted,
 )
 from shared.events.therapist import TherapistCreated, TherapistUpdated
+from shared.events.topics import SUBSCRIPTIONS
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -48,7 +49,9 @@ if TYPE_CHECKING:
 
     React = Callable[[CommunicationContext, Session, Envelope, Any], None]
 
-SOURCE_SERVICES: list[str] = ["matching_service", "therapist_service", "patient_service"]
+# The producers this service consumes: declared once, beside the topics, for the worker and
+# the web app's GET /api/pipeline.
+SOURCE_SERVICES = SUBSCRIPTIONS["communication_service"]
 PATIENT_TEMPLATES = {
     PatientRegistered.event_type: "patient_registration_confirmation",
     PatientSearchStarted.event_type: "patient_search_started",

@@ -8,13 +8,16 @@ from geocoding_service.context import GeocodingContext
 from geocoding_service.services import erasure
 from shared.events.envelope import Envelope
 from shared.events.patient import PatientErased
+from shared.events.topics import SUBSCRIPTIONS
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from shared.kafka.consumer import Handler
 
-SOURCE_SERVICES: list[str] = ["patient_service"]
+# The producers this service consumes: declared once, beside the topics, for the worker and
+# the web app's GET /api/pipeline.
+SOURCE_SERVICES = SUBSCRIPTIONS["geocoding_service"]
 
 
 def build_handlers(ctx: GeocodingContext) -> dict[str, Handler]:

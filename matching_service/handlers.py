@@ -18,6 +18,7 @@ from shared.events.communication import (
 from shared.events.envelope import Envelope, parse_payload
 from shared.events.patient import EVENTS_BY_KIND, PatientErased, PatientPlacementRefused
 from shared.events.therapist import TherapistCreated, TherapistUpdated
+from shared.events.topics import SUBSCRIPTIONS
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -26,7 +27,9 @@ if TYPE_CHECKING:
 
     from shared.kafka.consumer import Handler
 
-SOURCE_SERVICES: list[str] = ["patient_service", "therapist_service", "communication_service"]
+# The producers this service consumes: declared once, beside the topics, for the worker and
+# the web app's GET /api/pipeline.
+SOURCE_SERVICES = SUBSCRIPTIONS["matching_service"]
 THERAPIST_PARTS = {  # event type → (timestamp column of the part, new values)
     "therapist.blocked": ("status_at", {"status": "blocked"}),
     "therapist.unblocked": ("status_at", {"status": "active"}),

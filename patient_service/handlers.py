@@ -11,13 +11,16 @@ from shared.events.envelope import Envelope
 from shared.events.geocoding import GeocodingPatientErased
 from shared.events.matching import MatchingPatientErased, PlacementConfirmed
 from shared.events.patient import ErasureCompleted
+from shared.events.topics import SUBSCRIPTIONS
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from shared.kafka.consumer import Handler
 
-SOURCE_SERVICES: list[str] = ["matching_service", "communication_service", "geocoding_service"]
+# The producers this service consumes: declared once, beside the topics, for the worker and
+# the web app's GET /api/pipeline.
+SOURCE_SERVICES = SUBSCRIPTIONS["patient_service"]
 ERASURE_EVENTS: dict[str, type[ErasureCompleted]] = {
     kind.event_type: kind
     for kind in (MatchingPatientErased, CommunicationPatientErased, GeocodingPatientErased)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from scraping_service.app import build_service_context
 from scraping_service.config import Settings
-from scraping_service.handlers import SOURCE_SERVICES, build_handlers
+from scraping_service.handlers import build_handlers
 from shared.worker import run_worker
 
 
 def main() -> None:
     """Read settings once, build the context, run until stopped."""
     ctx = build_service_context(Settings())
-    run_worker(ctx, build_handlers(ctx), SOURCE_SERVICES)
+    run_worker(ctx, build_handlers(ctx))
 
 
 if __name__ == "__main__":

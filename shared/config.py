@@ -16,6 +16,8 @@ from pydantic_settings import (
 )
 from sqlalchemy.engine import make_url
 
+from shared.events.topics import consumed_topics
+
 DEV_JWT_SECRET = "dev-only-insecure-jwt-secret-change-me"  # noqa: S105 - refused in production
 DEV_SERVICE_JWT_SECRET = "dev-only-insecure-service-jwt-secret-change-me"  # noqa: S105
 
@@ -378,6 +380,12 @@ class BaseServiceSettings(FileSecretSettings):
         """The worker's consumer group; prefixed like the topics, so that stacks and tests
         sharing one broker under different prefixes never join each other's group."""
         return f"{self.kafka_topic_prefix}{self.service_name}"
+
+    @property
+    def consumed_topics(self) -> list[str]:
+        """The prefixed topics the worker's consumer group reads (shared/events/topics.py
+        SUBSCRIPTIONS); empty for a service without a consumer."""
+        return [self.topic(name) for name in consumed_topics(self.service_name)]
 
 
 def _url_password(url: SecretStr) -> str | None:

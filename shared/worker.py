@@ -22,7 +22,6 @@ from prometheus_client.exposition import MetricsHandler
 
 from shared.context import ServiceContext
 from shared.db import ping
-from shared.events.topics import TOPICS
 from shared.http.observability import configure_logging
 from shared.jobs import JobRunner, JobScheduler
 from shared.kafka.consumer import EventConsumer, Handler
@@ -158,12 +157,10 @@ def serve_metrics_and_ready(
 
 
 def build_loops(
-    ctx: ServiceContext,
-    handlers: Mapping[str, Handler],
-    source_services: list[str],
-    stop: threading.Event,
+    ctx: ServiceContext, handlers: Mapping[str, Handler], stop: threading.Event
 ) -> tuple[list[tuple[str, Callable[[], Any]]], RobustKafkaProducer]:
-    """The relay, one consumer over the source services' topics, and the job scheduler."""
+    """The relay, one consumer over the topics the service subscribes to (`consumed_topics`,
+    the same list `GET /api/pipeline` reads the lag of), and the job scheduler."""
     s = ctx.settings
     producer = RobustKafkaProducer(s.kafka_bootstrap_servers, f"{s.service_name}-worker")
     relay = OutboxRelay(
@@ -176,7 +173,7 @@ def build_loops(
         consumer = EventConsumer(
             bootstrap_servers=s.kafka_bootstrap_servers,
             group_id=s.consumer_group,
-            topics=[s.topic(TOPICS[name]) for name in source_services],
+            topics=s.consumed_topics,
             handlers=handlers,
             session_factory=ctx.session_factory,
             processed_table=ctx.tables["processed_events"],
@@ -200,9 +197,7 @@ def _log_thread_exception(args: threading.ExceptHookArgs) -> None:
     log.error("thread %s raised %s", name, args.exc_type.__name__, extra={"exc": text})
 
 
-def run_worker(
-    ctx: ServiceContext, handlers: Mapping[str, Handler], source_services: list[str]
-) -> None:
+def run_worker(ctx: ServiceContext, handlers: Mapping[str, Handler]) -> None:
     """Run until SIGTERM/SIGINT (exit 0) or until a thread dies (exit `EXIT_THREAD_DIED`);
     either way stop the loops and flush the producer first."""
     s = ctx.settings
@@ -211,7 +206,7 @@ def run_worker(
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    loops, producer = build_loops(ctx, handlers, source_services, stop)
+    loops, producer = build_loops(ctx, handlers, stop)
     supervisor = Supervisor(stop, s.service_name)
     for name, loop in loops:
         supervisor.add(name, loop)

@@ -15,6 +15,7 @@ from shared.events.scraping import (
     TherapistDisappeared,
     TherapistDiscovered,
 )
+from shared.events.topics import SUBSCRIPTIONS
 from therapist_service.context import TherapistContext
 from therapist_service.services import capacity, imports
 
@@ -25,7 +26,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SOURCE_SERVICES: list[str] = ["scraping_service", "communication_service"]
+# The producers this service consumes: declared once, beside the topics, for the worker and
+# the web app's GET /api/pipeline.
+SOURCE_SERVICES = SUBSCRIPTIONS["therapist_service"]
 RECORD_EVENTS: dict[str, type[TherapistDiscovered] | type[TherapistChanged]] = {
     TherapistDiscovered.event_type: TherapistDiscovered,
     TherapistChanged.event_type: TherapistChanged,

@@ -22,6 +22,7 @@ from shared.http.limits import PublicRouteLimit, document_rate_limit, install_ra
 from shared.http.observability import configure_logging, install_request_hooks
 from shared.http.openapi import build_openapi
 from shared.http.ops import CORE_RESOURCES, context
+from shared.http.pipeline import Pipeline
 
 __all__ = ["PublicRouteLimit", "Route", "context", "context_of", "create_service_app"]
 
@@ -63,6 +64,7 @@ def create_service_app(
     app.extensions["psymatch"] = ctx
     app.extensions["token_verifier"] = _verifier(settings)
     app.extensions["health"] = HealthChecks(ctx)
+    app.extensions["pipeline"] = Pipeline(ctx)
     install_request_hooks(app, settings.service_name)
     install_rate_limit(app, settings, public_limits)
     install_cors(app, settings)

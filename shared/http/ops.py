@@ -1,4 +1,4 @@
-"""The routes every service has: health, readiness, metrics, OpenAPI, docs, jobs, audit."""
+"""The routes of every service: health, readiness, metrics, OpenAPI, docs, jobs, audit, pipeline."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from shared.http.docs import ASSETS, ASSETS_PATH, asset_bytes, render_docs
 from shared.http.errors import ApiError
 from shared.http.observability import scrape_registry
 from shared.http.operations import operation
+from shared.http.pipeline import PipelineResource
 from shared.jobs import JobRunner
 
 
@@ -142,4 +143,5 @@ CORE_RESOURCES = [
     (JobListResource, "/api/jobs"),
     (JobRunResource, "/api/jobs/<string:name>/run"),
     (AuditListResource, "/api/audit"),
+    (PipelineResource, "/api/pipeline"),
 ]

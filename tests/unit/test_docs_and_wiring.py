@@ -1,4 +1,5 @@
-"""Generated docs are current, and every consumed event reaches its consumer's subscription."""
+"""Generated docs are current, every consumed event reaches its consumer's subscription, and a
+service subscribes exactly when it handles events."""
 
 import importlib
 
@@ -7,6 +8,7 @@ import pytest
 from scripts.gen_docs import DOCS, GENERATED, PRODUCERS, handled_events
 from shared.config import SERVICE_NAMES
 from shared.events import EVENT_SCHEMAS
+from shared.events.topics import SUBSCRIPTIONS
 
 
 @pytest.mark.parametrize("name", sorted(GENERATED))
@@ -24,3 +26,11 @@ def test_every_handled_event_has_a_schema_and_a_subscribed_topic(service):
         assert event_type in known, f"{service} handles unknown {event_type}"
         producer = PRODUCERS[event_type.split(".")[0]]
         assert producer in sources, f"{service} handles {event_type} but does not read {producer}"
+
+
+@pytest.mark.parametrize("service", SERVICE_NAMES)
+def test_a_service_has_handlers_exactly_when_it_subscribes_to_topics(service):
+    """The worker starts a consumer when it has handlers; GET /api/pipeline reports a group
+    when the service subscribes: both must agree, or the route would wait for a lag no worker
+    ever reads down."""
+    assert bool(handled_events(service)) == bool(SUBSCRIPTIONS[service]), service

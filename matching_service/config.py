@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from matching_service.domain.profiles import Rules, Weights
+from matching_service.domain.ranking import PatientOrder
 from shared import rules
 from shared.travel_settings import TravelSettings
 
@@ -35,6 +36,10 @@ class Settings(TravelSettings):
     weight_capacity: float = Field(default=0.30, ge=0)
     weight_response_rate: float = Field(default=0.15, ge=0)
     weight_availability: float = Field(default=0.15, ge=0)
+    # who a matching round serves first: `priority` (urgent, then the longest search) or
+    # `arrival` (the longest search only; with WEIGHT_DISTANCE=1 and the other weights 0 this
+    # is the simulation's "FIFO-nearest" anchor strategy)
+    patient_order: PatientOrder = PatientOrder.PRIORITY
 
     # A request contacted this long ago with neither answer nor call is on the attention list.
     contacted_without_answer_days: int = Field(default=rules.CONTACTED_WITHOUT_ANSWER_DAYS, ge=1)
@@ -65,4 +70,5 @@ class Settings(TravelSettings):
                 self.weight_response_rate,
                 self.weight_availability,
             ),
+            patient_order=self.patient_order.value,
         )

@@ -23,10 +23,10 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from simulation.behaviour import Behaviour
-from simulation.results import PatientOutcome, StrategyResult
+from simulation.results import UPPER_BOUND, PatientOutcome, StrategyResult
 from simulation.world import World
 
-NAME = "upper bound"
+NAME = UPPER_BOUND
 
 Place = tuple[int, int]  # (practice, opening day)
 

@@ -26,7 +26,7 @@ from shared.patient_vocabulary import PatientStatus
 from shared.vocabulary import ResponseOutcome
 from simulation import invariants
 from simulation.behaviour import NOBODY, Behaviour, PracticeState
-from simulation.results import PatientOutcome, StrategyResult
+from simulation.results import SYSTEM, PatientOutcome, StrategyResult
 from simulation.stack_api import CaughtMail, Mailbox, StackApi
 from simulation.workdays import WorkCalendar
 from simulation.world import Patient, World
@@ -35,7 +35,6 @@ BERLIN = ZoneInfo("Europe/Berlin")
 MORNING, ANSWERS, EVENING = 7, 10, 19  # hours of the simulated day (Europe/Berlin)
 MAX_SEND_ROUNDS = 50
 COOLING = timedelta(days=rules.COOLING_PERIOD_DAYS)
-SYSTEM = "psymatch"
 OPEN_REQUEST_STATES = ("proposed", "queued", "contacted", "follow_up_scheduled")
 
 
@@ -65,8 +64,10 @@ class SystemRun:
         world: World,
         mailbox: Mailbox,
         progress: Callable[[str], None] = print,
+        strategy: str = SYSTEM,
     ) -> None:
         self.api, self.world, self.mailbox, self.progress = api, world, mailbox, progress
+        self.strategy = strategy
         self.behaviour = Behaviour(world)
         self.places = PracticeState()
         self.calendar = WorkCalendar(world.scenario.start, world.scenario.horizon_days)
@@ -406,7 +407,7 @@ class SystemRun:
             for p in self.world.patients
         )
         return StrategyResult(
-            SYSTEM,
+            self.strategy,
             self.world.scenario.horizon_days,
             outcomes,
             {k: tuple(v) for k, v in self.obs.messages.items()},
@@ -416,7 +417,7 @@ class SystemRun:
     def _progress(self, day: int, violations: dict[str, int]) -> None:
         log = self.obs.log
         self.progress(
-            f"day {day + 1:3d} ({self.calendar.date_of(day):%a %d.%m.}): "
+            f"{self.strategy}: day {day + 1:3d} ({self.calendar.date_of(day):%a %d.%m.}): "
             f"placed {len(self.obs.placed_day)}, e-mails {len(log.emails)}, "
             f"calls {len(log.calls)}, invariant violations {sum(violations.values())} "
             f"[{time.monotonic() - self.started:.0f} s]"

@@ -25,11 +25,11 @@ from dataclasses import dataclass, field
 
 from shared.vocabulary import ResponseOutcome
 from simulation.behaviour import Behaviour, PracticeState
-from simulation.results import PatientOutcome, StrategyResult
+from simulation.results import PATIENTS_ALONE, PatientOutcome, StrategyResult
 from simulation.workdays import WEEKDAY_NAMES, WorkCalendar
 from simulation.world import Patient, World
 
-NAME = "patients alone"
+NAME = PATIENTS_ALONE
 _AGAIN_LATER = (ResponseOutcome.REJECTED_NO_CAPACITY, ResponseOutcome.REJECTED_OTHER)
 
 

@@ -20,6 +20,8 @@ from matplotlib.figure import Figure
 from simulation import bound, patients_alone
 from simulation.behaviour import Behaviour
 from simulation.results import (
+    FIFO_NEAREST,
+    SYSTEM,
     StrategyResult,
     contacts_per_placement,
     days_to_placement,
@@ -31,8 +33,7 @@ from simulation.scenario import DEFAULT, SMALL, Scenario
 from simulation.workdays import WorkCalendar
 from simulation.world import build_world
 
-SYSTEM = "psymatch"
-FIFO = "FIFO-nearest"
+FIFO = FIFO_NEAREST
 PNG_METADATA = {"Software": None}  # no version, no date: reproducible bytes
 # The targets (docs: simulation brief): share of the bound, median vs bound, urgent vs others,
 # contacts vs FIFO-nearest.

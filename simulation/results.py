@@ -14,6 +14,13 @@ from dataclasses import dataclass, field
 WINDOW_DAYS = 28  # "per 4 weeks"
 
 
+# The strategies' names (the report's rows and the targets find them by these).
+SYSTEM = "psymatch"
+FIFO_NEAREST = "FIFO-nearest"
+PATIENTS_ALONE = "patients alone"
+UPPER_BOUND = "upper bound"
+
+
 @dataclass(frozen=True)
 class PatientOutcome:
     """One patient's search under one strategy: `placed_day` None = not placed in the horizon;

@@ -100,6 +100,7 @@ class Rules:
     full_overlap_minutes: int
     travel: TravelModel
     weights: Weights
+    patient_order: str = "priority"  # ranking.PatientOrder: who a round serves first
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from enum import StrEnum
 
 from matching_service.domain.criteria import max_distance
 from matching_service.domain.profiles import MatchContext, PatientProfile, TherapistProfile
@@ -99,6 +101,24 @@ def rank_key(parts: ScoreParts, km: float, therapist_id: int) -> tuple[float, fl
 _NEVER = datetime.max.replace(tzinfo=UTC)
 
 
+class PatientOrder(StrEnum):
+    """The order in which a matching round serves patients (setting PATIENT_ORDER)."""
+
+    PRIORITY = "priority"  # urgent first, then the longest search
+    ARRIVAL = "arrival"  # first come, first served: the longest search only
+
+
 def patient_priority(p: PatientProfile) -> tuple[int, datetime, int]:
     """Urgent first, then the longest search (earliest search_started_at), then id."""
     return (0 if p.urgent else 1, p.search_started_at or _NEVER, p.patient_id)
+
+
+def patient_arrival(p: PatientProfile) -> tuple[int, datetime, int]:
+    """The longest search first (urgency not considered), then id."""
+    return (0, p.search_started_at or _NEVER, p.patient_id)
+
+
+PATIENT_ORDER_KEYS: dict[PatientOrder, Callable[[PatientProfile], tuple[int, datetime, int]]] = {
+    PatientOrder.PRIORITY: patient_priority,
+    PatientOrder.ARRIVAL: patient_arrival,
+}

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from matching_service.domain.index import TherapistIndex
 from matching_service.domain.profiles import MatchContext, PatientProfile, Rules, match_context
-from matching_service.domain.ranking import patient_priority
+from matching_service.domain.ranking import PATIENT_ORDER_KEYS, PatientOrder
 from matching_service.domain.states import OPEN, counts_as_asked
 from matching_service.services import pipeline
 from matching_service.services.pipeline import RunResult
@@ -82,7 +82,7 @@ def _choose_and_save(
 ) -> None:
     by_id = {row["patient_id"]: row for row in rows}
     correlation_id = current_correlation_id()  # saving runs in another thread: taken here
-    wanted.sort(key=patient_priority)
+    wanted.sort(key=PATIENT_ORDER_KEYS[PatientOrder(match.rules.patient_order)])
     cache = fill_settings.therapists
     lock: AbstractContextManager[Any] = cache.lock if cache is not None else nullcontext()
     fill = pipeline.Fill(_index(uow, cache, match, wanted, result), match, wanted, needed, lock)

@@ -7,7 +7,10 @@ from datetime import date, timedelta
 import pytest
 
 from matching_service.domain.index import TherapistIndex
+from matching_service.config import Settings
 from matching_service.domain.ranking import (
+    PATIENT_ORDER_KEYS,
+    PatientOrder,
     capacity_part,
     patient_priority,
     rank_key,
@@ -100,3 +103,20 @@ def test_urgent_patients_first_then_longest_search(patient, now):
     urgent_new = patient(patient_id=3, urgent=True, search_started_at=now)
     order = sorted([calm_new, urgent_new, calm_old], key=patient_priority)
     assert [p.patient_id for p in order] == [3, 1, 2]
+
+
+def test_arrival_order_serves_the_longest_search_first_urgent_or_not(patient, now):
+    calm_old = patient(patient_id=1, search_started_at=now - timedelta(days=90))
+    calm_new = patient(patient_id=2, search_started_at=now - timedelta(days=1))
+    urgent_new = patient(patient_id=3, urgent=True, search_started_at=now)
+    order = sorted([urgent_new, calm_new, calm_old], key=PATIENT_ORDER_KEYS[PatientOrder.ARRIVAL])
+    assert [p.patient_id for p in order] == [1, 2, 3]
+
+
+def test_patient_order_is_a_setting_that_reaches_the_rules(monkeypatch):
+    assert Settings().rules().patient_order == PatientOrder.PRIORITY
+    monkeypatch.setenv("PATIENT_ORDER", "arrival")
+    assert Settings().rules().patient_order == PatientOrder.ARRIVAL
+    monkeypatch.setenv("PATIENT_ORDER", "shortest")
+    with pytest.raises(ValueError):
+        Settings()

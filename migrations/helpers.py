@@ -65,6 +65,22 @@ def create_infrastructure_tables(schema: str) -> None:
     )
 
 
+def create_stack_clock_table(schema: str) -> None:
+    """`stack_clock`: one row (id 1), the stack's simulated instant (NULL: real time)."""
+    table = op.create_table(
+        "stack_clock",
+        sa.Column("id", sa.SmallInteger, primary_key=True, autoincrement=False),
+        sa.Column("simulated_now", TS, nullable=True),
+        sa.Column("updated_at", TS, nullable=True),
+        schema=schema,
+    )
+    op.bulk_insert(table, [{"id": 1}])
+
+
+def drop_stack_clock_table(schema: str) -> None:
+    op.drop_table("stack_clock", schema=schema)
+
+
 def drop_infrastructure_tables(schema: str) -> None:
     for table in ("job_runs", "idempotency_keys", "processed_events", "outbox"):
         op.drop_table(table, schema=schema)

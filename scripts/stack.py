@@ -125,11 +125,17 @@ def start_services(database: str = "psymatch", scale: int = 1) -> None:
                 ]
                 infra.start_process(f"{service}-web{suffix}", web, service_env(service, database))
             if not _alive(f"{service}-worker{suffix}"):
-                metrics_port = port + 1000 + 100 * (instance - 1)
+                metrics_port = worker_metrics_port(port, instance)
                 env = {**service_env(service, database), "WORKER_METRICS_PORT": str(metrics_port)}
                 infra.start_process(
                     f"{service}-worker{suffix}", [sys.executable, "-m", f"{service}.worker"], env
                 )
+
+
+def worker_metrics_port(service_port: int, instance: int = 1) -> int:
+    """Where the worker of a service (its `instance`-th, when scaled) answers metrics, `/ready`
+    and `/clock` on the local stack."""
+    return service_port + 1000 + 100 * (instance - 1)
 
 
 def wait_ready(timeout_s: float = 90.0, **poll_options: Any) -> dict[str, str]:

@@ -232,14 +232,19 @@ class BaseServiceSettings(FileSecretSettings):
 
     worker_metrics_port: int | None = Field(
         default=None,
-        description="Port of the worker's Prometheus metrics and `GET /ready`; unset: neither",
+        description="Port of the worker's Prometheus metrics, `GET /ready` and `GET /clock`; "
+        "unset: none of them",
     )
     worker_metrics_host: str = Field(
         default="127.0.0.1",
         description="Address the worker's metrics and `/ready` listen on (`0.0.0.0` in a "
         "container, so Prometheus and the health check can reach them)",
     )
-    allow_clock_override: bool = False
+    allow_clock_override: bool = Field(
+        default=False,
+        description="Job runs may take `as_of`, and `PUT /api/clock` sets the simulated time of "
+        "the whole stack (tests and simulations; refused in production)",
+    )
     jobs_enabled: bool = True
     trusted_proxy_hops: int = Field(
         default=0,
@@ -304,6 +309,12 @@ class BaseServiceSettings(FileSecretSettings):
             raise ValueError(f"JWT_ISSUER '{self.jwt_issuer}' is reserved (services, console)")
         if self.jwt_algorithm == "RS256" and not self.jwt_public_key:
             raise ValueError("JWT_PUBLIC_KEY is required when JWT_ALGORITHM is RS256")
+        return self
+
+    @model_validator(mode="after")
+    def _refuse_clock_override_in_production(self) -> BaseServiceSettings:
+        if self.environment == "production" and self.allow_clock_override:
+            raise ValueError("ALLOW_CLOCK_OVERRIDE is refused in production")
         return self
 
     @model_validator(mode="after")

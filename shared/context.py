@@ -13,12 +13,13 @@ from typing import Any, TypeVar
 from sqlalchemy import Engine, MetaData, Table
 from sqlalchemy.orm import Session, sessionmaker
 
-from shared.clock import Clock, OverridableClock
+from shared.clock import Clock, OverridableClock, StackClock, SystemClock
 from shared.config import BaseServiceSettings
 from shared.db import make_engine, make_session_factory
 from shared.events.topics import TOPICS
 from shared.jobs import Job, JobRegistry
 from shared.outbox import OutboxWriter, prune_published
+from shared.stack_clock import StackClockTable
 
 PRUNE_OUTBOX = "prune-outbox"
 
@@ -56,7 +57,7 @@ def build_context(
         engine=engine,
         session_factory=make_session_factory(engine),
         tables=tables,
-        clock=OverridableClock(clock),
+        clock=OverridableClock(base_clock(settings, engine, tables, clock)),
         outbox=OutboxWriter(tables["outbox"], settings.service_name, topic),
         **dependencies,
     )
@@ -64,6 +65,17 @@ def build_context(
         Job(PRUNE_OUTBOX, lambda now: prune_outbox(context, now), settings.outbox_prune_interval_s)
     )
     return context
+
+
+def base_clock(
+    settings: BaseServiceSettings, engine: Engine, tables: dict[str, Table], clock: Clock | None
+) -> Clock:
+    """With ALLOW_CLOCK_OVERRIDE the stack clock (the schema's `stack_clock` row over `clock`);
+    otherwise `clock` or the system clock, and the row is never read."""
+    system = clock or SystemClock()
+    if not settings.allow_clock_override:
+        return system
+    return StackClock(StackClockTable(engine, tables["stack_clock"]), system)
 
 
 def prune_outbox(context: ServiceContext, now: datetime) -> dict[str, int]:

@@ -8,6 +8,7 @@ from sqlalchemy import (
     DateTime,
     Engine,
     MetaData,
+    SmallInteger,
     String,
     Table,
     create_engine,
@@ -108,6 +109,18 @@ def job_runs_table(metadata: MetaData) -> Table:
     )
 
 
+def stack_clock_table(metadata: MetaData) -> Table:
+    """`<schema>.stack_clock`: one row (id 1), the stack's simulated instant (NULL: real time),
+    only read with ALLOW_CLOCK_OVERRIDE."""
+    return Table(
+        "stack_clock",
+        metadata,
+        Column("id", SmallInteger, primary_key=True, autoincrement=False),
+        Column("simulated_now", DateTime(timezone=True), nullable=True),
+        Column("updated_at", DateTime(timezone=True), nullable=True),
+    )
+
+
 def infrastructure_tables(metadata: MetaData) -> dict[str, Table]:
     """The tables every service schema has, registered on the service's metadata."""
     return {
@@ -115,6 +128,7 @@ def infrastructure_tables(metadata: MetaData) -> dict[str, Table]:
         "processed_events": processed_events_table(metadata),
         "idempotency_keys": idempotency_keys_table(metadata),
         "job_runs": job_runs_table(metadata),
+        "stack_clock": stack_clock_table(metadata),
     }
 
 

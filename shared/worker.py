@@ -3,7 +3,8 @@
 Every loop runs on a thread of its own under a `Supervisor`: if one of them raises (or returns
 before it was asked to stop), the worker logs which thread died and why, stops the others and
 exits with `EXIT_THREAD_DIED`, so the container's restart policy starts it again. The metrics
-port also answers `GET /ready` (threads alive and the database answers, else 503).
+port also answers `GET /ready` (threads alive and the database answers, else 503) and
+`GET /clock` (the process's time, and whether it is the stack's simulated one).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 
 from prometheus_client.exposition import MetricsHandler
 
+from shared.clock import OverridableClock, clock_view
 from shared.context import ServiceContext
 from shared.db import ping
 from shared.http.observability import configure_logging
@@ -129,23 +131,37 @@ class Readiness:
 
 
 def serve_metrics_and_ready(
-    readiness: Readiness, port: int, host: str = "127.0.0.1"
+    readiness: Readiness,
+    port: int,
+    host: str = "127.0.0.1",
+    clock: OverridableClock | None = None,
 ) -> ThreadingHTTPServer:
-    """Prometheus metrics on every path but `/ready`, which answers 200/503 with the checks."""
+    """Prometheus metrics on every path but `/ready`, which answers 200/503 with the checks,
+    and `/clock` (with a `clock`): this process's time and whether it is simulated."""
 
     class Handler(MetricsHandler):
         def do_GET(self) -> None:  # noqa: N802 - http.server API
-            if self.path.split("?", 1)[0] != "/ready":
+            path = self.path.split("?", 1)[0]
+            if path == "/clock" and clock is not None:
+                self._json(200, clock_view(clock))
+                return
+            if path != "/ready":
                 super().do_GET()
                 return
             checks = readiness.report()
             ready = all(value == "ok" for value in checks.values())
-            body = json.dumps({"status": "ready" if ready else "not_ready", "checks": checks})
-            self.send_response(200 if ready else 503)
+            self._json(
+                200 if ready else 503,
+                {"status": "ready" if ready else "not_ready", "checks": checks},
+            )
+
+        def _json(self, status: int, data: dict[str, Any]) -> None:
+            body = json.dumps(data).encode()
+            self.send_response(status)
             self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body.encode())))
+            self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(body.encode())
+            self.wfile.write(body)
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
             pass  # scrapes and health checks every few seconds are not worth a log line
@@ -164,7 +180,12 @@ def build_loops(
     s = ctx.settings
     producer = RobustKafkaProducer(s.kafka_bootstrap_servers, f"{s.service_name}-worker")
     relay = OutboxRelay(
-        ctx.session_factory, ctx.tables["outbox"], producer, s.service_name, s.outbox_batch_size
+        ctx.session_factory,
+        ctx.tables["outbox"],
+        producer,
+        s.service_name,
+        s.outbox_batch_size,
+        ctx.clock,
     )
     loops: list[tuple[str, Callable[[], Any]]] = [
         ("relay", lambda: relay.run(stop, s.outbox_poll_interval_s))
@@ -213,7 +234,9 @@ def run_worker(ctx: ServiceContext, handlers: Mapping[str, Handler]) -> None:
     server = None
     if s.worker_metrics_port:
         readiness = Readiness(supervisor, lambda: ping(ctx.engine))
-        server = serve_metrics_and_ready(readiness, s.worker_metrics_port, s.worker_metrics_host)
+        server = serve_metrics_and_ready(
+            readiness, s.worker_metrics_port, s.worker_metrics_host, ctx.clock
+        )
     supervisor.start()
     log.info("worker started: %s", ", ".join(t.name for t in supervisor.threads.values()))
     code = supervisor.wait()

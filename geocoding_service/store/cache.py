@@ -45,7 +45,9 @@ class GeocodeCache:
             "refreshed_at": now,
             "expires_at": now + policy.lifetime(location),
         }
-        statement = insert(geocode_cache).values(query_key=key, hit_count=0, **values)
+        statement = insert(geocode_cache).values(
+            query_key=key, hit_count=0, created_at=now, **values
+        )
         self._session.execute(
             statement.on_conflict_do_update(index_elements=[geocode_cache.c.query_key], set_=values)
         )

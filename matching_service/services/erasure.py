@@ -26,7 +26,7 @@ def erase_patient(uow: MatchingUnitOfWork, patient_id: int, now: datetime) -> di
                 uow, patient_id, CANCEL_REASON, now
             ),
             "exclusions_deleted": uow.exclusions.delete_for_patient(patient_id),
-            "profiles_anonymised": uow.patients.tombstone(patient_id),
+            "profiles_anonymised": uow.patients.tombstone(patient_id, now),
             "outbox_rows_scrubbed": uow.outbox.erase_patient(patient_id),
         }
         uow.events.add(events.patient_erased(patient_id, counts, now), now)

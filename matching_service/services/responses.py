@@ -61,7 +61,9 @@ def _apply_outcome(
         uow.exclusions.add(item.patient_id, answer.therapist_id, item.outcome.value, now)
     if decision.capacity_no:
         capacity = {"accepting_new_patients": "no", "capacity_as_of": answer.recorded_at.date()}
-        uow.therapists.apply_part(answer.therapist_id, "capacity_at", capacity, answer.recorded_at)
+        uow.therapists.apply_part(
+            answer.therapist_id, "capacity_at", capacity, answer.recorded_at, now
+        )
     if request is None:
         return item.patient_id
     if decision.new_status is None:

@@ -28,7 +28,7 @@ def patient_changed(
     patient service is the authority: `searching` after a placement recorded here means that
     placement did not last, so the patient is matched again."""
     with uow:
-        if uow.patients.apply_profile(event, occurred_at):
+        if uow.patients.apply_profile(event, occurred_at, now):
             if event.status == "searching":
                 uow.patients.forget_placement_before(event.patient_id, occurred_at)
             reactions.after_patient_change(uow, fill, event.patient_id, trigger, now)
@@ -64,7 +64,7 @@ def therapist_profile_changed(
 ) -> None:
     """Created / updated: store each newer part, then react to the stored state."""
     with uow:
-        uow.therapists.apply_profile(event, occurred_at)
+        uow.therapists.apply_profile(event, occurred_at, now)
         reactions.after_therapist_change(uow, fill, event.therapist_id, trigger, now)
         uow.commit()
 
@@ -82,7 +82,7 @@ def therapist_part_changed(
     column and values) if newer, then react."""
     stamp, values = part
     with uow:
-        uow.therapists.apply_part(therapist_id, stamp, values, occurred_at)
+        uow.therapists.apply_part(therapist_id, stamp, values, occurred_at, now)
         reactions.after_therapist_change(uow, fill, therapist_id, trigger, now)
         uow.commit()
 

@@ -68,7 +68,7 @@ class PatientStore:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def apply_profile(self, event: _PatientEvent, at: datetime) -> bool:
+    def apply_profile(self, event: _PatientEvent, at: datetime, now: datetime) -> bool:
         """Store the patient's profile unless a newer one is stored; True when applied."""
         data = event.model_dump(mode="json", exclude={"patient_id", "location_precision"})
         values = {
@@ -76,7 +76,7 @@ class PatientStore:
             **{name: data[name] for name in PATIENT_COLUMNS},
             "search_started_at": event.search_started_at,
             "profile_at": at,
-            "updated_at": func.now(),
+            "updated_at": now,
         }
         stmt = insert(PATIENTS).values(values)
         stmt = stmt.on_conflict_do_update(
@@ -164,9 +164,9 @@ class PatientStore:
         )
         return result.first() is not None
 
-    def tombstone(self, patient_id: int) -> int:
+    def tombstone(self, patient_id: int, now: datetime) -> int:
         """Overwrite (or create) the profile row as a tombstone; placement columns stay."""
-        values = {**TOMBSTONE, "updated_at": func.now()}
+        values = {**TOMBSTONE, "updated_at": now}
         stmt = insert(PATIENTS).values(patient_id=patient_id, **values)
         result = self.session.execute(
             stmt.on_conflict_do_update(index_elements=[PATIENTS.c.patient_id], set_=values)

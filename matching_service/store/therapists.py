@@ -53,7 +53,7 @@ class TherapistStore:
         query = select(THERAPISTS).where(THERAPISTS.c.therapist_id == therapist_id)
         return self.session.execute(query).mappings().first()
 
-    def apply_profile(self, event: TherapistProfile, at: datetime) -> None:
+    def apply_profile(self, event: TherapistProfile, at: datetime, now: datetime) -> None:
         """A full profile: each part only if newer than the stored part."""
         data = event.model_dump(mode="json")
         data["capacity_as_of"] = event.capacity_as_of
@@ -68,13 +68,14 @@ class TherapistStore:
             {**values, "has_profile": True},
             dict.fromkeys(groups, at),
             groups,
+            now,
         )
 
     def apply_part(
-        self, therapist_id: int, stamp: str, values: dict[str, Any], at: datetime
+        self, therapist_id: int, stamp: str, values: dict[str, Any], at: datetime, now: datetime
     ) -> None:
         """A partial change (status or capacity) if newer than the stored part."""
-        self._upsert(therapist_id, values, {stamp: at}, {stamp: tuple(values)})
+        self._upsert(therapist_id, values, {stamp: at}, {stamp: tuple(values)}, now)
 
     def _upsert(
         self,
@@ -82,16 +83,15 @@ class TherapistStore:
         values: dict[str, Any],
         stamps: dict[str, datetime],
         groups: dict[str, tuple[str, ...]],
+        now: datetime,
     ) -> None:
         table = THERAPISTS
-        stmt = insert(table).values(
-            therapist_id=therapist_id, updated_at=func.now(), **values, **stamps
-        )
+        stmt = insert(table).values(therapist_id=therapist_id, updated_at=now, **values, **stamps)
         newer = {
             stamp: func.coalesce(table.c[stamp], stmt.excluded[stamp]) <= stmt.excluded[stamp]
             for stamp in groups
         }
-        changes: dict[str, Any] = {"updated_at": func.now()}
+        changes: dict[str, Any] = {"updated_at": now}
         for stamp, fields in groups.items():
             for name in (*fields, stamp):
                 changes[name] = case((newer[stamp], stmt.excluded[name]), else_=table.c[name])
@@ -145,7 +145,7 @@ class TherapistStore:
         self.session.execute(
             stmt.on_conflict_do_update(
                 index_elements=[THERAPISTS.c.therapist_id],
-                set_={"cooling_until": latest, "updated_at": func.now()},
+                set_={"cooling_until": latest, "updated_at": now},
             )
         )
         return True

@@ -14,6 +14,7 @@ from shared.config import BaseServiceSettings
 from shared.context import ServiceContext
 from shared.http.audit import install_audit_trail
 from shared.http.auth import Authenticator, build_authenticator
+from shared.http.clock import CLOCK_RESOURCES, ClockPeers
 from shared.http.cors import install_cors
 from shared.http.docs import document_assets
 from shared.http.errors import render_error
@@ -65,13 +66,14 @@ def create_service_app(
     app.extensions["token_verifier"] = _verifier(settings)
     app.extensions["health"] = HealthChecks(ctx)
     app.extensions["pipeline"] = Pipeline(ctx)
+    app.extensions["clock_peers"] = ClockPeers(settings)
     install_request_hooks(app, settings.service_name)
     install_rate_limit(app, settings, public_limits)
     install_cors(app, settings)
     install_audit_trail(app, audit_writer(ctx.session_factory, ctx.tables), ctx.clock)
     app.register_error_handler(Exception, render_error)
     api = ServiceApi(app, catch_all_404s=True)
-    for resource, url in [*CORE_RESOURCES, *routes]:
+    for resource, url in [*CORE_RESOURCES, *CLOCK_RESOURCES, *routes]:
         api.add_resource(resource, url)
     spec = document_assets(build_openapi(app, title))
     app.extensions["openapi"] = document_rate_limit(spec, settings)

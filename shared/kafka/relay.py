@@ -14,6 +14,7 @@ from sqlalchemy import Table, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from shared.clock import Clock, SystemClock
 from shared.kafka.robust_producer import Record, RobustKafkaProducer, SendResult
 from shared.unit_of_work import UnitOfWork
 
@@ -53,8 +54,10 @@ class OutboxRelay:
         producer: RobustKafkaProducer,
         name: str,
         batch_size: int = 500,
+        clock: Clock | None = None,
     ) -> None:
         self._session_factory = session_factory
+        self._clock = clock or SystemClock()
         self._table = table
         self._producer = producer
         self._name = name
@@ -83,7 +86,7 @@ class OutboxRelay:
             if done:
                 ids = [r.id for r in rows[:done]]
                 uow.session.execute(
-                    update(t).where(t.c.id.in_(ids)).values(published_at=func.now())
+                    update(t).where(t.c.id.in_(ids)).values(published_at=self._clock.now())
                 )
                 uow.commit()
                 PUBLISHED.labels(self._name).inc(done)

@@ -51,3 +51,28 @@ class FakeUnitOfWork:
     def commit(self) -> None:
         self.commits += 1
         self.committed = True
+
+
+class FakeStackClockStore:
+    """The stack clock's row in memory (`shared.clock.StackClockStore`): counts its reads and
+    fails them when told to."""
+
+    def __init__(self, simulated: datetime | None = None) -> None:
+        self.simulated = simulated
+        self.reads = 0
+        self.failing = False
+
+    def read(self) -> datetime | None:
+        self.reads += 1
+        if self.failing:
+            raise ConnectionError("database away")
+        return self.simulated
+
+    def advance(self, when: datetime) -> bool:
+        if self.simulated is not None and self.simulated > when:
+            return False
+        self.simulated = when
+        return True
+
+    def clear(self) -> None:
+        self.simulated = None

@@ -87,7 +87,7 @@ def _create_from_source(
             "source": record.source.value,
             "statutory_licence": record.statutory_licence,
             **manual_defaults(),
-            "practice_id": uow.practices.resolve(values["email"], values["phone"]),
+            "practice_id": uow.practices.resolve(values["email"], values["phone"], now),
             "status_changed_at": now,
             "created_at": now,
             "updated_at": now,
@@ -118,7 +118,7 @@ def _update_from_source(
         update |= status_values(status, row["block_reason"], None, row["block_reason"], now)
         changes.append(FieldChange("status", row["status"], status.value))
     if CONTACT_FIELDS & update.keys():
-        update["practice_id"] = uow.practices.resolve(values["email"], values["phone"])
+        update["practice_id"] = uow.practices.resolve(values["email"], values["phone"], now)
     bookkeeping = {
         "last_seen_at": max(origin.seen_at, row["last_seen_at"] or origin.seen_at),
         "source_updated_at": origin.seen_at,

@@ -57,7 +57,7 @@ def _insert(uow: TherapistUnitOfWork, data: dict[str, Any], now: datetime) -> Ro
         "status_changed_at": now,
         "created_at": now,
         "updated_at": now,
-        "practice_id": uow.practices.resolve(data.get("email"), data.get("phone")),
+        "practice_id": uow.practices.resolve(data.get("email"), data.get("phone"), now),
     }
     row = uow.therapists.insert(values)
     first_status = [FieldChange("status", None, row["status"])]
@@ -78,9 +78,9 @@ def update_therapist(
         merged = {**row, **values}
         check_age_range(merged)
         update = {change.field: change.new for change in changes}
-        if CONTACT_FIELDS & update.keys():
-            update["practice_id"] = uow.practices.resolve(merged["email"], merged["phone"])
         now = ctx.clock.now()
+        if CONTACT_FIELDS & update.keys():
+            update["practice_id"] = uow.practices.resolve(merged["email"], merged["phone"], now)
         new = uow.therapists.update(therapist_id, {**update, "updated_at": now})
         record_staff_changes(uow, therapist_id, changes, actor, now)
         uow.events.add(events.updated(new, [change.field for change in changes]), now)

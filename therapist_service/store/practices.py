@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
@@ -24,8 +26,9 @@ class Practices:
         moved, self._moved = sorted(self._moved), set()
         return moved
 
-    def resolve(self, email: str | None, phone: str | None) -> int | None:
-        """The practice for this contact data (created or merged as needed); None without any."""
+    def resolve(self, email: str | None, phone: str | None, now: datetime) -> int | None:
+        """The practice for this contact data (created at `now` or merged as needed); None
+        without any."""
         keys = practice_keys(email, phone)
         if not keys:
             return None
@@ -37,7 +40,9 @@ class Practices:
             .all()
         )
         if not found:
-            target = self._session.execute(insert(practices).returning(practices.c.id)).scalar_one()
+            target = self._session.execute(
+                insert(practices).values(created_at=now).returning(practices.c.id)
+            ).scalar_one()
         else:
             target = min(found)
             self._merge(target, set(found) - {target})

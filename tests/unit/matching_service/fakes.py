@@ -187,7 +187,7 @@ class FakePatients:
         row.update(status=status, placed_request_id=None, placed_therapist_id=None, placed_at=None)
         return True
 
-    def tombstone(self, patient_id: int) -> int:
+    def tombstone(self, patient_id: int, now: datetime) -> int:
         self.tombstoned.append(patient_id)
         self.rows[patient_id] = {"patient_id": patient_id, "status": "cancelled"}
         return 1
@@ -248,7 +248,7 @@ class FakeTherapists:
         self.contacted[therapist_id] += 1
 
     def apply_part(
-        self, therapist_id: int, stamp: str, values: dict[str, Any], at: datetime
+        self, therapist_id: int, stamp: str, values: dict[str, Any], at: datetime, now: datetime
     ) -> None:
         self.parts.append((therapist_id, stamp, values, at))
 

@@ -45,3 +45,10 @@ def test_default_url_goes_through_pgbouncer_with_the_service_role():
     assert s.db_url().startswith("postgresql+psycopg2://patient_service:")
     assert "@127.0.0.1:6432/psymatch" in s.db_url()
     assert ":5432/" in s.migration_db_url()
+
+
+def test_production_refuses_the_clock_override():
+    strong = {"jwt_secret": "x" * 40, "service_jwt_secret": "y" * 40, "db_password": "z" * 40}
+    with pytest.raises(ValidationError, match="ALLOW_CLOCK_OVERRIDE"):
+        BaseServiceSettings(environment="production", allow_clock_override=True, **strong)
+    assert BaseServiceSettings(environment="test", allow_clock_override=True).allow_clock_override

@@ -9,10 +9,13 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from datetime import UTC, datetime
 
 import pytest
 from support.brokers import free_port
+from support.fakes import FakeStackClockStore
 
+from shared.clock import FakeClock, OverridableClock, StackClock
 from shared.jobs import Job, JobRegistry, JobScheduler
 from shared.worker import EXIT_THREAD_DIED, Readiness, Supervisor, serve_metrics_and_ready
 
@@ -97,9 +100,9 @@ def get(url: str) -> tuple[int, dict]:
 def ready_server():
     servers = []
 
-    def start(readiness: Readiness) -> str:
+    def start(readiness: Readiness, clock: OverridableClock | None = None) -> str:
         port = free_port()
-        servers.append(serve_metrics_and_ready(readiness, port))
+        servers.append(serve_metrics_and_ready(readiness, port, clock=clock))
         return f"http://127.0.0.1:{port}"
 
     yield start
@@ -158,3 +161,16 @@ def test_the_same_port_still_serves_the_metrics(ready_server):
     with urllib.request.urlopen(f"{base}/metrics", timeout=3) as response:
         text = response.read().decode()
     assert "python_info" in text or "process_" in text or "# HELP" in text
+
+
+def test_the_metrics_port_answers_the_workers_clock(ready_server):
+    real = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    store = FakeStackClockStore()
+    stack = StackClock(store, FakeClock(real), monotonic=lambda: 0.0)
+    base = ready_server(
+        Readiness(Supervisor(threading.Event()), lambda: None), OverridableClock(stack)
+    )
+    assert get(f"{base}/clock") == (200, {"now": real.isoformat(), "simulated": False})
+    later = datetime(2027, 1, 4, 8, 0, tzinfo=UTC)
+    stack.advance(later)
+    assert get(f"{base}/clock") == (200, {"now": later.isoformat(), "simulated": True})

@@ -171,7 +171,7 @@ class FakePractices:
         moved, self.moved = sorted(self.moved), set()
         return moved
 
-    def resolve(self, email: str | None, phone: str | None) -> int | None:
+    def resolve(self, email: str | None, phone: str | None, now: datetime) -> int | None:
         keys = practice_keys(email, phone)
         if not keys:
             return None

@@ -189,7 +189,8 @@ def test_a_staff_deactivation_survives_the_next_import(uow, clock):
 def test_a_new_practice_phone_links_the_therapist_to_the_practice_that_has_it(uow, clock):
     other = uow.therapists.add(phone="+492419999999", email="other@praxis.example")
     uow.therapists.update(
-        other["id"], {"practice_id": uow.practices.resolve(other["email"], other["phone"])}
+        other["id"],
+        {"practice_id": uow.practices.resolve(other["email"], other["phone"], clock.now())},
     )
     upsert(uow, clock, 1, T0)
     mine = uow.therapists.by_external_id(EXTERNAL_ID)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +76,8 @@ def _default(field: Any) -> str:
     value = field.get_default(call_default_factory=True)
     if hasattr(value, "get_secret_value"):
         return "(secret)"
+    if isinstance(value, Enum):
+        value = value.value
     return f"`{value!r}`" if value not in (None, "") else "–"
 
 

@@ -32,7 +32,11 @@ from simulation.workdays import WorkCalendar
 from simulation.world import Patient, World
 
 BERLIN = ZoneInfo("Europe/Berlin")
-MORNING, ANSWERS, EVENING = 7, 10, 19  # hours of the simulated day (Europe/Berlin)
+# The simulated day (Europe/Berlin): jobs at 07:00, the e-mail answers that came in are
+# recorded at 07:30, the calls at their slots (phone hours begin at 08:00 at the earliest),
+# the day ends at 19:00.
+MORNING, EVENING = 7, 19
+ANSWERS = (7, 30)
 MAX_SEND_ROUNDS = 50
 COOLING = timedelta(days=rules.COOLING_PERIOD_DAYS)
 OPEN_REQUEST_STATES = ("proposed", "queued", "contacted", "follow_up_scheduled")
@@ -143,7 +147,7 @@ class SystemRun:
         self.run_jobs()
         self.read_mail(day)
         if self.calendar.is_working_day(day):
-            self.api.set_clock(self.at(day, ANSWERS))
+            self.api.set_clock(self.at(day, *ANSWERS))
             self.answer_emails(day)
             self.api.settle()
             self.make_calls(day)
@@ -254,7 +258,7 @@ class SystemRun:
         return self.index_of[self.request_patient[request_id]]
 
     def answer_emails(self, day: int) -> None:
-        now = self.at(day, ANSWERS)
+        now = self.at(day, *ANSWERS)
         for practice, request_ids in self.pending_answers.pop(day, []):
             outcomes = [self._outcome(practice, r, day) for r in request_ids]
             body = {
@@ -287,7 +291,7 @@ class SystemRun:
         calls = sorted(
             self.api.pages("communication", path), key=lambda c: (c["slot_start"] or "", c["id"])
         )
-        now = self.at(day, ANSWERS)
+        now = self.at(day, *ANSWERS)
         for call in calls:
             slot_start = datetime.fromisoformat(call["slot_start"])
             if slot_start > now:
@@ -301,7 +305,8 @@ class SystemRun:
             self.request_patient[item["placement_request_id"]] = item["patient_id"]
         patients = tuple(self.index_of[item["patient_id"]] for item in call["patients"])
         hours = self.world.practices[practice].phone_hours
-        first = call["purpose"] == "first_contact"
+        # a first-contact call is the practice's outreach; its later attempts are not new ones
+        first = call["purpose"] == "first_contact" and call["attempt"] == 1
         self.obs.log.calls.append(invariants.Call(practice, now, patients, hours, first))
         self._count_contact(practice, patients, day, self.obs.calls)
         self.obs.calls_per_day[day] += 1
@@ -386,9 +391,8 @@ class SystemRun:
     def _with_candidate(self, patients: list[int]) -> set[int]:
         found = set()
         for index in patients:
-            path = f"/api/patients/{self.patient_ids[index]}/candidates?per_page=1"
-            body = self.api.call("GET", "matching", path)
-            if body.get("total", len(body.get("items", []))):
+            path = f"/api/patients/{self.patient_ids[index]}/candidates?limit=1"
+            if self.api.call("GET", "matching", path)["items"]:
                 found.add(index)
         return found
 

@@ -59,8 +59,8 @@ class StatusChange:
 
 @dataclass(frozen=True)
 class CoolingWindow:
-    """The practice is in a cooling period from `start` until `end` (exclusive; the lift time
-    when staff lifted it early)."""
+    """The practice is in a cooling period after `start` (the answer that began it) until `end`
+    (exclusive; the lift time when staff lifted it early)."""
 
     practice: Practice
     start: datetime
@@ -153,7 +153,7 @@ def contacts_during_cooling(log: ObservationLog) -> list[Violation]:
     for contact in _contacts(log):
         at = _moment(contact)
         for window in windows.get(contact.practice, []):
-            if window.start <= at < window.end:
+            if window.start < at < window.end:  # the answer that started it is no breach
                 found.append(
                     Violation(
                         "contact_during_cooling",

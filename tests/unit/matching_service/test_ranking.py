@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from matching_service.domain.index import TherapistIndex
 from matching_service.config import Settings
+from matching_service.domain.index import TherapistIndex
 from matching_service.domain.ranking import (
     PATIENT_ORDER_KEYS,
     PatientOrder,

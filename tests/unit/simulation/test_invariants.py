@@ -133,3 +133,16 @@ def test_an_acceptance_must_give_exactly_one_placement():
     assert acceptance_without_one_placement({1: 1, 2: 2}, {1: 1, 2: 1}) == []
     found = acceptance_without_one_placement({1: 1, 2: 1}, {1: 0, 2: 2, 3: 1})
     assert [v.subject for v in found] == ["patient 1", "patient 2", "patient 3"]
+
+
+def test_the_answer_that_starts_a_cooling_period_is_no_breach_a_minute_later_is():
+    start = T0 + 4 * GAP
+    log = ObservationLog(
+        calls=[Call("A", start, (1,), HOURS)],
+        cooling=[CoolingWindow("A", start, start + 4 * GAP)],
+    )
+    assert contacts_during_cooling(log) == []
+    log.calls.append(Call("A", start + timedelta(minutes=1), (2,), HOURS))
+    assert [v.detail.split(" in ")[0] for v in contacts_during_cooling(log)] == [
+        (start + timedelta(minutes=1)).isoformat()
+    ]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -38,6 +39,7 @@ BERLIN = ZoneInfo("Europe/Berlin")
 MORNING, EVENING = 7, 19
 ANSWERS = (7, 30)
 MAX_SEND_ROUNDS = 50
+LOOKUP_THREADS = 6  # read-only look-ups of caught e-mails, side by side
 COOLING = timedelta(days=rules.COOLING_PERIOD_DAYS)
 OPEN_REQUEST_STATES = ("proposed", "queued", "contacted", "follow_up_scheduled")
 
@@ -84,6 +86,8 @@ class SystemRun:
         self.therapist_of: dict[int, int] = {}  # practice index -> therapist id
         self.request_patient: dict[int, int] = {}  # placement request id -> patient id
         self.pending_answers: dict[int, list[tuple[int, list[int]]]] = defaultdict(list)
+        self.reported: set[invariants.Violation] = set()
+        self.lookups = ThreadPoolExecutor(LOOKUP_THREADS, thread_name_prefix="lookup")
         self.started = time.monotonic()
 
     # -- set-up ---------------------------------------------------------------------------
@@ -153,7 +157,11 @@ class SystemRun:
             self.make_calls(day)
             self.api.settle()
         self.api.set_clock(self.at(day, EVENING))
+        # matching runs every hour in production: by the evening, requests closed during the
+        # day have been replaced
         self.api.job("matching", "expire-requests")
+        self.api.settle()
+        self.api.job("matching", "matching-round")
         self.api.settle()
         self.note_placements(day)
 
@@ -218,22 +226,33 @@ class SystemRun:
 
     def read_mail(self, day: int) -> None:
         """Every outreach e-mail caught today: logged, and its answer planned as the practice
-        would give it (or not)."""
-        for mail in self.mailbox.new():
-            practice = self.practice_by_email.get(mail.to)
-            if practice is None:
-                continue  # to a patient
-            email_row = self._email_of(mail, practice)
-            if email_row is None or email_row["purpose"] != "outreach":
-                continue
+        would give it (or not). The look-ups run side by side; what they found is taken in
+        the order of the e-mails' ids."""
+        to_practices = [
+            (mail, self.practice_by_email[mail.to])
+            for mail in self.mailbox.new()
+            if mail.to in self.practice_by_email  # else to a patient
+        ]
+        found = [row for row in self.lookups.map(self._looked_up, to_practices) if row]
+        for practice, email_row, patients in sorted(found, key=lambda f: f[1]["id"]):
             request_ids = list(email_row["placement_request_ids"])
-            patients = tuple(self._index_of_request(r, practice) for r in request_ids)
             sent_at = datetime.fromisoformat(email_row["sent_at"])
             self.obs.log.emails.append(invariants.SentEmail(practice, sent_at, patients))
             self._count_contact(practice, patients, day, self.obs.emails)
             answer_day = self.behaviour.email_answer_day(practice, day)
             if answer_day is not None:
                 self.pending_answers[answer_day].append((practice, request_ids))
+
+    def _looked_up(
+        self, caught: tuple[CaughtMail, int]
+    ) -> tuple[int, dict[str, Any], tuple[int, ...]] | None:
+        """The outreach e-mail behind a caught message and the patients it is about."""
+        mail, practice = caught
+        email_row = self._email_of(mail, practice)
+        if email_row is None or email_row["purpose"] != "outreach":
+            return None
+        request_ids = email_row["placement_request_ids"]
+        return practice, email_row, tuple(self._index_of_request(r, practice) for r in request_ids)
 
     def _count_contact(
         self, practice: int, patients: tuple[int, ...], day: int, per_patient: dict[int, int]
@@ -259,7 +278,7 @@ class SystemRun:
 
     def answer_emails(self, day: int) -> None:
         now = self.at(day, *ANSWERS)
-        for practice, request_ids in self.pending_answers.pop(day, []):
+        for practice, request_ids in sorted(self.pending_answers.pop(day, [])):
             outcomes = [self._outcome(practice, r, day) for r in request_ids]
             body = {
                 "therapist_id": self.therapist_of[practice],
@@ -326,21 +345,41 @@ class SystemRun:
     # -- invariants -------------------------------------------------------------------------
 
     def check(self) -> dict[str, int]:
-        """The invariant counts after the day (the stack has settled)."""
+        """The invariant counts after the day (the stack has settled); each breach not seen
+        before is printed with its detail."""
+        found = self.breaches()
+        for violations in found.values():
+            for violation in violations:
+                if violation not in self.reported:
+                    self.reported.add(violation)
+                    self.progress(
+                        f"  breach: {violation.check} {violation.subject}: {violation.detail}"
+                    )
+        return invariants.counts(found)
+
+    def breaches(self) -> dict[str, list[invariants.Violation]]:
         found = invariants.check_log(self.obs.log)
         searching = self._searching()
-        matching, communication = self._open_requests(searching)
+        matching, communication = self._open_requests(list(self.patient_ids))
         found["request_disagreement"] = invariants.requests_disagree(matching, communication)
         with_request = {self.index_of[pid] for pid in self._with_open_request(matching)}
         lonely = [i for i in searching if i not in with_request]
         found["searching_without_request"] = invariants.searching_without_request(
             searching, with_request, self._with_candidate(lonely)
         )
-        placements = {i: 1 for i in self.obs.placed_day}
         found["acceptance_placement"] = invariants.acceptance_without_one_placement(
-            dict(self.obs.acceptances), placements
+            dict(self.obs.acceptances), self._placements()
         )
-        return invariants.counts(found)
+        return found
+
+    def _placements(self) -> dict[int, int]:
+        """Accepted requests per patient in matching: each is one placement."""
+        found: dict[int, int] = defaultdict(int)
+        for request in self.api.pages("matching", "/api/placement-requests?status=accepted"):
+            index = self.index_of.get(request["patient_id"])
+            if index is not None:
+                found[index] += 1
+        return dict(found)
 
     def _searching(self) -> list[int]:
         found = []
@@ -352,7 +391,7 @@ class SystemRun:
 
     def _open_requests(self, searching: list[int]) -> tuple[dict[int, str], dict[int, str]]:
         """Per request of the given patients: open or closed, as matching and as
-        communication know it."""
+        communication know it (every request either names is known to both)."""
         matching: dict[int, str] = {}
         communication: dict[int, str] = {}
         ids = [self.patient_ids[i] for i in searching]
@@ -361,11 +400,13 @@ class SystemRun:
             for item in self._service_items("matching", f"/api/open-requests?patient_ids={query}"):
                 for request in item.get("open_requests", []):
                     matching[self._request_id(request)] = "open"
+                    self.request_patient[self._request_id(request)] = item["patient_id"]
             for item in self._service_items(
                 "communication", f"/api/open-contacts?patient_ids={query}"
             ):
                 for request in item.get("open_requests", []):
                     communication[self._request_id(request)] = "open"
+                    self.request_patient[self._request_id(request)] = item["patient_id"]
         return matching, communication
 
     @staticmethod

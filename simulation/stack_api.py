@@ -10,6 +10,7 @@ from __future__ import annotations
 import email
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from email import policy
@@ -35,11 +36,18 @@ class StackApi(Api):
         return self.call("GET", "patient", "/api/clock", admin=True)
 
     def settled(self) -> bool:
-        """True when no service has unpublished outbox rows or consumer lag."""
-        return all(
-            self.call("GET", service, "/api/pipeline", admin=True)["settled"]
-            for service in SERVICES
+        """True when no service has unpublished outbox rows or consumer lag (the six asked at
+        once)."""
+        answers = self._pool.map(
+            lambda service: self.call("GET", service, "/api/pipeline", admin=True), SERVICES
         )
+        return all(answer["settled"] for answer in answers)
+
+    @property
+    def _pool(self) -> ThreadPoolExecutor:
+        if not hasattr(self, "_executor"):
+            self._executor = ThreadPoolExecutor(len(SERVICES), thread_name_prefix="pipeline")
+        return self._executor
 
     def settle(self, timeout_s: float = SETTLE_TIMEOUT_S) -> None:
         """Wait until every service has caught up (twice in a row: an event applied in one

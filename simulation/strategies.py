@@ -32,8 +32,9 @@ SETTINGS: dict[str, dict[str, str]] = {
         "WEIGHT_AVAILABILITY": "0",
     },
 }
-# every strategy's stack: the simulated clock allowed, no job schedules of its own
-COMMON = {"ALLOW_CLOCK_OVERRIDE": "true", "JOBS_ENABLED": "false"}
+# every strategy's stack: the simulated clock allowed, no job schedules of its own, and no
+# write limit per real minute (a simulated office day passes in seconds)
+COMMON = {"ALLOW_CLOCK_OVERRIDE": "true", "JOBS_ENABLED": "false", "RATE_LIMIT_ENABLED": "false"}
 
 
 def environment(strategy: str) -> dict[str, str]:

@@ -67,6 +67,8 @@ def service_env(service: str, database: str = "psymatch") -> dict[str, str]:
 def console_env(database: str = "psymatch") -> dict[str, str]:
     env = {"CONSOLE_DATABASE_URL": pgbouncer_url("staff_console", database)}
     env["PYTHONUNBUFFERED"] = "1"
+    # the day's pages show the stack's (simulated) time when the services allow one
+    env["CONSOLE_FOLLOW_STACK_CLOCK"] = os.environ.get("ALLOW_CLOCK_OVERRIDE", "true")
     if not os.environ.get("CONSOLE_JWT_PRIVATE_KEY"):
         env["CONSOLE_JWT_PRIVATE_KEY_FILE"] = str(CONSOLE_KEYS / console_bootstrap.PRIVATE_KEY)
     if not os.environ.get("CONSOLE_SECRET_KEY"):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask, flash, g, redirect, render_template, request, session, url_for
@@ -13,11 +13,12 @@ from sqlalchemy.orm import sessionmaker
 
 from shared.http.auth import issue_console_token
 from staff_console import formatting, views
+from staff_console.clock import StackTime
 from staff_console.config import ConsoleSettings
 from staff_console.lockout import LockoutRule
 from staff_console.models import ROLE_LABELS, Account
 from staff_console.services import ServiceClient, ServiceUnavailable
-from staff_console.web import PUBLIC_ENDPOINTS, Person, db, session_expired
+from staff_console.web import PUBLIC_ENDPOINTS, Person, db, services, session_expired
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
@@ -52,11 +53,19 @@ def create_app(settings: ConsoleSettings | None = None, **overrides: Any) -> Fla
     app.extensions["console_services"] = ServiceClient(
         settings.service_urls(), _token_minter(settings), settings.console_service_timeout_s
     )
+    app.extensions["console_clock"] = StackTime(
+        _stack_time if settings.console_follow_stack_clock else None
+    )
     CSRFProtect(app)
     _install_hooks(app, settings)
     formatting.register(app)
     views.register(app)
     return app
+
+
+def _stack_time() -> datetime:
+    """The stack's time, asked of the patient service as the logged-in person."""
+    return datetime.fromisoformat(services().get("patient", "/api/clock")["now"])
 
 
 def _token_minter(settings: ConsoleSettings):

@@ -52,6 +52,11 @@ class ConsoleSettings(FileSecretSettings):
         default=10.0, gt=0, description="Timeout of one call to a service"
     )
     console_page_size: int = Field(default=25, gt=0, le=200, description="Rows per list page")
+    console_follow_stack_clock: bool = Field(
+        default=False,
+        description="Show the stack's time (GET /api/clock, a simulated clock) on the day's "
+        "pages instead of the system's",
+    )
     patient_service_url: str = local_url("patient_service")
     therapist_service_url: str = local_url("therapist_service")
     matching_service_url: str = local_url("matching_service")

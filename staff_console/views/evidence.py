@@ -9,12 +9,11 @@ an answer) and each therapist (`GET /api/therapists/{id}`, name and practice add
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
+from staff_console.clock import today_now
 from staff_console.formatting import day as de_date
 from staff_console.formatting import moment_of
 from staff_console.labels import CHANNEL_LABELS, INSURANCE_LABELS
@@ -23,7 +22,6 @@ from staff_console.web import FormState, role_required, services
 
 blueprint = Blueprint("evidence", __name__, url_prefix="/nachweis")
 
-BERLIN = ZoneInfo("Europe/Berlin")
 MAX_PAGES = 50
 OUTCOME_LABELS = {
     "accepted": "Zusage: Therapieplatz angeboten",
@@ -85,7 +83,7 @@ def record(patient_id: int) -> Any:
         patient=patient,
         record=found,
         place=request.args.get("ort", "").strip()[:80],
-        issued=datetime.now(BERLIN).date(),
+        issued=today_now().date(),
         channel_labels=CHANNEL_LABELS,
         insurance_labels=INSURANCE_LABELS,
     )

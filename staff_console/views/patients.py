@@ -6,12 +6,11 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
+from staff_console.clock import today_now
 from staff_console.formatting import full_name
 from staff_console.labels import (
     CALL_LABELS,
@@ -43,7 +42,6 @@ from staff_console.web import FormState, Page, get_or_404, page_number, role_req
 blueprint = Blueprint("patients", __name__, url_prefix="/patientinnen")
 staff = role_required("staff", "admin")
 PER_PAGE = 20
-BERLIN = ZoneInfo("Europe/Berlin")
 CONSENT_VERSION = "2024-01"
 
 UNKNOWN_PAIR = (
@@ -167,7 +165,7 @@ def _defaults() -> dict[str, Any]:
         "preferences.travel_mode": "public_transport",
         "preferences.languages": "de",
         "consent.version": CONSENT_VERSION,
-        "consent.given_at": datetime.now(BERLIN).strftime("%Y-%m-%dT%H:%M"),
+        "consent.given_at": today_now().strftime("%Y-%m-%dT%H:%M"),
     }
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
+from staff_console.clock import today_now
 from staff_console.formatting import clock_time as berlin_time
 from staff_console.formatting import full_name
 from staff_console.labels import OUTCOME_LABELS, OUTCOMES
@@ -19,7 +19,6 @@ from staff_console.services import ApiRejected, ServiceUnavailable
 from staff_console.web import FormState, Page, page_number, role_required, services
 
 blueprint = Blueprint("today", __name__)
-BERLIN = ZoneInfo("Europe/Berlin")
 PER_PAGE = 20
 ATTENTION_PER_PAGE = 20
 CRISIS = "crisis_unacknowledged"
@@ -64,11 +63,11 @@ def _number(name: str) -> int:
 
 
 def _filters() -> dict[str, str]:
-    day = request.args.get("date", "").strip() or datetime.now(BERLIN).date().isoformat()
+    day = request.args.get("date", "").strip() or today_now().date().isoformat()
     try:
         date.fromisoformat(day)
     except ValueError:
-        day = datetime.now(BERLIN).date().isoformat()
+        day = today_now().date().isoformat()
     status = request.args.get("status", "scheduled")
     if status not in dict(CALL_STATES) and status != "":
         status = "scheduled"

@@ -342,3 +342,42 @@ def test_an_outage_while_recording_keeps_what_was_typed(console):
     assert response.status_code == 503
     assert "nicht erreichbar" in html and "nicht verloren" in html
     assert 'value="no_show" selected' in html
+
+
+@pytest.fixture
+def console_on_stack_time(keys, clean_accounts):
+    """The console with CONSOLE_FOLLOW_STACK_CLOCK: the day's pages show the stack's time."""
+    import responses as responses_lib
+    from support.console import Console, settings
+
+    from staff_console.app import create_app
+
+    app = create_app(settings(keys, console_follow_stack_clock=True))
+    app.config["TESTING"] = True
+    with responses_lib.RequestsMock(assert_all_requests_are_fired=False) as api:
+        yield Console(app, api, keys)
+    app.extensions["console_engine"].dispose()
+
+
+def test_with_a_simulated_clock_heute_is_the_stacks_day(console_on_stack_time):
+    console = console_on_stack_time
+    console.api.get(
+        url("patient", "/api/clock"), json={"now": "2027-01-11T23:30:00+00:00", "simulated": True}
+    )
+    fake_page(console, calls=[])
+    html = console.client("staff").get("/").get_data(as_text=True)
+    assert "2027-01-12" in html  # 00:30 in Berlin: already the next day
+    listed = [c.request.url for c in console.api.calls if "/api/phone-calls" in c.request.url]
+    assert listed and "date=2027-01-12" in listed[0]
+
+
+def test_without_the_setting_heute_is_todays_date(console):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    fake_page(console, calls=[])
+    console.client("staff").get("/")
+    today = datetime.now(ZoneInfo("Europe/Berlin")).date().isoformat()
+    listed = [c.request.url for c in console.api.calls if "/api/phone-calls" in c.request.url]
+    assert f"date={today}" in listed[0]
+    assert not [c for c in console.api.calls if "/api/clock" in c.request.url]

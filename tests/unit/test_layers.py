@@ -71,8 +71,13 @@ PLANTS = [
         "No service imports another",
     ),
     ("shared/rules.py", "import patient_service", "shared imports no service"),
-    ("simulation/bound.py", "import matching_service.config", "simulation: only shared"),
-    ("simulation/world.py", "import scripts.stack", "simulation: only shared"),
+    ("simulation/bound.py", "import matching_service.config", "simulation's model: only shared"),
+    ("simulation/world.py", "import scripts.stack", "simulation's model: only shared"),
+    (
+        "simulation/driver.py",
+        "import communication_service.store",
+        "simulation's driver: the stack through its public APIs only",
+    ),
 ]
 
 

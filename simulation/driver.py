@@ -28,7 +28,7 @@ from shared.vocabulary import ResponseOutcome
 from simulation import invariants
 from simulation.behaviour import NOBODY, Behaviour, PracticeState
 from simulation.results import SYSTEM, PatientOutcome, StrategyResult
-from simulation.stack_api import CaughtMail, Mailbox, StackApi
+from simulation.stack_api import URLS, CaughtMail, Mailbox, StackApi
 from simulation.workdays import WorkCalendar
 from simulation.world import Patient, World
 
@@ -40,6 +40,7 @@ MORNING, EVENING = 7, 19
 ANSWERS = (7, 30)
 MAX_SEND_ROUNDS = 50
 LOOKUP_THREADS = 6  # read-only look-ups of caught e-mails, side by side
+IDS_PER_QUERY = 100  # patient ids per ?patient_ids= query (the routes take 1 to 100)
 COOLING = timedelta(days=rules.COOLING_PERIOD_DAYS)
 OPEN_REQUEST_STATES = ("proposed", "queued", "contacted", "follow_up_scheduled")
 
@@ -77,7 +78,6 @@ class SystemRun:
         self.behaviour = Behaviour(world)
         self.places = PracticeState()
         self.calendar = WorkCalendar(world.scenario.start, world.scenario.horizon_days)
-        self.service = {"Authorization": f"Bearer {make_token('service', 'simulation')}"}
         self.obs = Observations()
         self.patient_ids: dict[int, int] = {}  # simulation index -> patient id
         self.index_of: dict[int, int] = {}  # patient id -> simulation index
@@ -149,6 +149,7 @@ class SystemRun:
         self.patient_events(day)
         self.api.settle()
         self.run_jobs()
+        self.learn_requests()
         self.read_mail(day)
         if self.calendar.is_working_day(day):
             self.api.set_clock(self.at(day, *ANSWERS))
@@ -243,6 +244,15 @@ class SystemRun:
             if answer_day is not None:
                 self.pending_answers[answer_day].append((practice, request_ids))
 
+    def learn_requests(self) -> None:
+        """Which patient each open request is about (matching, for all patients at once)."""
+        ids = list(self.patient_ids.values())
+        for start in range(0, len(ids), IDS_PER_QUERY):
+            query = ",".join(str(i) for i in ids[start : start + IDS_PER_QUERY])
+            for item in self._service_items("matching", f"/api/open-requests?patient_ids={query}"):
+                for request in item.get("open_requests", []):
+                    self.request_patient[self._request_id(request)] = item["patient_id"]
+
     def _looked_up(
         self, caught: tuple[CaughtMail, int]
     ) -> tuple[int, dict[str, Any], tuple[int, ...]] | None:
@@ -262,6 +272,13 @@ class SystemRun:
             per_patient[patient] += 1
 
     def _email_of(self, mail: CaughtMail, practice: int) -> dict[str, Any] | None:
+        """The e-mail's record: by the id its Message-ID carries (`<...psymatch.<id>@...>`),
+        else found among the practice's e-mails."""
+        email_id = mail.email_id
+        if email_id is not None:
+            row = self.api.call("GET", "communication", f"/api/emails/{email_id}")
+            if row.get("therapist_id") == self.therapist_of[practice]:
+                return row
         therapist_id = self.therapist_of[practice]
         wanted = mail.message_id.strip("<>")
         for item in self.api.pages("communication", f"/api/emails?therapist_id={therapist_id}"):
@@ -395,8 +412,8 @@ class SystemRun:
         matching: dict[int, str] = {}
         communication: dict[int, str] = {}
         ids = [self.patient_ids[i] for i in searching]
-        for start in range(0, len(ids), 50):
-            query = ",".join(str(i) for i in ids[start : start + 50])
+        for start in range(0, len(ids), IDS_PER_QUERY):
+            query = ",".join(str(i) for i in ids[start : start + IDS_PER_QUERY])
             for item in self._service_items("matching", f"/api/open-requests?patient_ids={query}"):
                 for request in item.get("open_requests", []):
                     matching[self._request_id(request)] = "open"
@@ -414,17 +431,13 @@ class SystemRun:
         return int(request["id"] if isinstance(request, dict) else request)
 
     def _service_items(self, service: str, path: str) -> list[dict[str, Any]]:
+        # service tokens live minutes: a fresh one for each call
+        headers = {"Authorization": f"Bearer {make_token('service', 'simulation')}"}
         response = self.api.session.get(
-            self.api_url(service) + path, headers=self.service, timeout=self.api.timeout_s
+            URLS[service] + path, headers=headers, timeout=self.api.timeout_s
         )
         response.raise_for_status()
         return list(response.json()["items"])
-
-    @staticmethod
-    def api_url(service: str) -> str:
-        from simulation.stack_api import URLS
-
-        return URLS[service]
 
     def _with_open_request(self, matching: dict[int, str]) -> set[int]:
         return {self.request_patient[r] for r in matching if r in self.request_patient}

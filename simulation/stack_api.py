@@ -8,6 +8,7 @@ service's `GET /api/pipeline` says `settled`.
 from __future__ import annotations
 
 import email
+import re
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -23,6 +24,7 @@ SERVICES = tuple(URLS)  # patient, therapist, matching, communication, geocoding
 PER_PAGE = 100
 SETTLE_TIMEOUT_S = 120.0
 SETTLE_POLL_S = 0.05
+MESSAGE_ID = re.compile(r"\.psymatch\.(\d+)@")  # communication_service/clients/smtp.py
 
 
 class StackApi(Api):
@@ -84,6 +86,12 @@ class CaughtMail:
     to: str
     subject: str
 
+    @property
+    def email_id(self) -> int | None:
+        """The communication service's e-mail id its Message-ID carries, if any."""
+        found = MESSAGE_ID.search(self.message_id)
+        return int(found.group(1)) if found else None
+
 
 class Mailbox:
     """Reads the catcher's folder: each call of `new()` yields the files not seen before."""
@@ -112,4 +120,4 @@ class Mailbox:
         return mails
 
 
-__all__ = ["ApiError", "CaughtMail", "Mailbox", "SERVICES", "StackApi"]
+__all__ = ["URLS", "ApiError", "CaughtMail", "Mailbox", "SERVICES", "StackApi"]

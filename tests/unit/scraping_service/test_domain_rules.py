@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from scraping_service import domain
-from scraping_service.clients import listing_fields, listings
-from scraping_service.clients.listing_fields import weekday_of
+from scraping_service.clients import listings
+from scraping_service.domain import listing_fields
 from scraping_service.domain.hours import parse_range
+from scraping_service.domain.listing_fields import weekday_of
 
 
 @pytest.mark.parametrize(

@@ -53,15 +53,18 @@ STACK_DATABASE = infra.DATA / "stack-database"  # the database `up` started the 
 
 def service_env(service: str, database: str = "psymatch") -> dict[str, str]:
     env = {"DATABASE_URL": pgbouncer_url(service, database), "PYTHONUNBUFFERED": "1"}
-    # The local stack lets `make simulate` move its clock (PUT /api/clock); production refuses
-    # ALLOW_CLOCK_OVERRIDE, and an operator's own setting wins.
-    env["ALLOW_CLOCK_OVERRIDE"] = os.environ.get("ALLOW_CLOCK_OVERRIDE", "true")
     console_key = CONSOLE_KEYS / console_bootstrap.PUBLIC_KEY
     # The services trust the console's key once `up` made it (processes started without the
     # console, e.g. by the fault tests, refuse console tokens instead of failing to start).
     if not os.environ.get("CONSOLE_JWT_PUBLIC_KEY") and console_key.exists():
         env["CONSOLE_JWT_PUBLIC_KEY_FILE"] = str(console_key)
     return env
+
+
+def clock_env() -> dict[str, str]:
+    """The stack `up` starts lets `make simulate` move its clock (PUT /api/clock); production
+    refuses ALLOW_CLOCK_OVERRIDE, and an operator's own setting wins."""
+    return {"ALLOW_CLOCK_OVERRIDE": os.environ.get("ALLOW_CLOCK_OVERRIDE", "true")}
 
 
 def console_env(database: str = "psymatch") -> dict[str, str]:
@@ -125,10 +128,15 @@ def start_services(database: str = "psymatch", scale: int = 1) -> None:
                     "60",
                     f"{service}.app:create_app()",
                 ]
-                infra.start_process(f"{service}-web{suffix}", web, service_env(service, database))
+                env = {**service_env(service, database), **clock_env()}
+                infra.start_process(f"{service}-web{suffix}", web, env)
             if not _alive(f"{service}-worker{suffix}"):
                 metrics_port = worker_metrics_port(port, instance)
-                env = {**service_env(service, database), "WORKER_METRICS_PORT": str(metrics_port)}
+                env = {
+                    **service_env(service, database),
+                    **clock_env(),
+                    "WORKER_METRICS_PORT": str(metrics_port),
+                }
                 infra.start_process(
                     f"{service}-worker{suffix}", [sys.executable, "-m", f"{service}.worker"], env
                 )

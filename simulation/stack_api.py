@@ -25,6 +25,7 @@ SERVICES = tuple(URLS)  # patient, therapist, matching, communication, geocoding
 PER_PAGE = 100
 SETTLE_TIMEOUT_S = 120.0
 SETTLE_POLL_S = 0.05
+SETTLED_POLLS = 2  # answers in a row, after a first one to compare with
 HEADERS = BytesParser(policy=policy.default)
 MESSAGE_ID = re.compile(r"\.psymatch\.(\d+)@")  # communication_service/clients/smtp.py
 
@@ -42,10 +43,14 @@ class StackApi(Api):
     def settled(self) -> bool:
         """True when no service has unpublished outbox rows or consumer lag (the six asked at
         once)."""
-        answers = self._pool.map(
-            lambda service: self.call("GET", service, "/api/pipeline", admin=True), SERVICES
+        return all(answer["settled"] for answer in self.pipeline())
+
+    def pipeline(self) -> list[dict[str, Any]]:
+        return list(
+            self._pool.map(
+                lambda service: self.call("GET", service, "/api/pipeline", admin=True), SERVICES
+            )
         )
-        return all(answer["settled"] for answer in answers)
 
     @property
     def _pool(self) -> ThreadPoolExecutor:
@@ -54,14 +59,19 @@ class StackApi(Api):
         return self._executor
 
     def settle(self, timeout_s: float = SETTLE_TIMEOUT_S) -> None:
-        """Wait until every service has caught up (twice in a row: an event applied in one
-        service may have just written the outbox row that the next poll sees)."""
-        deadline, in_a_row = time.monotonic() + timeout_s, 0
-        while in_a_row < 2:
-            in_a_row = in_a_row + 1 if self.settled() else 0
+        """Wait until every service has caught up: settled SETTLED_POLLS times in a row with no
+        event applied in between (the local broker reports a partly read batch as read, so
+        "lag 0" alone can come a moment early)."""
+        deadline, in_a_row, last = time.monotonic() + timeout_s, 0, None
+        while in_a_row < SETTLED_POLLS:
+            answers = self.pipeline()
+            applied = [a.get("last_event_applied_at") for a in answers]
+            quiet = all(a["settled"] for a in answers) and applied == last
+            in_a_row = in_a_row + 1 if quiet else 0
+            last = applied
             if time.monotonic() > deadline:
                 raise TimeoutError(f"the stack did not settle within {timeout_s:.0f} s")
-            if in_a_row < 2:
+            if in_a_row < SETTLED_POLLS:
                 time.sleep(SETTLE_POLL_S)
 
     def pages(self, service: str, path: str, **kw: Any) -> Iterator[dict[str, Any]]:

@@ -21,14 +21,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from scripts import generate_data
-from scripts.stack import make_token
 from shared import rules
 from shared.patient_vocabulary import PatientStatus
 from shared.vocabulary import ResponseOutcome
-from simulation import invariants
+from simulation import checks, invariants
 from simulation.behaviour import NOBODY, Behaviour, PracticeState
 from simulation.results import SYSTEM, PatientOutcome, StrategyResult
-from simulation.stack_api import URLS, CaughtMail, Mailbox, StackApi
+from simulation.stack_api import CaughtMail, Mailbox, StackApi
 from simulation.workdays import WorkCalendar
 from simulation.world import Patient, World
 
@@ -40,7 +39,6 @@ MORNING, EVENING = 7, 19
 ANSWERS = (7, 30)
 MAX_SEND_ROUNDS = 50
 LOOKUP_THREADS = 6  # read-only look-ups of caught e-mails, side by side
-IDS_PER_QUERY = 100  # patient ids per ?patient_ids= query (the routes take 1 to 100)
 COOLING = timedelta(days=rules.COOLING_PERIOD_DAYS)
 OPEN_REQUEST_STATES = ("proposed", "queued", "contacted", "follow_up_scheduled")
 
@@ -247,11 +245,7 @@ class SystemRun:
     def learn_requests(self) -> None:
         """Which patient each open request is about (matching, for all patients at once)."""
         ids = list(self.patient_ids.values())
-        for start in range(0, len(ids), IDS_PER_QUERY):
-            query = ",".join(str(i) for i in ids[start : start + IDS_PER_QUERY])
-            for item in self._service_items("matching", f"/api/open-requests?patient_ids={query}"):
-                for request in item.get("open_requests", []):
-                    self.request_patient[self._request_id(request)] = item["patient_id"]
+        self.request_patient.update(checks.open_requests(self.api, "matching", ids))
 
     def _looked_up(
         self, caught: tuple[CaughtMail, int]
@@ -376,78 +370,7 @@ class SystemRun:
 
     def breaches(self) -> dict[str, list[invariants.Violation]]:
         found = invariants.check_log(self.obs.log)
-        searching = self._searching()
-        matching, communication = self._open_requests(list(self.patient_ids))
-        found["request_disagreement"] = invariants.requests_disagree(matching, communication)
-        with_request = {self.index_of[pid] for pid in self._with_open_request(matching)}
-        lonely = [i for i in searching if i not in with_request]
-        found["searching_without_request"] = invariants.searching_without_request(
-            searching, with_request, self._with_candidate(lonely)
-        )
-        found["acceptance_placement"] = invariants.acceptance_without_one_placement(
-            dict(self.obs.acceptances), self._placements()
-        )
-        return found
-
-    def _placements(self) -> dict[int, int]:
-        """Accepted requests per patient in matching: each is one placement."""
-        found: dict[int, int] = defaultdict(int)
-        for request in self.api.pages("matching", "/api/placement-requests?status=accepted"):
-            index = self.index_of.get(request["patient_id"])
-            if index is not None:
-                found[index] += 1
-        return dict(found)
-
-    def _searching(self) -> list[int]:
-        found = []
-        for patient in self.api.pages("patient", "/api/patients?status=searching"):
-            index = self.index_of.get(patient["id"])
-            if index is not None:
-                found.append(index)
-        return found
-
-    def _open_requests(self, searching: list[int]) -> tuple[dict[int, str], dict[int, str]]:
-        """Per request of the given patients: open or closed, as matching and as
-        communication know it (every request either names is known to both)."""
-        matching: dict[int, str] = {}
-        communication: dict[int, str] = {}
-        ids = [self.patient_ids[i] for i in searching]
-        for start in range(0, len(ids), IDS_PER_QUERY):
-            query = ",".join(str(i) for i in ids[start : start + IDS_PER_QUERY])
-            for item in self._service_items("matching", f"/api/open-requests?patient_ids={query}"):
-                for request in item.get("open_requests", []):
-                    matching[self._request_id(request)] = "open"
-                    self.request_patient[self._request_id(request)] = item["patient_id"]
-            for item in self._service_items(
-                "communication", f"/api/open-contacts?patient_ids={query}"
-            ):
-                for request in item.get("open_requests", []):
-                    communication[self._request_id(request)] = "open"
-                    self.request_patient[self._request_id(request)] = item["patient_id"]
-        return matching, communication
-
-    @staticmethod
-    def _request_id(request: Any) -> int:
-        return int(request["id"] if isinstance(request, dict) else request)
-
-    def _service_items(self, service: str, path: str) -> list[dict[str, Any]]:
-        # service tokens live minutes: a fresh one for each call
-        headers = {"Authorization": f"Bearer {make_token('service', 'simulation')}"}
-        response = self.api.session.get(
-            URLS[service] + path, headers=headers, timeout=self.api.timeout_s
-        )
-        response.raise_for_status()
-        return list(response.json()["items"])
-
-    def _with_open_request(self, matching: dict[int, str]) -> set[int]:
-        return {self.request_patient[r] for r in matching if r in self.request_patient}
-
-    def _with_candidate(self, patients: list[int]) -> set[int]:
-        found = set()
-        for index in patients:
-            path = f"/api/patients/{self.patient_ids[index]}/candidates?limit=1"
-            if self.api.call("GET", "matching", path)["items"]:
-                found.add(index)
+        found.update(checks.state_breaches(self.api, self.patient_ids, dict(self.obs.acceptances)))
         return found
 
     # -- results ----------------------------------------------------------------------------

@@ -20,11 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from scripts.api_client import URLS, Api, ApiError
+from scripts.stack import make_token
 
 SERVICES = tuple(URLS)  # patient, therapist, matching, communication, geocoding, scraping
 PER_PAGE = 100
 SETTLE_TIMEOUT_S = 120.0
 SETTLE_POLL_S = 0.05
+IDS_PER_QUERY = 100  # patient ids per ?patient_ids= query (the routes take 1 to 100)
 SETTLED_POLLS = 2  # answers in a row, after a first one to compare with
 HEADERS = BytesParser(policy=policy.default)
 MESSAGE_ID = re.compile(r"\.psymatch\.(\d+)@")  # communication_service/clients/smtp.py
@@ -84,6 +86,24 @@ class StackApi(Api):
             if page * PER_PAGE >= body["total"]:
                 return
             page += 1
+
+    def per_patient(self, service: str, route: str, patient_ids: list[int]) -> Iterator[Any]:
+        """The items of a `?patient_ids=` route (role service) for any number of patients,
+        IDS_PER_QUERY at a time."""
+        for start in range(0, len(patient_ids), IDS_PER_QUERY):
+            query = ",".join(str(i) for i in patient_ids[start : start + IDS_PER_QUERY])
+            # service tokens live minutes: a fresh one for each call
+            headers = {"Authorization": f"Bearer {make_token('service', 'simulation')}"}
+            response = self.session.get(
+                f"{URLS[service]}{route}?patient_ids={query}",
+                headers=headers,
+                timeout=self.timeout_s,
+            )
+            if response.status_code != 200:
+                raise ApiError(
+                    f"GET {service}{route} -> {response.status_code}: {response.text[:500]}"
+                )
+            yield from response.json()["items"]
 
     def job_result(self, service: str, name: str) -> dict[str, Any]:
         return self.job(service, name)["result"] or {}

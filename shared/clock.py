@@ -142,6 +142,17 @@ class OverridableClock:
         self._local.as_of = ensure_aware(as_of) if as_of else None
 
 
+def follow(clock: Clock) -> None:
+    """Read the stack clock's row again on the next question (nothing without a stack clock).
+
+    Called when a request, an event or a job run starts, so whatever starts after a
+    `PUT /api/clock` has returned sees the new instant; the half-second cache only serves the
+    questions within one piece of work."""
+    stack = clock.stack if isinstance(clock, OverridableClock) else clock
+    if isinstance(stack, StackClock):
+        stack.forget()
+
+
 def clock_view(clock: OverridableClock) -> dict[str, str | bool]:
     """What `GET /api/clock` and a worker's `GET /clock` answer: the time, and whether it is
     the stack's simulated one."""

@@ -23,7 +23,7 @@ from prometheus_client import Counter
 from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from shared.clock import Clock
+from shared.clock import Clock, follow
 from shared.correlation import correlated, current_correlation_id, current_request_id
 from shared.unit_of_work import UnitOfWork
 
@@ -120,6 +120,7 @@ class JobRunner:
             session.close()
 
     def run(self, job: Job, trigger: str, as_of: datetime | None = None) -> dict[str, Any]:
+        follow(self._clock)
         now = as_of or self._clock.now()
         self.mark_interrupted()
         # Events of one run share a correlation id (the request's, when run over HTTP).

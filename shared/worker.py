@@ -20,10 +20,12 @@ from http.server import ThreadingHTTPServer
 from typing import Any
 
 from prometheus_client.exposition import MetricsHandler
+from sqlalchemy.orm import Session
 
-from shared.clock import OverridableClock, clock_view
+from shared.clock import OverridableClock, clock_view, follow
 from shared.context import ServiceContext
 from shared.db import ping
+from shared.events.envelope import Envelope
 from shared.http.observability import configure_logging
 from shared.jobs import JobRunner, JobScheduler
 from shared.kafka.consumer import EventConsumer, Handler
@@ -195,7 +197,7 @@ def build_loops(
             bootstrap_servers=s.kafka_bootstrap_servers,
             group_id=s.consumer_group,
             topics=s.consumed_topics,
-            handlers=handlers,
+            handlers={name: following_clock(ctx.clock, h) for name, h in handlers.items()},
             session_factory=ctx.session_factory,
             processed_table=ctx.tables["processed_events"],
             dlq_producer=producer,
@@ -209,6 +211,16 @@ def build_loops(
         runner = JobRunner(s.service_name, ctx.session_factory, ctx.tables["job_runs"], ctx.clock)
         loops.append(("jobs", lambda: JobScheduler(ctx.jobs, runner).run(stop)))
     return loops, producer
+
+
+def following_clock(clock: OverridableClock, handler: Handler) -> Handler:
+    """`handler` that first makes the stack clock be read again (`shared.clock.follow`)."""
+
+    def handle(session: Session, envelope: Envelope) -> None:
+        follow(clock)
+        handler(session, envelope)
+
+    return handle
 
 
 def _log_thread_exception(args: threading.ExceptHookArgs) -> None:

@@ -10,6 +10,7 @@ from flask_restful import Api, Resource
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from shared.audit import audit_writer
+from shared.clock import follow
 from shared.config import BaseServiceSettings
 from shared.context import ServiceContext
 from shared.http.audit import install_audit_trail
@@ -67,6 +68,7 @@ def create_service_app(
     app.extensions["health"] = HealthChecks(ctx)
     app.extensions["pipeline"] = Pipeline(ctx)
     app.extensions["clock_peers"] = ClockPeers(settings)
+    app.before_request(lambda: follow(ctx.clock))  # a PUT /api/clock that returned holds here
     install_request_hooks(app, settings.service_name)
     install_rate_limit(app, settings, public_limits)
     install_cors(app, settings)

@@ -166,3 +166,22 @@ def test_a_scheduled_run_whose_process_died_does_not_hold_back_the_next_one(clea
     clock.advance(seconds=5)
     job = Job("matching-round", lambda now: {}, 3600)
     assert isinstance(runner.run_if_due(job), dict)
+
+
+def test_a_run_reads_the_stack_clock_again_when_it_starts(clean_scratch):
+    """A job started right after another process moved the stack clock runs at the new time."""
+    from support.fakes import FakeStackClockStore
+
+    from shared.clock import OverridableClock, StackClock
+
+    later = datetime(2027, 1, 4, 18, 0, tzinfo=UTC)
+    store = FakeStackClockStore(NOW)
+    clock = OverridableClock(StackClock(store, FakeClock(NOW)))
+    assert clock.now() == NOW  # cached for half a second
+    store.simulated = later  # PUT /api/clock in another process
+    jobs = JobRunner(
+        SERVICE, clean_scratch.session_factory, clean_scratch.tables["job_runs"], clock
+    )
+    seen = []
+    jobs.run(Job("seen", seen.append, 60), "http")
+    assert seen == [later]

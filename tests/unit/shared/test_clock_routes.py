@@ -239,6 +239,14 @@ def test_the_local_copy_moves_forward_only():
     assert cleared.json == {"now": T0.isoformat(), "simulated": False, "service": SELF}
 
 
+def test_a_request_after_another_process_moved_the_clock_sees_the_new_time():
+    client, store = build(store=FakeStore(LATER))
+    assert client.get("/api/clock", headers=auth("staff")).get_json()["now"] == LATER.isoformat()
+    store.simulated = LATER + timedelta(hours=11)  # written by another gunicorn worker
+    answer = client.get("/api/clock", headers=auth("staff")).get_json()
+    assert answer["now"] == (LATER + timedelta(hours=11)).isoformat()
+
+
 def test_the_routes_are_documented():
     client, _ = build()
     paths = client.get("/openapi.json").json["paths"]

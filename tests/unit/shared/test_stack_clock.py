@@ -6,7 +6,14 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import MetaData, create_engine
 from support.fakes import FakeStackClockStore as FakeStore
 
-from shared.clock import FakeClock, OverridableClock, StackClock, SystemClock, clock_view
+from shared.clock import (
+    FakeClock,
+    OverridableClock,
+    StackClock,
+    SystemClock,
+    clock_view,
+    follow,
+)
 from shared.config import BaseServiceSettings
 from shared.context import base_clock
 from shared.db import infrastructure_tables
@@ -61,6 +68,20 @@ def test_a_failed_read_keeps_the_last_instant_and_is_retried_after_the_ttl():
     assert clock.now() == LATER  # the failed read counts: no new read within the ttl
     monotonic.at += 0.5
     assert clock.now() == LATER + timedelta(days=1)
+
+
+def test_follow_makes_the_next_question_read_the_row_again():
+    """A request, an event or a job run starts with `follow`: what starts after another process
+    moved the clock sees the new instant at once, not half a second later."""
+    store, monotonic = FakeStore(), FakeMonotonic()
+    clock = OverridableClock(stack(store, monotonic))
+    assert clock.now() == T0
+    store.simulated = LATER  # PUT /api/clock in another process
+    assert clock.now() == T0  # within the ttl: cached
+    follow(clock)
+    assert clock.now() == LATER
+    assert store.reads == 2
+    follow(FakeClock(T0))  # without a stack clock: nothing to do
 
 
 def test_advance_only_moves_forward_and_is_seen_at_once_by_its_own_process():

@@ -174,3 +174,21 @@ def test_the_metrics_port_answers_the_workers_clock(ready_server):
     later = datetime(2027, 1, 4, 8, 0, tzinfo=UTC)
     stack.advance(later)
     assert get(f"{base}/clock") == (200, {"now": later.isoformat(), "simulated": True})
+
+
+def test_every_event_is_handled_after_reading_the_stack_clock_again():
+    from datetime import UTC, datetime
+
+    from support.fakes import FakeStackClockStore
+
+    from shared.clock import FakeClock, OverridableClock, StackClock
+    from shared.worker import following_clock
+
+    before, later = datetime(2027, 1, 4, 6, 0, tzinfo=UTC), datetime(2027, 1, 4, 18, 0, tzinfo=UTC)
+    store = FakeStackClockStore(before)
+    clock = OverridableClock(StackClock(store, FakeClock(before)))
+    assert clock.now() == before
+    store.simulated = later  # PUT /api/clock in the web process
+    seen = []
+    following_clock(clock, lambda session, envelope: seen.append(clock.now()))(None, None)
+    assert seen == [later]

@@ -8,9 +8,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from communication_service.api.schemas.common import MAX_ID, OutcomeIn, storable
+from communication_service.api.schemas.common import MAX_ID, OutcomeIn
 from communication_service.domain.calls import CallPurpose, CallState
 from shared.http.pagination import PageQuery
+from shared.text import storable
 
 
 class CallListQuery(PageQuery):

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.vocabulary import ResponseOutcome
 
 MAX_ID = 2**63 - 1
 Id = Field(ge=1, le=MAX_ID)
-
-
-def storable(value: Any) -> Any:
-    """Reject text PostgreSQL cannot store (NUL bytes, lone surrogates)."""
-    if isinstance(value, str):
-        if "\x00" in value:
-            raise ValueError("must not contain NUL characters")
-        value.encode("utf-8")
-    return value
 
 
 class OutcomeIn(BaseModel):

@@ -7,8 +7,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from communication_service.api.schemas.common import MAX_ID, OutcomeIn, storable
+from communication_service.api.schemas.common import MAX_ID, OutcomeIn
 from communication_service.domain.responses import OutcomeEffect
+from shared.text import storable
 from shared.vocabulary import Channel, ResponseOutcome
 
 

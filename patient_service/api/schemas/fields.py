@@ -11,17 +11,7 @@ from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field
 
 from patient_service.domain.symptoms import is_valid_icd10
 from shared import weekly_windows
-
-
-def _storable(value: str) -> str:
-    """PostgreSQL text takes no NUL characters and only valid UTF-8 (no lone surrogates)."""
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise ValueError("must be valid Unicode text") from exc
-    return value
+from shared.text import StorableText, storable
 
 
 def _utc(value: datetime) -> datetime:
@@ -40,7 +30,7 @@ def _require_text(value: Any) -> Any:
 
 
 def _email(value: str) -> str:
-    _storable(value)
+    storable(value)
     try:
         return validate_email(value, check_deliverability=False).normalized
     except EmailNotValidError as exc:
@@ -48,7 +38,7 @@ def _email(value: str) -> str:
 
 
 def _phone(value: str) -> str:
-    _storable(value)
+    storable(value)
     try:
         number = phonenumbers.parse(value, "DE")
     except phonenumbers.NumberParseException as exc:
@@ -73,7 +63,7 @@ def _windows(value: Any) -> dict[str, list[str]]:
 
 
 def _stripped(value: str) -> str:
-    stripped = _storable(value).strip()
+    stripped = storable(value).strip()
     if not stripped:
         raise ValueError("must not be blank")
     return stripped
@@ -81,7 +71,7 @@ def _stripped(value: str) -> str:
 
 IsoDate = Annotated[date, BeforeValidator(_require_text)]
 IsoDateTime = Annotated[AwareDatetime, BeforeValidator(_require_text), AfterValidator(_utc)]
-PlainText = Annotated[str, AfterValidator(_storable)]
+PlainText = StorableText
 Text = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_stripped)]
 LongText = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_stripped)]
 Email = Annotated[str, Field(max_length=254, description="e-mail address"), AfterValidator(_email)]

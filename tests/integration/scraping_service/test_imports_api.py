@@ -194,6 +194,11 @@ def test_the_live_stop_switch_is_set_and_read_by_admins(client, admin, staff):
     resumed = client.put("/api/live/stop", json={"stopped": False}, headers=admin).get_json()
     assert resumed["stopped"] is False and resumed["enabled"] is False
     assert client.put("/api/live/stop", json={"stopped": "x"}, headers=admin).status_code == 400
+    # text PostgreSQL cannot store is the caller's error, not a 500
+    nul = client.put("/api/live/stop", json={"stopped": True, "reason": "a\x00b"}, headers=admin)
+    assert nul.status_code == 400
+    assert client.get("/api/live", headers=admin).get_json()["stopped"] is False
+    assert client.post("/api/imports?area=a%00b", json={}, headers=admin).status_code == 400
 
 
 def test_imports_take_larger_uploads_than_other_routes_with_a_clear_413(make_app, admin, tag):

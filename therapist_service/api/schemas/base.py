@@ -7,19 +7,8 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from shared.events.therapist import OfferItem
+from shared.text import storable
 from therapist_service.domain.contacts import normalise_email, normalise_website, to_e164
-
-
-def check_storable(value: Any) -> Any:
-    """Reject strings PostgreSQL cannot store (NUL bytes, lone surrogates)."""
-    if isinstance(value, str):
-        if "\x00" in value:
-            raise ValueError("must not contain NUL characters")
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            raise ValueError("must be valid UTF-8 text") from exc
-    return value
 
 
 class OfferIn(OfferItem):
@@ -36,7 +25,7 @@ class Input(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _storable(cls, value: Any) -> Any:
-        return check_storable(value)
+        return storable(value)
 
 
 Phone = Annotated[str, Field(max_length=40), AfterValidator(to_e164)]

@@ -8,8 +8,8 @@ from pydantic import ConfigDict, Field, model_validator
 
 from shared.events.therapist import LanguageCode
 from shared.http.pagination import PageQuery
+from shared.text import storable
 from shared.vocabulary import AgeGroup, Capacity, Procedure, Setting, TherapistStatus
-from therapist_service.api.schemas.base import check_storable
 from therapist_service.domain.search import Filters, Near
 
 DEFAULT_RADIUS_KM = 25.0
@@ -44,7 +44,7 @@ class TherapistListQuery(PageQuery):
     def _storable(cls, data: Any) -> Any:
         if isinstance(data, dict):
             for value in data.values():
-                check_storable(value)
+                storable(value)
         return data
 
     @model_validator(mode="after")

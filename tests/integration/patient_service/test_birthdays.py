@@ -8,12 +8,24 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from integration.patient_service.conftest import SECRET
+from sqlalchemy import text
 
 from patient_service.domain.dates import birthdays_on
 from shared.http.auth import issue_token
 
 ADMIN = {"Authorization": f"Bearer {issue_token(SECRET, 'admin-eva', 'admin')}"}
 BIRTHDAY = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)  # 07:00 in Berlin
+
+
+def born_on_2_march(app, ids: bool = False):
+    """The searching or paused patients born on a 2 March (their count, or their ids)."""
+    query = text(
+        "SELECT id FROM patient_service.patients WHERE status IN ('searching', 'paused') "
+        "AND EXTRACT(MONTH FROM birth_date) = 3 AND EXTRACT(DAY FROM birth_date) = 2"
+    )
+    with app.extensions["psymatch"].engine.connect() as conn:
+        found = list(conn.execute(query).scalars())
+    return found if ids else len(found)
 
 
 def updates_of(outbox, app, patient_id: int) -> list[dict]:
@@ -30,11 +42,14 @@ def test_a_searching_patient_turning_18_is_announced_with_the_new_age(
             f"/api/patients/{patient['id']}/status", json={"status": "searching"}, headers=auth
         )
     clock.set(BIRTHDAY)
+    # other tests of the session leave patients behind; those born on 2 March count too
+    before = born_on_2_march(app)
 
     ran = client.post("/api/jobs/announce-birthdays/run", json={}, headers=ADMIN)
 
     assert ran.status_code == 200, ran.get_json()
-    assert ran.get_json()["result"] == {"announced": 1}
+    assert ran.get_json()["result"] == {"announced": before}
+    assert turning["id"] in born_on_2_march(app, ids=True)
     [announced] = updates_of(outbox, app, turning["id"])
     assert announced["payload"]["age"] == 18
     assert announced["payload"]["changed_fields"] == ["age"]

@@ -2,15 +2,17 @@
 all six services at once, return to real time.
 
 `PUT /api/clock` (admin) on any service checks the new instant, writes it to the five peers
-(`PUT /api/clock/local`, service token) and then to its own schema; a peer that fails makes it a
+at once (`PUT /api/clock/local`, service token) and then to its own schema; a peer that fails makes it a
 503 naming that peer, and the own row stays as it was, so the same PUT again finishes the job.
-Every process reads its own schema's row at most every half second (`shared.clock.StackClock`).
+Every process reads its own schema's row again when a request, an event or a job run starts, and
+otherwise at most every half second (`shared.clock.StackClock`, `shared.clock.follow`).
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -79,21 +81,23 @@ class ClockPeers:
         }
 
     def call(self, method: str, body: dict[str, Any] | None) -> tuple[list[str], dict[str, str]]:
-        """(peers that applied it, peer → why it failed)."""
-        applied: list[str] = []
-        failed: dict[str, str] = {}
-        for name, url in self.urls.items():
-            headers = {"Authorization": f"Bearer {self._token()}"}
-            try:
-                response = self._send(method, url + LOCAL_PATH, body, headers)
-            except requests.RequestException as exc:
-                failed[name] = type(exc).__name__
-                continue
-            if response.status_code == 200:
-                applied.append(name)
-            else:
-                failed[name] = f"HTTP {response.status_code}{_code(response)}"
+        """(peers that applied it, peer → why it failed); the five are asked at once."""
+        with ThreadPoolExecutor(len(self.urls) or 1, thread_name_prefix="clock-peer") as pool:
+            answers = list(pool.map(lambda url: self._one(method, url, body), self.urls.values()))
+        applied = [name for name, why in zip(self.urls, answers, strict=True) if why is None]
+        failed = {name: why for name, why in zip(self.urls, answers, strict=True) if why}
         return applied, failed
+
+    def _one(self, method: str, url: str, body: dict[str, Any] | None) -> str | None:
+        """None when the peer applied it, else why not."""
+        headers = {"Authorization": f"Bearer {self._token()}"}
+        try:
+            response = self._send(method, url + LOCAL_PATH, body, headers)
+        except requests.RequestException as exc:
+            return type(exc).__name__
+        if response.status_code == 200:
+            return None
+        return f"HTTP {response.status_code}{_code(response)}"
 
 
 def _code(response: requests.Response) -> str:

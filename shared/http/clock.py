@@ -1,9 +1,10 @@
 """The stack-wide simulated clock (only with ALLOW_CLOCK_OVERRIDE): read it, move it forward on
 all six services at once, return to real time.
 
-`PUT /api/clock` (admin) on any service checks the new instant, writes it to the five peers
-at once (`PUT /api/clock/local`, service token) and then to its own schema; a peer that fails makes it a
-503 naming that peer, and the own row stays as it was, so the same PUT again finishes the job.
+`PUT /api/clock` (admin) on any service checks the new instant, writes it to the five peers at
+once (`PUT /api/clock/local`, service token) and then to its own schema; a peer that fails makes
+it a 503 naming that peer, and the own row stays as it was, so the same PUT again finishes the
+job.
 Every process reads its own schema's row again when a request, an event or a job run starts, and
 otherwise at most every half second (`shared.clock.StackClock`, `shared.clock.follow`).
 """

@@ -17,6 +17,7 @@ from communication_service.domain.outreach import OutreachRules
 from communication_service.domain.slots import SlotRules
 from shared import rules
 from shared.config import BaseServiceSettings, local_url, weak_secret_reason
+from shared.vocabulary import CoolingAfter
 from shared.weekly_windows import parse
 
 DEV_ANSWER_LINK_SECRET = "dev-only-insecure-answer-link-secret"  # noqa: S105 - refused in production
@@ -30,6 +31,8 @@ class Settings(BaseServiceSettings):
     min_days_between_emails: int = Field(default=rules.MIN_DAYS_BETWEEN_EMAILS, ge=1)
     max_patients_per_email: int = Field(default=rules.MAX_PATIENTS_PER_EMAIL, ge=1)
     cooling_period_days: int = Field(default=rules.COOLING_PERIOD_DAYS, ge=0)
+    # which answers start it (matching reads the same setting)
+    cooling_after: CoolingAfter = CoolingAfter(rules.COOLING_AFTER)
     max_send_attempts: int = Field(default=rules.MAX_SEND_ATTEMPTS, ge=1)
     send_backoff_base_s: float = 60.0
     send_backoff_max_s: float = 3600.0
@@ -141,6 +144,7 @@ class Settings(BaseServiceSettings):
             self.max_patients_per_email,
             self.cooling_period_days,
             self.limit_outreach_per_practice,
+            self.cooling_after,
         )
 
     def retry_rules(self) -> RetryRules:

@@ -8,6 +8,7 @@ from matching_service.domain.profiles import Rules, Weights
 from matching_service.domain.ranking import PatientOrder
 from shared import rules
 from shared.travel_settings import TravelSettings
+from shared.vocabulary import CoolingAfter
 
 
 class Settings(TravelSettings):
@@ -24,6 +25,8 @@ class Settings(TravelSettings):
         default=rules.MAX_OPEN_REQUESTS_PER_PATIENT, ge=1, le=100
     )
     cooling_period_days: int = Field(default=rules.COOLING_PERIOD_DAYS, ge=0)
+    # which answers start it (communication reads the same setting)
+    cooling_after: CoolingAfter = CoolingAfter(rules.COOLING_AFTER)
     request_expiry_days: int = Field(default=rules.REQUEST_EXPIRY_DAYS, ge=1)
     capacity_fresh_days: int = Field(default=rules.CAPACITY_FRESH_DAYS, ge=0)
     min_overlap_minutes: int = Field(default=rules.MIN_AVAILABILITY_OVERLAP_MINUTES, ge=0)
@@ -56,6 +59,7 @@ class Settings(TravelSettings):
         return Rules(
             max_open_requests_per_patient=self.max_open_requests_per_patient,
             cooling_period_days=self.cooling_period_days,
+            cooling_after=self.cooling_after.value,
             request_expiry_days=self.request_expiry_days,
             capacity_fresh_days=self.capacity_fresh_days,
             min_overlap_minutes=self.min_overlap_minutes,

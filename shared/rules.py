@@ -12,6 +12,9 @@ MAX_PATIENTS_PER_EMAIL = 5
 FOLLOW_UP_AFTER_DAYS = 7
 MAX_CALL_ATTEMPTS = 3
 COOLING_PERIOD_DAYS = 28
+# Which answers start it: "any_answer" (docs/domain.md) or "not_after_acceptance"
+# (shared.vocabulary.CoolingAfter).
+COOLING_AFTER = "any_answer"
 REQUEST_EXPIRY_DAYS = 28
 CAPACITY_FRESH_DAYS = 30
 MIN_AVAILABILITY_OVERLAP_MINUTES = 60

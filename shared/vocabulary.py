@@ -67,6 +67,22 @@ class ResponseOutcome(StrEnum):
     NO_SHOW = "no_show"
 
 
+class CoolingAfter(StrEnum):
+    """Which answers start a practice's cooling period (setting `COOLING_AFTER`): every answer
+    (the rule of docs/domain.md), or every answer except one that accepts a patient (the
+    alternative the simulation reports beside it: a practice that had a place may have more)."""
+
+    ANY_ANSWER = "any_answer"
+    NOT_AFTER_ACCEPTANCE = "not_after_acceptance"
+
+
+def answer_starts_cooling(outcomes: list[str], after: CoolingAfter) -> bool:
+    """Whether an answer with these outcomes (one per patient) starts a cooling period."""
+    if after is CoolingAfter.NOT_AFTER_ACCEPTANCE:
+        return ResponseOutcome.ACCEPTED not in outcomes
+    return True
+
+
 class CancelReason(StrEnum):
     """Why matching cancelled an open placement request (`placement_request_cancelled.reason`;
     consumers treat a reason they do not know as a plain cancellation)."""

@@ -35,7 +35,8 @@ def simulate(
     """Run `scenario` through the running stack; the run and every day's invariant counts."""
     world = build_world(scenario)
     api = StackApi(staff_count=4, subject=f"simulation-{strategy}")
-    run = SystemRun(api, world, Mailbox(mail_dir), progress, strategy)
+    cooling = strategies.cooling_after(strategy)
+    run = SystemRun(api, world, Mailbox(mail_dir), progress, strategy, cooling)
     run.set_up()
     progress(f"{strategy}: {len(world.practices)} practices imported, {scenario.horizon_days} days")
     return run, run.run()
@@ -52,12 +53,12 @@ def totals(daily: list[dict[str, int]]) -> dict[str, int]:
 
 
 def simulate_all(scenario: Scenario, mail_dir: Path, out: Path, progress: Callable[[str], None]):
-    """Both system strategies, each on its own scratch stack, then the stack-free strategy,
+    """The system strategies, each on its own scratch stack, then the stack-free strategy,
     the bound and the report; the stack comes back on its database at the end."""
     original = strategies.current_database()
     results, violations = [], {}
     try:
-        for name in (strategies.SYSTEM, strategies.FIFO_NEAREST):
+        for name in strategies.ON_STACK:
             with strategies.stack_for(name):
                 run, daily = simulate(scenario, mail_dir, progress, name)
             results.append(run.result())

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from scripts import generate_data
 from shared import rules
 from shared.patient_vocabulary import PatientStatus
-from shared.vocabulary import ResponseOutcome
+from shared.vocabulary import CoolingAfter, ResponseOutcome, answer_starts_cooling
 from simulation import checks, invariants
 from simulation.behaviour import NOBODY, Behaviour, PracticeState
 from simulation.results import SYSTEM, PatientOutcome, StrategyResult
@@ -70,9 +70,10 @@ class SystemRun:
         mailbox: Mailbox,
         progress: Callable[[str], None] = print,
         strategy: str = SYSTEM,
+        cooling_after: CoolingAfter = CoolingAfter.ANY_ANSWER,
     ) -> None:
         self.api, self.world, self.mailbox, self.progress = api, world, mailbox, progress
-        self.strategy = strategy
+        self.strategy, self.cooling_after = strategy, cooling_after
         self.behaviour = Behaviour(world)
         self.places = PracticeState()
         self.calendar = WorkCalendar(world.scenario.start, world.scenario.horizon_days)
@@ -306,8 +307,10 @@ class SystemRun:
         return {"placement_request_id": request_id, "outcome": str(outcome)}
 
     def _answered(self, practice: int, now: datetime, outcomes: list[dict[str, Any]]) -> None:
-        """Any answer starts the practice's cooling period; acceptances are counted."""
-        self.obs.log.cooling.append(invariants.CoolingWindow(practice, now, now + COOLING))
+        """An answer starts the practice's cooling period (under the stack's COOLING_AFTER:
+        any answer by default); acceptances are counted."""
+        if answer_starts_cooling([o["outcome"] for o in outcomes], self.cooling_after):
+            self.obs.log.cooling.append(invariants.CoolingWindow(practice, now, now + COOLING))
         for outcome in outcomes:
             if outcome["outcome"] == ResponseOutcome.ACCEPTED:
                 patient = self.index_of[self.request_patient[outcome["placement_request_id"]]]

@@ -17,6 +17,8 @@ WINDOW_DAYS = 28  # "per 4 weeks"
 # The strategies' names (the report's rows and the targets find them by these).
 SYSTEM = "psymatch"
 FIFO_NEAREST = "FIFO-nearest"
+# the system with the alternative cooling rule (COOLING_AFTER=not_after_acceptance)
+SYSTEM_WARM = "psymatch, no cooling after acceptance"
 PATIENTS_ALONE = "patients alone"
 UPPER_BOUND = "upper bound"
 

@@ -2,8 +2,11 @@
 
 "psymatch" is the system with its defaults. "FIFO-nearest" is the same system with a ranking
 setting instead of a code fork: patients in arrival order (PATIENT_ORDER=arrival) and
-therapists by distance only (WEIGHT_DISTANCE=1, every other weight 0). "patients alone" needs
-no stack (simulation/patients_alone.py).
+therapists by distance only (WEIGHT_DISTANCE=1, every other weight 0). "psymatch, no cooling
+after acceptance" is the system with the alternative cooling rule
+(COOLING_AFTER=not_after_acceptance: an answer that accepts a patient starts no cooling
+period), reported beside the rule of docs/domain.md; changing the default is a separate
+decision. "patients alone" needs no stack (simulation/patients_alone.py).
 
 Each strategy runs on a scratch database of its own (the clock only moves forward, and a
 measurement must not meet the demo's patients): the six services are restarted on it with the
@@ -19,7 +22,8 @@ from contextlib import contextmanager
 
 from scripts.api_client import stack_command
 from scripts.stack import STACK_DATABASE
-from simulation.results import FIFO_NEAREST, SYSTEM
+from shared.vocabulary import CoolingAfter
+from simulation.results import FIFO_NEAREST, SYSTEM, SYSTEM_WARM
 
 SIMULATION_DATABASE = "psymatch_simulation"
 SETTINGS: dict[str, dict[str, str]] = {
@@ -31,7 +35,9 @@ SETTINGS: dict[str, dict[str, str]] = {
         "WEIGHT_RESPONSE_RATE": "0",
         "WEIGHT_AVAILABILITY": "0",
     },
+    SYSTEM_WARM: {"COOLING_AFTER": CoolingAfter.NOT_AFTER_ACCEPTANCE.value},
 }
+ON_STACK = (SYSTEM, FIFO_NEAREST, SYSTEM_WARM)  # the strategies run through the stack, in order
 # every strategy's stack: the simulated clock allowed, no job schedules of its own, and no
 # write limit per real minute (a simulated office day passes in seconds)
 COMMON = {"ALLOW_CLOCK_OVERRIDE": "true", "JOBS_ENABLED": "false", "RATE_LIMIT_ENABLED": "false"}
@@ -39,6 +45,11 @@ COMMON = {"ALLOW_CLOCK_OVERRIDE": "true", "JOBS_ENABLED": "false", "RATE_LIMIT_E
 
 def environment(strategy: str) -> dict[str, str]:
     return {**COMMON, **SETTINGS[strategy]}
+
+
+def cooling_after(strategy: str) -> CoolingAfter:
+    """The cooling rule the strategy's stack runs with (the driver logs cooling the same way)."""
+    return CoolingAfter(SETTINGS[strategy].get("COOLING_AFTER", CoolingAfter.ANY_ANSWER))
 
 
 def current_database() -> str:

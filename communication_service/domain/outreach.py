@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from shared import rules
+from shared.vocabulary import CoolingAfter
 
 
 class Action(StrEnum):
@@ -31,6 +32,7 @@ class OutreachRules:
     max_patients_per_email: int = rules.MAX_PATIENTS_PER_EMAIL
     cooling_period_days: int = rules.COOLING_PERIOD_DAYS
     per_practice: bool = True
+    cooling_after: CoolingAfter = CoolingAfter(rules.COOLING_AFTER)
 
     @property
     def email_gap(self) -> timedelta:

@@ -24,6 +24,7 @@ from communication_service.services.withdrawals import release_unsent_outreach
 from communication_service.store import events
 from communication_service.store.unit_of_work import CommunicationUnitOfWork
 from shared.events.communication import ResponseOutcomeItem, TherapistResponseRecorded
+from shared.vocabulary import answer_starts_cooling
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,8 @@ def record(
                 [item.placement_request_id], RequestState.CLOSED, now, item.outcome.value
             )
         _apply_effect(uow, data.therapist_id, response_id, item, found, now)
-    start_cooling(uow, data.therapist_id, response_id, now, rules)
+    if answer_starts_cooling([str(item.outcome) for item in items], rules.cooling_after):
+        start_cooling(uow, data.therapist_id, response_id, now, rules)
     event = events.response_recorded(data.therapist_id, response_id, data.channel, items, now)
     return RecordedAnswer(event, effects)
 

@@ -101,6 +101,7 @@ class Rules:
     travel: TravelModel
     weights: Weights
     patient_order: str = "priority"  # ranking.PatientOrder: who a round serves first
+    cooling_after: str = "any_answer"  # shared.vocabulary.CoolingAfter: which answers cool
 
 
 @dataclass(frozen=True)

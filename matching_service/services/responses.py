@@ -18,7 +18,7 @@ from matching_service.services import recheck, transitions
 from matching_service.store import events
 from matching_service.store.unit_of_work import MatchingUnitOfWork
 from shared.events.communication import ResponseOutcomeItem, TherapistResponseRecorded
-from shared.vocabulary import CancelReason
+from shared.vocabulary import CancelReason, CoolingAfter, answer_starts_cooling
 
 
 def apply_response(
@@ -26,14 +26,16 @@ def apply_response(
 ) -> list[int]:
     """Apply every outcome, start the cooling period; return the patients to refill."""
     touched = [_apply_outcome(uow, rules, answer, item, now) for item in answer.outcomes]
-    transitions.start_cooling(
-        uow,
-        answer.therapist_id,
-        answer.response_id,
-        answer.recorded_at,
-        cooling_until(answer.recorded_at, rules.cooling_period_days),
-        now,
-    )
+    outcomes = [str(item.outcome) for item in answer.outcomes]
+    if answer_starts_cooling(outcomes, CoolingAfter(rules.cooling_after)):
+        transitions.start_cooling(
+            uow,
+            answer.therapist_id,
+            answer.response_id,
+            answer.recorded_at,
+            cooling_until(answer.recorded_at, rules.cooling_period_days),
+            now,
+        )
     return sorted(set(touched))
 
 

@@ -10,11 +10,13 @@ from unit.communication_service.fakes import START, FakeContext
 from communication_service.domain.calls import CallPurpose
 from communication_service.domain.errors import AlreadyAnswered, NotContacted
 from communication_service.domain.follow_ups import CallAction, CallPlan
+from communication_service.domain.outreach import OutreachRules
 from communication_service.domain.requests import RequestState
 from communication_service.domain.responses import ResponseInput
 from communication_service.services.outreach import plan_therapist
 from communication_service.services.responses import record_response
 from shared.events.communication import TherapistResponseRecorded
+from shared.vocabulary import CoolingAfter
 
 THERAPIST = 7
 
@@ -58,6 +60,29 @@ def test_an_answer_starts_the_cooling_period_and_is_a_contact_in_the_ledger():
     [row] = [row for row in ctx.uow.tables.ledger if row["kind"] == "response"]
     assert (row["channel"], row["occurred_at"]) == ("email", ctx.clock.now())
     assert ctx.uow.tables.responses[row["response_id"]]["recorded_by"] == "staff-1"
+
+
+def test_with_cooling_after_not_after_acceptance_an_acceptance_starts_no_cooling():
+    """COOLING_AFTER=not_after_acceptance (the same setting as matching's): an answer accepting
+    a patient leaves the practice open for outreach; a rejection still starts cooling."""
+    ctx = answered_context()
+    ctx.outreach_rules = OutreachRules(cooling_after=CoolingAfter.NOT_AFTER_ACCEPTANCE)
+    record_response(ctx, answer((100, "accepted")))
+    assert ctx.uow.tables.cooling == []
+    record_response(ctx, answer((101, "rejected_no_capacity")))
+    [period] = ctx.uow.tables.cooling
+    assert period["ends_at"] == ctx.clock.now() + timedelta(days=28)
+
+
+def test_the_cooling_setting_is_one_for_both_services():
+    from communication_service.config import Settings as CommunicationSettings
+    from matching_service.config import Settings as MatchingSettings
+
+    for value in CoolingAfter:
+        os_env = {"cooling_after": value.value, "_env_file": None}
+        assert CommunicationSettings(**os_env).outreach_rules().cooling_after is value
+        assert MatchingSettings(**os_env).rules().cooling_after == value.value
+    assert CommunicationSettings(_env_file=None).outreach_rules().cooling_after == "any_answer"
 
 
 def test_requests_never_sent_to_the_therapist_are_refused_and_nothing_is_stored():

@@ -8,7 +8,9 @@ from datetime import timedelta
 import pytest
 from unit.matching_service.fakes import FILL, LOCATED, START, FakeMatchingUnitOfWork
 
+from matching_service.config import Settings
 from matching_service.services import updates
+from matching_service.services.fill import FillSettings
 from shared.events.communication import TherapistResponseRecorded
 from shared.events.matching import (
     AcceptanceHeld,
@@ -97,6 +99,20 @@ def test_every_answer_starts_a_cooling_period_of_the_configured_days(uow):
     [cooling] = uow.events.of(TherapistCoolingStarted)
     assert cooling.ends_at == START + timedelta(days=COOLING_PERIOD_DAYS)
     assert (cooling.therapist_id, cooling.response_id) == (THERAPIST, 31)
+
+
+def test_with_cooling_after_not_after_acceptance_only_answers_without_one_cool(uow):
+    """COOLING_AFTER=not_after_acceptance: an answer accepting a patient starts no cooling (the
+    practice had a place and may have more); every other answer still does."""
+    settings = Settings(cooling_after="not_after_acceptance", _env_file=None)
+    fill = FillSettings(settings.rules(), therapists=None, helpers=0)
+    updates.response_recorded(uow, fill, answer((1, 1, "accepted")), "test", START)
+    assert uow.events.of(TherapistCoolingStarted) == []
+    assert uow.requests.status_of(1) == "accepted"
+    rejected = answer((2, 1, "rejected_no_capacity"), response_id=32)
+    updates.response_recorded(uow, fill, rejected, "test", START)
+    [cooling] = uow.events.of(TherapistCoolingStarted)
+    assert cooling.response_id == 32
 
 
 def test_the_same_response_twice_starts_one_cooling_period_and_changes_nothing_more(uow):

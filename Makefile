@@ -66,9 +66,11 @@ bench: install
 
 # 12 simulated weeks against the running stack (`make up` first): simulation/results/latest.md.
 # `make simulate SCENARIO=small` runs the 4-week scenario of the tests.
+# SIMULATE_ARGS passes options on, e.g. SIMULATE_ARGS='--strategy psymatch --out DIR'.
 SCENARIO ?= default
+SIMULATE_ARGS ?=
 simulate: install
-	$(PY) -m simulation --scenario $(SCENARIO)
+	$(PY) -m simulation --scenario $(SCENARIO) $(SIMULATE_ARGS)
 
 # Loads 2,000 therapists and 300 patients into the running stack (`make up` first); see README "Demo".
 demo: install

@@ -145,20 +145,44 @@ def _holidays(region: str | None, year: int) -> frozenset[date]:
     return frozenset(calendar.keys())
 
 
-def _day_slots(windows: Parsed, day: date, rules: SlotRules) -> Iterator[datetime]:
+def _day_slots(windows: Parsed, day: date, rules: SlotRules) -> tuple[datetime, ...]:
     """Every slot start of one local day that exists and lies wholly inside its window."""
-    if rules.skip_holidays and is_holiday(day, rules.holiday_region):
-        return
-    for window in windows.get(WEEKDAYS[day.weekday()], []):
-        for minute in range(window[0], window[1] - rules.slot_minutes + 1, rules.slot_minutes):
+    day_windows = tuple(windows.get(WEEKDAYS[day.weekday()], ()))
+    if not day_windows:
+        return ()
+    return _slots_of_day(
+        day_windows, day, rules.slot_minutes, rules.skip_holidays, rules.holiday_region
+    )
+
+
+@lru_cache(maxsize=8192)
+def _slots_of_day(
+    day_windows: tuple[Interval, ...],
+    day: date,
+    slot_minutes: int,
+    skip_holidays: bool,
+    region: str | None,
+) -> tuple[datetime, ...]:
+    """The slot starts of one day's windows (a pure function of its arguments: kept, since the
+    call scheduler asks the same days again for every call it plans)."""
+    if skip_holidays and is_holiday(day, region):
+        return ()
+    found = []
+    for window in day_windows:
+        for minute in range(window[0], window[1] - slot_minutes + 1, slot_minutes):
             slot = _wall_to_utc(day, minute)
-            if slot is not None and _inside(slot, day, window, rules.slot_minutes):
-                yield slot
+            if slot is not None and _inside(slot, day, window, slot_minutes):
+                found.append(slot)
+    return tuple(found)
 
 
 def _inside(start: datetime, day: date, window: Interval, slot_minutes: int) -> bool:
     """Every minute of the slot reads inside the window on the wall clock (no run across a jump)."""
     low, high = _wall(day, window[0]), _wall(day, window[1])
+    last = start + timedelta(minutes=slot_minutes - 1)
+    if start.astimezone(BERLIN).utcoffset() == last.astimezone(BERLIN).utcoffset():
+        # no clock change inside the slot: the readings run evenly from the first to the last
+        return low <= _reading(start) and _reading(last) < high
     instants = (start + timedelta(minutes=offset) for offset in range(slot_minutes))
     return all(low <= _reading(instant) < high for instant in instants)
 

@@ -41,3 +41,11 @@ def test_the_driver_logs_cooling_as_the_strategy_stack_starts_it():
     assert logged_cooling(CoolingAfter.ANY_ANSWER, "rejected_no_capacity") == 1
     assert logged_cooling(CoolingAfter.NOT_AFTER_ACCEPTANCE, "accepted") == 0
     assert logged_cooling(CoolingAfter.NOT_AFTER_ACCEPTANCE, "rejected_no_capacity") == 1
+
+
+def test_make_simulate_runs_the_chosen_strategies_in_their_order_or_all():
+    from simulation.__main__ import _in_order
+
+    assert _in_order(None) == strategies.ON_STACK
+    assert _in_order([SYSTEM_WARM, SYSTEM]) == (SYSTEM, SYSTEM_WARM)
+    assert _in_order([FIFO_NEAREST]) == (FIFO_NEAREST,)

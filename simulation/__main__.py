@@ -111,5 +111,6 @@ def _in_order(chosen: list[str] | None) -> tuple[str, ...]:
     """The chosen system strategies in the order of ON_STACK (all when none was chosen)."""
     return tuple(name for name in strategies.ON_STACK if not chosen or name in chosen)
 
+
 if __name__ == "__main__":
     main()

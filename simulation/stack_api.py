@@ -19,6 +19,8 @@ from email.parser import BytesParser
 from pathlib import Path
 from typing import Any
 
+import requests
+
 from scripts.api_client import URLS, Api, ApiError
 from scripts.stack import make_token
 
@@ -30,10 +32,40 @@ IDS_PER_QUERY = 100  # patient ids per ?patient_ids= query (the routes take 1 to
 SETTLED_POLLS = 2  # answers in a row, after a first one to compare with
 HEADERS = BytesParser(policy=policy.default)
 MESSAGE_ID = re.compile(r"\.psymatch\.(\d+)@")  # communication_service/clients/smtp.py
+TRANSIENT = frozenset({502, 503, 504})  # a service restarting, its database briefly away
+RETRIES = 5  # tries of a repeatable request in all
+RETRY_BACKOFF_S = 1.0  # the wait grows by this much after each try
+JOB_RUN = re.compile(r"^/api/jobs/[\w-]+/run$")
 
 
 class StackApi(Api):
-    """`scripts.api_client.Api` plus the clock, the pipeline and paged lists."""
+    """`scripts.api_client.Api` plus the clock, the pipeline and paged lists.
+
+    A request that may be repeated without changing its effect (a read, moving the clock to the
+    same time, a job run: every job scans afresh) is tried again when it meets a transient
+    failure (502, 503, 504 or no connection), RETRIES times in all: a run of 12 simulated weeks
+    should not end on one brief outage. Other writes are never repeated (one may have been
+    applied before the answer was lost)."""
+
+    transient_retries = 0
+
+    def send(
+        self, method: str, service: str, path: str, admin: bool = False, who: int = 0, **kw: Any
+    ) -> requests.Response:
+        if not repeatable(method, path):
+            return super().send(method, service, path, admin=admin, who=who, **kw)
+        for attempt in range(1, RETRIES + 1):
+            try:
+                response = super().send(method, service, path, admin=admin, who=who, **kw)
+            except requests.ConnectionError:
+                if attempt == RETRIES:
+                    raise
+            else:
+                if response.status_code not in TRANSIENT or attempt == RETRIES:
+                    return response
+            self.transient_retries += 1
+            time.sleep(RETRY_BACKOFF_S * attempt)
+        raise AssertionError("unreachable")  # the last try returns or raises
 
     def set_clock(self, when: datetime) -> None:
         """The whole stack's time (one PUT: the service fans it out to the other five)."""
@@ -107,6 +139,16 @@ class StackApi(Api):
 
     def job_result(self, service: str, name: str) -> dict[str, Any]:
         return self.job(service, name)["result"] or {}
+
+
+def repeatable(method: str, path: str) -> bool:
+    """True for a request that has the same effect however often it is sent."""
+    bare = path.split("?", 1)[0]
+    return (
+        method == "GET"
+        or (method == "PUT" and bare == "/api/clock")
+        or (method == "POST" and JOB_RUN.match(bare) is not None)
+    )
 
 
 @dataclass(frozen=True)

@@ -99,6 +99,19 @@ class CoolingPeriods:
         )
         return len(lifted.all())
 
+    def cooling_at(self, therapist_ids: list[int], now: datetime) -> set[int]:
+        """Those of `therapist_ids` with a cooling period running at `now` (one query)."""
+        if not therapist_ids:
+            return set()
+        periods = cooling_periods.c
+        query = select(periods.therapist_id).where(
+            periods.therapist_id.in_(therapist_ids),
+            periods.lifted_at.is_(None),
+            periods.starts_at <= now,
+            periods.ends_at > now,
+        )
+        return set(self._session.execute(query).scalars())
+
     def until(self, therapist_id: int, now: datetime) -> datetime | None:
         """The end of the cooling period running at `now` (the latest one), or None."""
         periods = cooling_periods.c

@@ -150,6 +150,9 @@ class FakeCooling(Store):
                 lifted += 1
         return lifted
 
+    def cooling_at(self, therapist_ids: list[int], now: datetime) -> set[int]:
+        return {t for t in therapist_ids if self.until(t, now) is not None}
+
     def until(self, therapist_id: int, now: datetime) -> datetime | None:
         running = [
             period["ends_at"]

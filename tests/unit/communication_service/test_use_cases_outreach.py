@@ -225,3 +225,18 @@ def test_the_outreach_job_plans_each_therapist_in_its_own_transaction():
     assert counts == {"therapists": 3, "new_email": 2, "phone": 1}
     assert ctx.uow.commits == 3
     assert run_outreach(ctx, ctx.clock.now()) == {"therapists": 0}
+
+
+def test_the_outreach_job_holds_cooling_therapists_without_planning_them():
+    ctx = FakeContext()
+    now = ctx.clock.now()
+    for therapist_id in (1, 2):
+        ctx.uow.add_therapist(therapist_id)
+        ctx.uow.add_request(therapist_id * 100, therapist_id)
+    ctx.uow.cooling.store(2, 9, now - timedelta(days=1), now + timedelta(weeks=4))
+    assert run_outreach(ctx, now) == {"therapists": 2, "hold": 1, "new_email": 1}
+    assert ctx.uow.commits == 1  # therapist 1 only
+    assert ctx.uow.requests_in(RequestState.WAITING) == [200]
+    after = now + timedelta(weeks=4)  # the period has ended: planned as any other
+    assert run_outreach(ctx, after) == {"therapists": 1, "new_email": 1}
+    assert ctx.uow.requests_in(RequestState.WAITING) == []

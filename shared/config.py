@@ -98,6 +98,10 @@ def weak_secret_reason(value: str, *known_defaults: str) -> str | None:
     return None
 
 
+# kafka-python waits 500 ms by default; see BaseServiceSettings.kafka_fetch_max_wait_ms
+KAFKA_FETCH_MAX_WAIT_MS = 100
+
+
 class SecretFileSource(PydanticBaseSettingsSource):
     """`<NAME>_FILE` for every secret setting: the value is read from that file (Docker/compose
     secrets under /run/secrets, Kubernetes secret volumes). Setting both is refused."""
@@ -183,6 +187,13 @@ class BaseServiceSettings(FileSecretSettings):
     kafka_topic_prefix: str = ""
     kafka_session_timeout_ms: int = 6000
     kafka_heartbeat_interval_ms: int = 1000
+    kafka_fetch_max_wait_ms: int = Field(
+        default=KAFKA_FETCH_MAX_WAIT_MS,
+        ge=1,
+        description="Longest a consumer's fetch waits at the broker for new events (Kafka "
+        "answers as soon as one arrives; the local broker may hold the fetch until this "
+        "passes: 500, kafka-python's default, made every event hop wait up to half a second)",
+    )
     consumer_max_attempts: int = 3
     consumer_partition_workers: int = Field(
         default=1,

@@ -205,6 +205,7 @@ def build_loops(
             partition_workers=s.consumer_partition_workers,
             session_timeout_ms=s.kafka_session_timeout_ms,
             heartbeat_interval_ms=s.kafka_heartbeat_interval_ms,
+            fetch_max_wait_ms=s.kafka_fetch_max_wait_ms,
         )
         loops.append(("consumer", lambda: consumer.run(stop)))
     if s.jobs_enabled and ctx.jobs.names():

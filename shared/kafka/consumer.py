@@ -20,6 +20,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
+from shared.config import KAFKA_FETCH_MAX_WAIT_MS
 from shared.correlation import correlated
 from shared.events.envelope import Envelope, EnvelopeError
 from shared.events.topics import dlq_topic
@@ -66,6 +67,7 @@ class EventConsumer:
         max_attempts: int = 3,
         session_timeout_ms: int = 6000,
         heartbeat_interval_ms: int = 1000,
+        fetch_max_wait_ms: int = KAFKA_FETCH_MAX_WAIT_MS,
         retry_backoff_s: float = 0.2,
         partition_workers: int = 1,
         factory: Callable[..., Any] = KafkaConsumer,
@@ -89,6 +91,7 @@ class EventConsumer:
             "session_timeout_ms": session_timeout_ms,
             "heartbeat_interval_ms": heartbeat_interval_ms,
             "max_poll_records": 500,
+            "fetch_max_wait_ms": fetch_max_wait_ms,
             "request_timeout_ms": max(30000, session_timeout_ms + 5000),
             "reconnect_backoff_max_ms": 2000,
         }

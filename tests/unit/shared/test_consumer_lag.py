@@ -6,6 +6,7 @@ from types import SimpleNamespace
 from kafka.structs import TopicPartition
 from prometheus_client import REGISTRY
 
+from shared.config import BaseServiceSettings
 from shared.events.envelope import Envelope
 from shared.kafka.consumer import EventConsumer
 
@@ -66,3 +67,31 @@ def test_lag_of_a_topic_adds_up_its_partitions():
         "kafka_consumer_lag", {"group": "lag-group", "topic": "lag-events"}
     )
     assert lag == (10 - 4 - 1) + (3 - 1 - 1)
+
+
+def test_a_fetch_waits_at_the_broker_at_most_the_configured_time():
+    """kafka-python waits up to 500 ms by default; the local broker may hold a fetch that long
+    even when an event arrives, so every hop of the pipeline waited up to half a second."""
+    seen = {}
+
+    def factory(**config):
+        seen.update(config)
+        return FakeKafkaConsumer({}, {})
+
+    for wanted in (None, 40):
+        options = {} if wanted is None else {"fetch_max_wait_ms": wanted}
+        consumer = EventConsumer(
+            bootstrap_servers="unused:9092",
+            group_id="wait-group",
+            topics=["wait-events"],
+            handlers={},
+            session_factory=None,
+            processed_table=None,
+            dlq_producer=None,
+            factory=factory,
+            **options,
+        )
+        consumer.poll_once()
+        assert seen["fetch_max_wait_ms"] == (
+            wanted or BaseServiceSettings().kafka_fetch_max_wait_ms
+        )

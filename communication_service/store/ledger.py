@@ -3,10 +3,12 @@ the 7-day window that the database's exclusion constraint and cooling trigger gu
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import DateTime, func, insert, literal, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from communication_service.domain.calls import LEDGER_KIND, CallPurpose
@@ -14,6 +16,7 @@ from communication_service.domain.emails import OUTREACH
 from communication_service.domain.outreach import OutreachRules
 from communication_service.models import contact_ledger, therapists
 
+log = logging.getLogger(__name__)
 LEDGER = contact_ledger.c
 # An outreach of either channel: an e-mail's window, or an attempt of a first-contact call
 # (a follow-up call belongs to its e-mail's outreach and opens no window of its own).
@@ -84,6 +87,7 @@ class ContactLedger:
                 .where(LEDGER.email_id == email["id"], LEDGER.voided_at.is_(None))
                 .values(occurred_at=now)
             )
+            self._window_from_send(email["id"], now)
             return
         self._session.execute(
             insert(contact_ledger).values(
@@ -95,6 +99,32 @@ class ContactLedger:
                 created_at=now,
             )
         )
+
+    def _window_from_send(self, email_id: int, sent_at: datetime) -> None:
+        """An outreach e-mail that went out after its window was reserved (a draft taken by a
+        later send-emails run, a retry after an SMTP failure) counts its 7 days from the
+        send: what the practice receives is at least 7 days apart. Best effort: where the
+        moved window would meet another live window or a cooling period, the database
+        refuses the move and the reserved window stays (the send is recorded either way)."""
+        length = LEDGER.blocks_until - LEDGER.blocks_from
+        move = (
+            update(contact_ledger)
+            .where(
+                LEDGER.email_id == email_id,
+                LEDGER.kind == "outreach",
+                LEDGER.voided_at.is_(None),
+                LEDGER.blocks_from < sent_at,
+            )
+            .values(
+                blocks_from=sent_at,
+                blocks_until=literal(sent_at, DateTime(timezone=True)) + length,
+            )
+        )
+        try:
+            with self._session.begin_nested():
+                self._session.execute(move)
+        except IntegrityError as exc:
+            log.info("e-mail %s: its outreach window stays as reserved (%s)", email_id, exc.orig)
 
     def call_attempt(
         self,

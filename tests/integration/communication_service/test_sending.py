@@ -15,11 +15,11 @@ from integration.communication_service.helpers import (
     requests_created,
     therapist_created,
 )
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from communication_service.models import contact_ledger
-from communication_service.services import sending
+from communication_service.services import outreach, sending
 from shared.unit_of_work import UnitOfWork
 
 pytestmark = pytest.mark.integration
@@ -224,3 +224,64 @@ def test_the_database_refuses_a_second_outreach_window_within_seven_days(
                     uow.session.execute(statement)
             else:
                 uow.session.execute(statement)
+
+
+def outreach_windows(ctx, therapist_id: int) -> list[tuple]:
+    with UnitOfWork(ctx.session_factory) as uow:
+        rows = uow.session.execute(
+            select(contact_ledger.c.blocks_from, contact_ledger.c.blocks_until)
+            .where(
+                contact_ledger.c.therapist_id == therapist_id,
+                contact_ledger.c.kind == "outreach",
+                contact_ledger.c.voided_at.is_(None),
+            )
+            .order_by(contact_ledger.c.blocks_from)
+        )
+        return [tuple(row) for row in rows]
+
+
+def test_an_outreach_sent_a_day_after_its_draft_keeps_the_next_one_seven_days_after_the_send(
+    ctx, handlers, catcher, therapist, clock
+):
+    """Found by the simulation: a draft created after the morning's send-emails runs went out
+    the next day; its window still began at the draft, so the next e-mail came 6 days later."""
+    drafted = clock.now()
+    tid = one_queued_email(ctx, handlers, therapist)
+    clock.advance(days=1)
+    sent = clock.now()
+    assert sending.send_emails(ctx, sent)["delivered"] == {"sent": 1}
+    assert outreach_windows(ctx, tid) == [(sent, sent + timedelta(days=7))]
+    clock.advance(days=6)  # 7 days after the draft, 6 after the send
+    feed(ctx, handlers, requests_created(request_item(tid)))
+    sending.send_emails(ctx, clock.now())
+    assert len(emails_of(ctx, tid)) == 1 and drafted + timedelta(days=7) == clock.now()
+    clock.advance(days=1)  # 7 days after the send
+    outreach.run_outreach(ctx, clock.now())
+    sending.send_emails(ctx, clock.now())
+    first, second = emails_of(ctx, tid)
+    assert second["sent_at"] - first["sent_at"] == timedelta(days=7)
+
+
+def test_a_late_send_whose_moved_window_would_meet_another_keeps_its_reserved_one(
+    ctx, handlers, catcher, therapist, clock
+):
+    drafted = clock.now()
+    tid = one_queued_email(ctx, handlers, therapist)
+    later = drafted + timedelta(days=7)
+    with UnitOfWork(ctx.session_factory) as uow:  # another live window right after this one
+        uow.session.execute(
+            insert(contact_ledger).values(
+                therapist_id=tid,
+                channel="email",
+                kind="outreach",
+                created_at=drafted,
+                blocks_from=later,
+                blocks_until=later + timedelta(days=7),
+            )
+        )
+        uow.commit()
+    clock.advance(days=1)
+    assert sending.send_emails(ctx, clock.now())["delivered"] == {"sent": 1}
+    assert outreach_windows(ctx, tid)[0] == (drafted, later)
+    [email] = emails_of(ctx, tid)
+    assert email["state"] == "sent" and len(mails(catcher.folder)) == 1

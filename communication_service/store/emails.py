@@ -57,6 +57,15 @@ class Emails:
             query = query.with_for_update()
         return self._session.execute(query).mappings().first()
 
+    def therapists_of(self, email_ids: list[int]) -> dict[int, int]:
+        """The therapist each e-mail is addressed to (or about), for many e-mails at once."""
+        if not email_ids:
+            return {}
+        query = select(EMAILS.id, EMAILS.therapist_id).where(
+            EMAILS.id.in_(email_ids), EMAILS.therapist_id.is_not(None)
+        )
+        return {email_id: therapist for email_id, therapist in self._session.execute(query)}
+
     def therapist_of(self, email_id: int) -> int:
         """The therapist an e-mail is addressed to (or about)."""
         query = select(EMAILS.therapist_id).where(EMAILS.id == email_id)

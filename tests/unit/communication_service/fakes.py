@@ -262,6 +262,9 @@ class FakeEmails(Store):
         found = self.tables.emails.get(email_id)
         return dict(found) if found else None
 
+    def therapists_of(self, email_ids: list[int]) -> dict[int, int]:
+        return {e: self.therapist_of(e) for e in email_ids}
+
     def therapist_of(self, email_id: int) -> int:
         return int(self.tables.emails[email_id]["therapist_id"])
 

@@ -149,6 +149,18 @@ def test_the_follow_ups_job_runs_each_email_and_therapist_in_its_own_transaction
     assert len(ctx.uow.events.of(CallScheduled)) == 2
 
 
+def test_the_follow_ups_job_counts_cooling_therapists_without_a_transaction_each():
+    ctx, _ = sent_email_context()
+    ctx.uow.add_therapist(8, preferred_channel="phone")
+    ctx.uow.add_request(200, 8, state=RequestState.PHONE_PENDING)
+    for therapist in (THERAPIST, 8):
+        ctx.uow.cooling.store(therapist, 900 + therapist, START, START + timedelta(days=28))
+    ctx.clock.set(DUE)
+    counts = run_follow_ups(ctx, ctx.clock.now())
+    assert counts["follow_up"] == {"cooling": 1} and counts["first_contact"] == {"cooling": 1}
+    assert ctx.uow.commits == 0 and ctx.uow.tables.calls == {}
+
+
 CORPUS_CHRISTI = datetime(2026, 6, 4, 8, 0, tzinfo=UTC)  # Fronleichnam, Thursday 10:00 in Berlin
 
 

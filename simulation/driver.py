@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from communication_service.domain.calls import CallState
 from scripts import generate_data
 from shared import rules
 from shared.patient_vocabulary import PatientStatus
@@ -40,6 +41,7 @@ ANSWERS = (7, 30)
 MAX_SEND_ROUNDS = 50
 LOOKUP_THREADS = 6  # read-only look-ups of caught e-mails, side by side
 COOLING = timedelta(days=rules.COOLING_PERIOD_DAYS)
+SCHEDULED = CallState.SCHEDULED.value
 OPEN_REQUEST_STATES = ("proposed", "queued", "contacted", "follow_up_scheduled")
 
 
@@ -50,6 +52,7 @@ class Observations:
 
     log: invariants.ObservationLog = field(default_factory=invariants.ObservationLog)
     acceptances: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    held_acceptances: dict[int, int] = field(default_factory=lambda: defaultdict(int))
     placed_day: dict[int, int] = field(default_factory=dict)
     emails: dict[int, int] = field(default_factory=lambda: defaultdict(int))
     calls: dict[int, int] = field(default_factory=lambda: defaultdict(int))
@@ -308,18 +311,27 @@ class SystemRun:
 
     def _answered(self, practice: int, now: datetime, outcomes: list[dict[str, Any]]) -> None:
         """An answer starts the practice's cooling period (under the stack's COOLING_AFTER:
-        any answer by default); acceptances are counted."""
+        any answer by default); acceptances are counted: those about a searching patient must
+        lead to one placement, the others (the patient paused or cancelled since the contact)
+        are held for staff."""
         if answer_starts_cooling([o["outcome"] for o in outcomes], self.cooling_after):
             self.obs.log.cooling.append(invariants.CoolingWindow(practice, now, now + COOLING))
         for outcome in outcomes:
             if outcome["outcome"] == ResponseOutcome.ACCEPTED:
                 patient = self.index_of[self.request_patient[outcome["placement_request_id"]]]
-                self.obs.acceptances[patient] += 1
+                status = invariants.status_at(self.obs.log.statuses.get(patient, []), now)
+                if status in (PatientStatus.SEARCHING, PatientStatus.PLACED):
+                    self.obs.acceptances[patient] += 1
+                else:
+                    self.obs.held_acceptances[patient] += 1
 
     # -- calls ------------------------------------------------------------------------------
 
     def make_calls(self, day: int) -> None:
-        """The day's scheduled calls in slot order; the clock is at each slot's start."""
+        """The day's scheduled calls in slot order; the clock is at each slot's start. Each call
+        is looked at again when its slot comes, as staff see it in the console: one cancelled
+        meanwhile (an earlier call's answer started the practice's cooling period) is not
+        made."""
         path = f"/api/phone-calls?date={self.calendar.date_of(day).isoformat()}&status=scheduled"
         calls = sorted(
             self.api.pages("communication", path), key=lambda c: (c["slot_start"] or "", c["id"])
@@ -330,7 +342,9 @@ class SystemRun:
             if slot_start > now:
                 now = slot_start
                 self.api.set_clock(now)
-            self.call_practice(call, now, day)
+            current = self.api.call("GET", "communication", f"/api/phone-calls/{call['id']}")
+            if current["state"] == SCHEDULED and current["slot_start"] == call["slot_start"]:
+                self.call_practice(current, now, day)
 
     def call_practice(self, call: dict[str, Any], now: datetime, day: int) -> None:
         practice = self.practice_of[call["therapist_id"]]
@@ -396,6 +410,7 @@ class SystemRun:
             outcomes,
             {k: tuple(v) for k, v in self.obs.messages.items()},
             dict(self.obs.calls_per_day),
+            sum(self.obs.held_acceptances.values()),
         )
 
     def _progress(self, day: int, violations: dict[str, int]) -> None:

@@ -204,6 +204,14 @@ def markdown(
     else:
         lines += ["| check | violations |", "|---|---|"]
         lines += [f"| {name} | {count} |" for name, count in sorted(invariant_counts.items())]
+        held = [f"{r.name} {r.held_acceptances}" for r in results if r.held_acceptances]
+        lines += [
+            "",
+            "Acceptances given while the patient was paused or no longer searching are held for "
+            "staff by the system and are not counted by `acceptance_placement`: "
+            + (", ".join(held) if held else "none")
+            + ".",
+        ]
     if plots:
         lines += ["", "## Plots", ""] + [f"![{Path(p).stem}]({p})" for p in plots]
     return "\n".join(lines) + "\n"

@@ -53,6 +53,9 @@ class StrategyResult:
     patients: tuple[PatientOutcome, ...]
     practice_messages: Mapping[int, tuple[int, ...]] = field(default_factory=dict)
     staff_calls: Mapping[int, int] = field(default_factory=dict)
+    # acceptances given while the patient was not searching (paused, cancelled): the system
+    # holds them for staff (docs/domain.md step 7); they are not to lead to a placement
+    held_acceptances: int = 0
 
     @property
     def placed(self) -> int:

@@ -19,6 +19,7 @@ from communication_service.domain.responses import (
     not_contacted,
     outcome_effect,
 )
+from communication_service.services import calls
 from communication_service.services.requests import tell_place_gone
 from communication_service.services.withdrawals import release_unsent_outreach
 from communication_service.store import events
@@ -59,8 +60,10 @@ def record_response(ctx: CommunicationContext, data: ResponseInput) -> dict[str,
 def record(
     uow: CommunicationUnitOfWork, data: ResponseInput, now: datetime, rules: OutreachRules
 ) -> RecordedAnswer:
-    """Store the answer, close its requests, start cooling, apply each effect (a late or held
-    acceptance, the place-gone e-mail); return the event to publish and the effects."""
+    """Store the answer, close its requests (they leave the therapist's scheduled calls: a
+    follow-up call keeps only the patients not answered about), start cooling, apply each
+    effect (a late or held acceptance, the place-gone e-mail); return the event to publish
+    and the effects."""
     uow.therapists.lock(data.therapist_id)
     requests = _check(uow, data)
     statuses = uow.patients.of(sorted({row["patient_id"] for row in requests.values()}))
@@ -87,6 +90,7 @@ def record(
                 [item.placement_request_id], RequestState.CLOSED, now, item.outcome.value
             )
         _apply_effect(uow, data.therapist_id, response_id, item, found, now)
+    calls.withdraw_requests(uow, [item.placement_request_id for item in items], now)
     if answer_starts_cooling([str(item.outcome) for item in items], rules.cooling_after):
         start_cooling(uow, data.therapist_id, response_id, now, rules)
     event = events.response_recorded(data.therapist_id, response_id, data.channel, items, now)

@@ -140,6 +140,37 @@ def test_cooling_cancels_a_scheduled_first_contact_call_and_its_requests_wait_ag
     assert ctx.uow.tables.requests[600]["state"] == RequestState.WAITING.value
 
 
+def follow_up_call_about(ctx: FakeContext, request_ids: list[int]) -> int:
+    """A follow-up call of the sent e-mail, scheduled 3 days ahead, carrying the requests."""
+    plan = CallPlan(CallAction.SCHEDULE, 1, START + timedelta(days=3))
+    [email_id] = list(ctx.uow.tables.emails)
+    call_id = ctx.uow.calls.insert(THERAPIST, CallPurpose.FOLLOW_UP, plan, START, email_id)
+    ctx.uow.calls.add_requests(call_id, request_ids)
+    return call_id
+
+
+def test_an_answer_without_cooling_takes_its_requests_out_of_a_scheduled_call():
+    """Found by the simulation (COOLING_AFTER=not_after_acceptance): an e-mail answered about
+    some of its patients kept them in its follow-up call, so staff would have phoned about a
+    patient who was placed already. Without cooling the call stays, with the rest."""
+    ctx = answered_context()
+    ctx.outreach_rules = OutreachRules(cooling_after=CoolingAfter.NOT_AFTER_ACCEPTANCE)
+    call_id = follow_up_call_about(ctx, [100, 101])
+    record_response(ctx, answer((100, "accepted")))
+    assert ctx.uow.tables.calls[call_id]["state"] == "scheduled"
+    assert ctx.uow.calls.carried_ids(call_id) == [101]
+
+
+def test_a_call_whose_every_request_was_answered_is_cancelled():
+    ctx = answered_context()
+    ctx.outreach_rules = OutreachRules(cooling_after=CoolingAfter.NOT_AFTER_ACCEPTANCE)
+    call_id = follow_up_call_about(ctx, [100, 101])
+    record_response(ctx, answer((100, "accepted"), (101, "rejected_no_capacity")))
+    call = ctx.uow.tables.calls[call_id]
+    assert (call["state"], call["closed_reason"]) == ("cancelled", "all requests withdrawn")
+    assert ctx.uow.calls.carried_ids(call_id) == []
+
+
 def effects(body: dict) -> dict[int, str]:
     return {item["placement_request_id"]: item["outcome_effect"] for item in body["outcomes"]}
 

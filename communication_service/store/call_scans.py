@@ -5,6 +5,7 @@ requests, calls whose slot passed without an outcome, and calls still without a 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
@@ -37,32 +38,6 @@ class CallScans:
 
     def due_email_ids(self, now: datetime, rules: CallRules) -> list[int]:
         """Sent, unanswered outreach e-mails with open requests, old enough, without a call."""
-        # Both subqueries are correlated to the outer e-mail (without `correlate` they would
-        # read `emails` as a table of their own: one answered request anywhere would count as
-        # an answer to every e-mail). They join the e-mail's requests rather than asking
-        # `IN (its requests)`: the IN form made PostgreSQL test every open request against
-        # every e-mail (seconds at 2,000 practices), the join walks the e-mail's own rows.
-        mine = EMAIL_REQUESTS.email_id == EMAILS.id
-        still_open = (
-            select(EMAIL_REQUESTS.placement_request_id)
-            .join(
-                outreach_requests,
-                REQUESTS.placement_request_id == EMAIL_REQUESTS.placement_request_id,
-            )
-            .where(mine, REQUESTS.state == RequestState.IN_EMAIL.value)
-            .correlate(emails)
-            .exists()
-        )
-        answered = (
-            select(EMAIL_REQUESTS.placement_request_id)
-            .join(
-                response_outcomes,
-                response_outcomes.c.placement_request_id == EMAIL_REQUESTS.placement_request_id,
-            )
-            .where(mine)
-            .correlate(emails)
-            .exists()
-        )
         query = (
             select(EMAILS.id)
             .where(
@@ -70,8 +45,10 @@ class CallScans:
                 EMAILS.state == EmailState.SENT.value,
                 EMAILS.sent_at <= now - rules.follow_up_after,
                 ~exists().where(CALLS.email_id == EMAILS.id, LIVE_CALL),
-                still_open,
-                ~answered,
+                _own_requests_exist(
+                    outreach_requests, REQUESTS.state == RequestState.IN_EMAIL.value
+                ),
+                ~_own_requests_exist(response_outcomes),
             )
             .order_by(EMAILS.sent_at, EMAILS.id)
             .limit(SCAN_LIMIT)
@@ -149,3 +126,19 @@ class CallScans:
             .limit(SCAN_LIMIT)
         )
         return list(self._session.execute(query).scalars())
+
+
+def _own_requests_exist(table: Any, *conditions: Any) -> Any:
+    """EXISTS: one of the outer e-mail's requests has a row in `table` (joined on the request
+    id) meeting `conditions`. Correlated to the outer e-mail: without `correlate` the subquery
+    would read `emails` as a table of its own (one answered request anywhere would count as an
+    answer to every e-mail). It joins the e-mail's requests rather than asking `IN (its
+    requests)`: the IN form made PostgreSQL test every open request against every e-mail
+    (seconds at 2,000 practices), the join walks the e-mail's own rows."""
+    return (
+        select(EMAIL_REQUESTS.placement_request_id)
+        .join(table, table.c.placement_request_id == EMAIL_REQUESTS.placement_request_id)
+        .where(EMAIL_REQUESTS.email_id == EMAILS.id, *conditions)
+        .correlate(emails)
+        .exists()
+    )
